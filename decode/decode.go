@@ -1,0 +1,100 @@
+package decode
+
+import "encoding/binary"
+
+var be = binary.BigEndian
+
+// Decode decodes one frame of link type lt into p, overwriting it. data is
+// the captured bytes (p.Data aliases it) and wireLen the frame's original
+// length (pass len(data) when unknown). Decode never fails: it decodes what
+// is valid and records the first malformation in p.Problem. It allocates
+// nothing, so a caller can reuse one Packet for every frame.
+func Decode(lt LinkType, data []byte, wireLen int, p *Packet) {
+	*p = Packet{LinkType: lt, Data: data, WireLen: wireLen}
+	if wireLen < len(data) {
+		p.WireLen = len(data)
+	}
+	switch lt {
+	case LinkEthernet:
+		p.decodeEthernet(0)
+	case LinkNull, LinkLoop:
+		p.decodeNull(0)
+	case LinkRaw, LinkRawDLT12, LinkRawDLT14:
+		p.decodeIPByVersion(0)
+	case LinkIPv4:
+		p.decodeIPv4(0)
+	case LinkIPv6:
+		p.decodeIPv6(0)
+	case LinkLinuxSLL:
+		p.decodeSLL(0)
+	case LinkLinuxSLL2:
+		p.decodeSLL2(0)
+	case LinkUSBLinux:
+		p.decodeUSBMon(usbmonHeaderLen)
+	case LinkUSBLinuxMmap:
+		p.decodeUSBMon(usbmonMmapHeaderLen)
+	case LinkUSBPcap:
+		p.decodeUSBPcap()
+	default:
+		p.fail(LayerNone, UnknownLink, int(lt), 0)
+	}
+	p.setFlow()
+}
+
+// need records a truncation problem when fewer than n bytes follow off.
+func (p *Packet) need(l Layer, off, n int) bool {
+	if len(p.Data)-off < n {
+		p.fail(l, Truncated, max(len(p.Data)-off, 0), n)
+		return false
+	}
+	return true
+}
+
+// Ethertypes the decoder follows.
+const (
+	etherIPv4   = 0x0800
+	etherARP    = 0x0806
+	etherRARP   = 0x8035
+	etherVLAN   = 0x8100
+	etherQinQ   = 0x88a8
+	etherQinQ2  = 0x9100
+	etherIPv6   = 0x86dd
+	etherMPLS   = 0x8847
+	etherMPLSMC = 0x8848
+)
+
+// decodeEthertype continues with the protocol an Ethertype names. Values
+// below 0x0600 are 802.3 lengths, so an LLC header follows.
+func (p *Packet) decodeEthertype(off int, typ uint16) {
+	switch typ {
+	case etherIPv4:
+		p.decodeIPv4(off)
+	case etherIPv6:
+		p.decodeIPv6(off)
+	case etherARP, etherRARP:
+		p.decodeARP(off)
+	case etherVLAN, etherQinQ, etherQinQ2:
+		p.decodeVLAN(off, typ)
+	case etherMPLS, etherMPLSMC:
+		p.decodeMPLS(off)
+	default:
+		if typ < 0x0600 && off < len(p.Data) {
+			p.Layers.add(LayerLLC)
+			p.Payload = Range{off, len(p.Data) - off}
+		}
+	}
+}
+
+// decodeIPByVersion picks IPv4 or IPv6 from the first nibble, as raw-IP
+// link types and MPLS require.
+func (p *Packet) decodeIPByVersion(off int) {
+	if !p.need(LayerIPv4, off, 1) {
+		return
+	}
+	switch p.Data[off] >> 4 {
+	case 6:
+		p.decodeIPv6(off)
+	default:
+		p.decodeIPv4(off)
+	}
+}

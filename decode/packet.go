@@ -1,0 +1,83 @@
+package decode
+
+import "time"
+
+// Packet is one decoded frame. It is a plain value meant to be reused: Decode
+// overwrites every field, and nothing in it points outside Data, so decoding
+// allocates nothing. Each header records Off, its byte offset in Data, so
+// the field tree can point at the bytes a field came from.
+type Packet struct {
+	// Number is the frame's 1-based position in its capture and Time its
+	// capture time. Decode does not know them: the reader sets them.
+	Number int
+	Time   time.Time
+	// LinkType is the capture's link-layer header type (pcap LINKTYPE_*).
+	LinkType LinkType
+	// Data is the captured bytes. It aliases the caller's buffer.
+	Data []byte
+	// WireLen is the frame's original length; WireLen > len(Data) means the
+	// capture was truncated by the snap length.
+	WireLen int
+	// Layers records which of the headers below were decoded.
+	Layers LayerSet
+	// Problem is the first malformation found, with the layer where decoding
+	// stopped; its zero value means the frame decoded cleanly.
+	Problem Problem
+
+	Eth     Ethernet
+	VLAN    [MaxVLAN]VLAN // outermost first; NumVLAN are valid
+	NumVLAN int
+	MPLS    MPLS
+	SLL     SLL
+	Null    Loopback
+	ARP     ARP
+	IPv4    IPv4
+	IPv6    IPv6
+	Ext     [MaxExt]IPv6Ext // first IPv6 extension headers; NumExt are valid
+	NumExt  int
+	TCP     TCP
+	UDP     UDP
+	ICMP    ICMP
+	USB     USB
+
+	// Quoted is set when TCP/UDP (and Inner) were decoded from the packet an
+	// ICMP error quotes rather than from the frame's own transport; such
+	// headers describe someone else's flow, so they never form the flow key.
+	Quoted bool
+	// Tunneled is set when the frame carries IP in IP; Inner is then the
+	// encapsulated header. Otherwise Inner is the IP header an ICMP error
+	// quotes, if any.
+	Tunneled bool
+	Inner    InnerIP
+
+	// Payload is the application data: what follows TCP, UDP or ICMP, or
+	// a USB transfer's data bytes. It is what the classifier sees.
+	Payload Range
+	// Flow identifies the bidirectional flow the frame belongs to.
+	Flow FlowKey
+	// FromA tells the direction: true when the frame's source is the flow
+	// key's endpoint A.
+	FromA bool
+}
+
+// Range is a span of bytes in Packet.Data.
+type Range struct {
+	Off, Len int
+}
+
+// End is the offset one past the range.
+func (r Range) End() int { return r.Off + r.Len }
+
+// Contains reports whether offset i lies in the range.
+func (r Range) Contains(i int) bool { return i >= r.Off && i < r.Off+r.Len }
+
+// PayloadBytes returns the captured application data.
+func (p *Packet) PayloadBytes() []byte {
+	return p.Data[p.Payload.Off:p.Payload.End()]
+}
+
+// Has reports whether layer l was decoded.
+func (p *Packet) Has(l Layer) bool { return p.Layers.Has(l) }
+
+// Truncated reports whether the capture holds fewer bytes than the wire did.
+func (p *Packet) Truncated() bool { return p.WireLen > len(p.Data) }

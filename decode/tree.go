@@ -1,0 +1,53 @@
+package decode
+
+// Node is one line of a packet's field tree, as the detail pane shows it.
+type Node struct {
+	// Depth is 0 for a layer, 1 for its fields, 2 for sub-fields
+	// (individual flags, option contents).
+	Depth int
+	Label string
+	Value string
+	// Bytes is where the node's value sits in Packet.Data; a bit field
+	// covers the bytes that hold its bits.
+	Bytes Range
+}
+
+// Tree returns the field tree of the decoded packet: one depth-0 node per
+// layer, followed by its fields. Unlike Decode it allocates; it is meant for
+// the one packet a person is looking at.
+func (p *Packet) Tree() []Node {
+	t := &treeBuilder{p: p}
+	t.frame()
+	t.link()
+	t.network()
+	t.transport()
+	t.usb()
+	t.payload()
+	return t.nodes
+}
+
+// treeBuilder collects nodes; its methods add the fields of one layer each.
+type treeBuilder struct {
+	p     *Packet
+	nodes []Node
+}
+
+func (t *treeBuilder) layer(label, value string, off, n int) {
+	t.nodes = append(t.nodes, Node{Depth: 0, Label: label, Value: value, Bytes: t.clip(off, n)})
+}
+
+func (t *treeBuilder) field(label, value string, off, n int) {
+	t.nodes = append(t.nodes, Node{Depth: 1, Label: label, Value: value, Bytes: t.clip(off, n)})
+}
+
+func (t *treeBuilder) sub(label, value string, off, n int) {
+	t.nodes = append(t.nodes, Node{Depth: 2, Label: label, Value: value, Bytes: t.clip(off, n)})
+}
+
+// clip keeps a range inside the captured bytes, so a truncated header's
+// fields never point past the end.
+func (t *treeBuilder) clip(off, n int) Range {
+	l := len(t.p.Data)
+	off = min(max(off, 0), l)
+	return Range{off, min(max(n, 0), l-off)}
+}
