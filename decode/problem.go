@@ -25,7 +25,6 @@ const (
 	LenOverrun                // length field says Got bytes, only Want present on the wire
 	TooManyExt                // more than Want extension headers
 	UnknownLink               // link type Got is not supported
-	BadOption                 // option at offset Got has a bad length
 	BadPayloadLen             // IPv6 payload length 0 without a jumbo option
 )
 
@@ -34,35 +33,47 @@ func (p Problem) OK() bool { return p.Kind == NoProblem }
 
 // String formats the problem the way the UI and line mode print it, e.g.
 // "IPv4 IHL 3 < 5" or "TCP header truncated: 12 of 20 bytes".
-func (p Problem) String() string {
+func (p Problem) String() string { return string(p.AppendTo(nil)) }
+
+// AppendTo appends the String form to dst without allocating.
+func (p Problem) AppendTo(dst []byte) []byte {
 	l := p.Layer.String()
-	g, w := strconv.Itoa(p.Got), strconv.Itoa(p.Want)
+	g, w := int64(p.Got), int64(p.Want)
 	switch p.Kind {
 	case NoProblem:
-		return ""
+		return dst
 	case Truncated:
-		return l + " header truncated: " + g + " of " + w + " bytes"
+		return appendMsg(dst, l, " header truncated: ", g, " of ", w, " bytes")
 	case BadVersion:
-		return l + " version " + g + ", expected " + w
+		return appendMsg(dst, l, " version ", g, ", expected ", w, "")
 	case BadHeaderLen:
 		if p.Layer == LayerIPv4 {
-			return "IPv4 IHL " + strconv.Itoa(p.Got/4) + " < 5"
+			return appendMsg(dst, "IPv4", " IHL ", g/4, " < ", 5, "")
 		}
-		return l + " header length " + g + " < " + w
+		return appendMsg(dst, l, " header length ", g, " < ", w, "")
 	case BadTotalLen:
-		return l + " total length " + g + " < header length " + w
+		return appendMsg(dst, l, " total length ", g, " < header length ", w, "")
 	case LenOverrun:
-		return l + " length " + g + " exceeds the " + w + " bytes on the wire"
+		return appendMsg(dst, l, " length ", g, " exceeds the ", w, " bytes on the wire")
 	case TooManyExt:
-		return l + " more than " + w + " extension headers"
+		return appendMsg(dst, l, " chain longer than ", w, " headers", -1, "")
 	case UnknownLink:
-		return "unsupported link type " + g
-	case BadOption:
-		return l + " option at offset " + g + " has a bad length"
+		return appendMsg(dst, "unsupported link type ", "", g, "", -1, "")
 	case BadPayloadLen:
-		return l + " payload length 0 without a jumbo payload option"
+		return append(append(dst, l...), " payload length 0 without a jumbo payload option"...)
 	}
-	return l + " malformed"
+	return append(append(dst, l...), " malformed"...)
+}
+
+// appendMsg appends a, b, n, c, m (skipped when negative) and d.
+func appendMsg(dst []byte, a, b string, n int64, c string, m int64, d string) []byte {
+	dst = append(append(dst, a...), b...)
+	dst = appendInt(dst, n)
+	dst = append(dst, c...)
+	if m >= 0 {
+		dst = appendInt(dst, m)
+	}
+	return append(dst, d...)
 }
 
 // fail records the first problem only: later ones are consequences.

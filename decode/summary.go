@@ -1,0 +1,263 @@
+package decode
+
+// AppendSummary appends the packet's one-line summary, in the spirit of
+// tcpdump's and tshark's lines, e.g.
+//
+//	192.168.0.240:51034 → 72.14.213.99:80 TCP [S] seq=1 win=64240 len=0
+//	ARP who-has 10.1.1.99 tell 10.1.1.1
+//	USB 2.28.0 host→dev CONTROL Submit GET_DESCRIPTOR DEVICE
+//
+// It allocates nothing when dst has room, so it can run for every packet.
+func (p *Packet) AppendSummary(dst []byte) []byte {
+	for i := 0; i < p.NumVLAN; i++ {
+		dst = append(dst, "vlan "...)
+		dst = appendUint(dst, uint64(p.VLAN[i].ID))
+		dst = append(dst, ' ')
+	}
+	switch {
+	case p.Has(LayerUSB) || p.Has(LayerUSBPcap):
+		dst = p.appendUSBSummary(dst)
+	case p.Has(LayerARP):
+		dst = p.appendARPSummary(dst)
+	case p.Has(LayerIPv4) || p.Has(LayerIPv6):
+		dst = p.appendIPSummary(dst)
+	case p.Has(LayerLLC):
+		dst = p.appendLinkEndpoints(dst)
+		dst = append(dst, " LLC len="...)
+		dst = appendUint(dst, uint64(p.Payload.Len))
+	case p.Has(LayerEthernet) || p.Has(LayerSLL) || p.Has(LayerSLL2):
+		dst = p.appendLinkEndpoints(dst)
+		dst = append(dst, " ethertype "...)
+		dst = appendHex(dst, uint64(p.ethertype()), 4)
+	default:
+		if p.LinkType.Supported() {
+			dst = append(dst, p.LinkType.String()...)
+		} else {
+			dst = append(dst, "LINKTYPE_"...)
+			dst = appendUint(dst, uint64(p.LinkType))
+		}
+		dst = append(dst, " len="...)
+		dst = appendUint(dst, uint64(p.WireLen))
+	}
+	if !p.Problem.OK() {
+		dst = append(dst, " [malformed: "...)
+		dst = p.Problem.AppendTo(dst)
+		dst = append(dst, ']')
+	}
+	return dst
+}
+
+// ethertype is the protocol the link layer names for its payload.
+func (p *Packet) ethertype() uint16 {
+	switch {
+	case p.NumVLAN > 0:
+		return p.VLAN[p.NumVLAN-1].Type
+	case p.Has(LayerSLL) || p.Has(LayerSLL2):
+		return p.SLL.Protocol
+	}
+	return p.Eth.Type
+}
+
+func (p *Packet) appendLinkEndpoints(dst []byte) []byte {
+	switch {
+	case p.Has(LayerEthernet):
+		dst = appendMAC(dst, p.Eth.Src[:])
+		dst = append(dst, " → "...)
+		return appendMAC(dst, p.Eth.Dst[:])
+	case p.SLL.HasMAC():
+		return appendMAC(dst, p.SLL.Addr[:6])
+	}
+	return append(dst, p.LinkType.String()...)
+}
+
+func (p *Packet) appendARPSummary(dst []byte) []byte {
+	a := &p.ARP
+	name := "ARP"
+	if a.Op == RARPRequest || a.Op == RARPReply {
+		name = "RARP"
+	}
+	dst = append(dst, name...)
+	sip, okSIP := a.SenderIP(p.Data)
+	tip, okTIP := a.TargetIP(p.Data)
+	smac, okSMAC := a.SenderMAC(p.Data)
+	tmac, okTMAC := a.TargetMAC(p.Data)
+	switch {
+	case a.Op == ARPRequest && okSIP && okTIP:
+		dst = append(dst, " who-has "...)
+		dst = appendIPv4(dst, tip)
+		dst = append(dst, " tell "...)
+		return appendIPv4(dst, sip)
+	case a.Op == ARPReply && okSIP && okSMAC:
+		dst = append(dst, ' ')
+		dst = appendIPv4(dst, sip)
+		dst = append(dst, " is-at "...)
+		return appendMAC(dst, smac)
+	case a.Op == RARPRequest && okTMAC:
+		dst = append(dst, " who-is "...)
+		return appendMAC(dst, tmac)
+	case a.Op == RARPReply && okTMAC && okTIP:
+		dst = append(dst, ' ')
+		dst = appendMAC(dst, tmac)
+		dst = append(dst, " at "...)
+		return appendIPv4(dst, tip)
+	}
+	dst = append(dst, " opcode "...)
+	return appendUint(dst, uint64(a.Op))
+}
+
+// appendEndpoint appends an address and, when port >= 0, ":port" (with
+// brackets around IPv6 addresses, as in URLs).
+func appendEndpoint(dst []byte, v6 bool, a4 [4]byte, a6 [16]byte, port int) []byte {
+	switch {
+	case !v6:
+		dst = appendIPv4(dst, a4[:])
+	case port >= 0:
+		dst = append(dst, '[')
+		dst = appendIPv6(dst, a6)
+		dst = append(dst, ']')
+	default:
+		dst = appendIPv6(dst, a6)
+	}
+	if port >= 0 {
+		dst = append(dst, ':')
+		dst = appendUint(dst, uint64(port))
+	}
+	return dst
+}
+
+// appendIPSummary prints the conversation: the tunnelled one when there is
+// a tunnel, since that is what the user is after.
+func (p *Packet) appendIPSummary(dst []byte) []byte {
+	v6 := !p.Has(LayerIPv4)
+	var s4, d4 [4]byte
+	var s6, d6 [16]byte
+	s4, d4, s6, d6 = p.IPv4.Src, p.IPv4.Dst, p.IPv6.Src, p.IPv6.Dst
+	if p.Tunneled {
+		v6 = p.Inner.Version == 6
+		s4, d4, s6, d6 = p.Inner.V4.Src, p.Inner.V4.Dst, p.Inner.V6.Src, p.Inner.V6.Dst
+	}
+	sport, dport := -1, -1
+	if !p.Quoted {
+		switch {
+		case p.Has(LayerTCP):
+			sport, dport = int(p.TCP.SrcPort), int(p.TCP.DstPort)
+		case p.Has(LayerUDP):
+			sport, dport = int(p.UDP.SrcPort), int(p.UDP.DstPort)
+		}
+	}
+	dst = appendEndpoint(dst, v6, s4, s6, sport)
+	dst = append(dst, " → "...)
+	dst = appendEndpoint(dst, v6, d4, d6, dport)
+	switch {
+	case p.Has(LayerTCP) && !p.Quoted:
+		return p.appendTCPSummary(dst)
+	case p.Has(LayerUDP) && !p.Quoted:
+		dst = append(dst, " UDP len="...)
+		return appendUint(dst, uint64(p.Payload.Len))
+	case p.Has(LayerICMPv4) || p.Has(LayerICMPv6):
+		return p.appendICMPSummary(dst)
+	case p.Has(LayerIPv4) && p.IPv4.IsFragment():
+		dst = append(dst, " IPv4 fragment id="...)
+		dst = appendHex(dst, uint64(p.IPv4.ID), 4)
+		dst = append(dst, " off="...)
+		dst = appendUint(dst, uint64(p.IPv4.FragOff)*8)
+		if p.IPv4.Flags&IPv4MF != 0 {
+			dst = append(dst, " +"...)
+		}
+		return dst
+	}
+	dst = append(dst, " IP proto "...)
+	if v6 {
+		return appendUint(dst, uint64(p.IPv6.Transport))
+	}
+	return appendUint(dst, uint64(p.IPv4.Protocol))
+}
+
+// tcpFlagLetters are tcpdump's flag letters, lowest bit first.
+var tcpFlagLetters = [...]struct {
+	bit    uint16
+	letter byte
+}{
+	{TCPSyn, 'S'}, {TCPFin, 'F'}, {TCPRst, 'R'}, {TCPPsh, 'P'}, {TCPUrg, 'U'},
+	{TCPEce, 'E'}, {TCPCwr, 'W'}, {TCPAE, 'e'}, {TCPAck, '.'},
+}
+
+// AppendTCPFlags appends the flags as tcpdump letters: S F R P U E W, "."
+// for ACK (so "S." is a SYN-ACK), "e" for AE.
+func AppendTCPFlags(dst []byte, flags uint16) []byte {
+	for _, f := range tcpFlagLetters {
+		if flags&f.bit != 0 {
+			dst = append(dst, f.letter)
+		}
+	}
+	return dst
+}
+
+func (p *Packet) appendTCPSummary(dst []byte) []byte {
+	t := &p.TCP
+	dst = append(dst, " TCP ["...)
+	dst = AppendTCPFlags(dst, t.Flags)
+	dst = append(dst, "] seq="...)
+	dst = appendUint(dst, uint64(t.Seq))
+	if t.Flags&TCPAck != 0 {
+		dst = append(dst, " ack="...)
+		dst = appendUint(dst, uint64(t.Ack))
+	}
+	dst = append(dst, " win="...)
+	dst = appendUint(dst, uint64(t.Window))
+	if t.Opts&OptMSS != 0 {
+		dst = append(dst, " mss="...)
+		dst = appendUint(dst, uint64(t.MSS))
+	}
+	if t.Opts&OptWScale != 0 {
+		dst = append(dst, " ws="...)
+		dst = appendUint(dst, uint64(t.WScale))
+	}
+	dst = append(dst, " len="...)
+	return appendInt(dst, int64(max(t.SegLen, 0)))
+}
+
+func (p *Packet) appendICMPSummary(dst []byte) []byte {
+	c := &p.ICMP
+	if c.V6 {
+		dst = append(dst, " ICMPv6 "...)
+	} else {
+		dst = append(dst, " ICMP "...)
+	}
+	if name := c.TypeName(); name != "" {
+		dst = append(dst, name...)
+	} else {
+		dst = append(dst, "type "...)
+		dst = appendUint(dst, uint64(c.Type))
+	}
+	if code := c.CodeName(); code != "" {
+		dst = append(dst, " ("...)
+		dst = append(dst, code...)
+		dst = append(dst, ')')
+	}
+	if c.IsEcho() {
+		dst = append(dst, " id="...)
+		dst = appendUint(dst, uint64(c.ID))
+		dst = append(dst, " seq="...)
+		dst = appendUint(dst, uint64(c.Seq))
+	}
+	if p.Quoted && (p.Has(LayerTCP) || p.Has(LayerUDP)) {
+		dst = append(dst, " for "...)
+		dst = p.appendQuotedFlow(dst)
+	}
+	return dst
+}
+
+// appendQuotedFlow names the flow an ICMP error is about.
+func (p *Packet) appendQuotedFlow(dst []byte) []byte {
+	in := &p.Inner
+	v6 := in.Version == 6
+	proto, sport, dport := " UDP", int(p.UDP.SrcPort), int(p.UDP.DstPort)
+	if p.Has(LayerTCP) {
+		proto, sport, dport = " TCP", int(p.TCP.SrcPort), int(p.TCP.DstPort)
+	}
+	dst = appendEndpoint(dst, v6, in.V4.Src, in.V6.Src, sport)
+	dst = append(dst, " → "...)
+	dst = appendEndpoint(dst, v6, in.V4.Dst, in.V6.Dst, dport)
+	return append(dst, proto...)
+}

@@ -1,0 +1,282 @@
+package engine
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+
+	"l7sniff/decode"
+)
+
+// PacketInfo is what the engine knows of a packet beyond its headers: the
+// flow it belongs to and that flow's classification at that moment.
+type PacketInfo struct {
+	FlowID    uint64 // 0 when the packet has no flow
+	App       string // verdict: protocol name, "classifying" or "unknown"
+	PortGuess string // protocol the ports suggest, "" if none
+}
+
+// OutputField is a field `-T fields -e NAME` can print: one of the
+// decoder's tshark-named fields or one of l7sniff's own.
+type OutputField struct {
+	Name string
+	Desc string
+	dec  *decode.Field
+	own  func(info *PacketInfo, dst []byte) ([]byte, bool)
+}
+
+// Append appends the field's value for the packet and reports whether
+// the packet has it.
+func (f *OutputField) Append(dst []byte, p *decode.Packet, info *PacketInfo) ([]byte, bool) {
+	if f.dec != nil {
+		return f.dec.Append(dst, p)
+	}
+	return f.own(info, dst)
+}
+
+// ownFields are l7sniff's fields, under the "l7sniff." prefix.
+var ownFields = []OutputField{
+	{Name: "l7sniff.flow", Desc: "Flow id (same for both directions of a conversation)",
+		own: func(i *PacketInfo, dst []byte) ([]byte, bool) {
+			return strconv.AppendUint(dst, i.FlowID, 10), i.FlowID != 0
+		}},
+	{Name: "l7sniff.app", Desc: "Application verdict of the packet's flow at that moment",
+		own: func(i *PacketInfo, dst []byte) ([]byte, bool) { return append(dst, i.App...), i.App != "" }},
+	{Name: "l7sniff.portguess", Desc: "Protocol the flow's ports suggest",
+		own: func(i *PacketInfo, dst []byte) ([]byte, bool) { return append(dst, i.PortGuess...), i.PortGuess != "" }},
+}
+
+// Fields lists every field, decoder's first, for -G fields.
+func Fields() []OutputField {
+	var out []OutputField
+	for _, f := range decode.AllFields() {
+		out = append(out, OutputField{Name: f.Name, Desc: f.Desc, dec: f})
+	}
+	return append(out, ownFields...)
+}
+
+// LookupField finds a field by name. An unknown name is an error that
+// suggests the closest names.
+func LookupField(name string) (OutputField, error) {
+	if f, ok := decode.LookupField(name); ok {
+		return OutputField{Name: f.Name, Desc: f.Desc, dec: f}, nil
+	}
+	for _, f := range ownFields {
+		if f.Name == name {
+			return f, nil
+		}
+	}
+	if close := suggest(name); len(close) > 0 {
+		return OutputField{}, fmt.Errorf("unknown field %q; did you mean %s? (l7sniff -G fields lists them all)", name, strings.Join(close, " or "))
+	}
+	return OutputField{}, fmt.Errorf("unknown field %q (l7sniff -G fields lists them all)", name)
+}
+
+// suggest returns up to three field names within a small edit distance.
+func suggest(name string) []string {
+	type cand struct {
+		name string
+		d    int
+	}
+	var cs []cand
+	for _, f := range Fields() {
+		d := editDistance(name, f.Name)
+		if d <= max(2, len(name)/4) {
+			cs = append(cs, cand{f.Name, d})
+		}
+	}
+	sort.SliceStable(cs, func(i, j int) bool { return cs[i].d < cs[j].d })
+	var out []string
+	for i := 0; i < len(cs) && i < 3; i++ {
+		out = append(out, cs[i].name)
+	}
+	return out
+}
+
+// editDistance is the Damerau–Levenshtein (optimal string alignment)
+// distance, so a swap such as "scr" for "src" costs one.
+func editDistance(a, b string) int {
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(a)][len(b)]
+}
+
+// FieldFormat is how -T fields prints: tshark's -E options.
+type FieldFormat struct {
+	Header    bool // -E header=y
+	Separator byte // -E separator=, (default tab)
+	Quote     byte // -E quote=d|s: 0, '"' or '\''
+	JSON      bool // -T json: one JSON object per packet
+	Fields    []OutputField
+}
+
+// ParseFieldOption applies one tshark -E option ("header=y",
+// "separator=/t", "occurrence=f", "quote=d").
+func (f *FieldFormat) ParseFieldOption(opt string) error {
+	k, v, ok := strings.Cut(opt, "=")
+	if !ok {
+		return fmt.Errorf("-E %s: expected KEY=VALUE", opt)
+	}
+	switch k {
+	case "header":
+		switch v {
+		case "y":
+			f.Header = true
+		case "n":
+			f.Header = false
+		default:
+			return fmt.Errorf("-E header=%s: expected y or n", v)
+		}
+	case "separator":
+		switch v {
+		case "/t":
+			f.Separator = '\t'
+		case "/s":
+			f.Separator = ' '
+		default:
+			if len(v) != 1 {
+				return fmt.Errorf("-E separator=%s: expected one character, /t or /s", v)
+			}
+			f.Separator = v[0]
+		}
+	case "occurrence":
+		if v != "f" {
+			return fmt.Errorf("-E occurrence=%s: l7sniff reports the first occurrence of each field only (occurrence=f)", v)
+		}
+	case "quote":
+		switch v {
+		case "d":
+			f.Quote = '"'
+		case "s":
+			f.Quote = '\''
+		case "n":
+			f.Quote = 0
+		default:
+			return fmt.Errorf("-E quote=%s: expected d, s or n", v)
+		}
+	default:
+		return fmt.Errorf("-E %s: unknown option (header, separator, occurrence, quote)", k)
+	}
+	return nil
+}
+
+// FieldWriter prints the chosen fields of each packet.
+type FieldWriter struct {
+	w   io.Writer
+	f   FieldFormat
+	buf []byte
+	val []byte
+}
+
+// NewFieldWriter returns a writer printing format f to w; it writes the
+// header line now if f asks for one.
+func NewFieldWriter(w io.Writer, f FieldFormat) (*FieldWriter, error) {
+	if f.Separator == 0 {
+		f.Separator = '\t'
+	}
+	fw := &FieldWriter{w: w, f: f, buf: make([]byte, 0, 1024), val: make([]byte, 0, 256)}
+	if f.Header && !f.JSON {
+		for i, fl := range f.Fields {
+			if i > 0 {
+				fw.buf = append(fw.buf, f.Separator)
+			}
+			fw.buf = append(fw.buf, fl.Name...)
+		}
+		fw.buf = append(fw.buf, '\n')
+		_, err := w.Write(fw.buf)
+		return fw, err
+	}
+	return fw, nil
+}
+
+// Write prints one packet's line.
+func (fw *FieldWriter) Write(p *decode.Packet, info *PacketInfo) error {
+	b := fw.buf[:0]
+	if fw.f.JSON {
+		b = fw.appendJSON(b, p, info)
+	} else {
+		for i := range fw.f.Fields {
+			if i > 0 {
+				b = append(b, fw.f.Separator)
+			}
+			v, ok := fw.f.Fields[i].Append(fw.val[:0], p, info)
+			fw.val = v
+			if !ok {
+				continue
+			}
+			if fw.f.Quote != 0 {
+				b = append(b, fw.f.Quote)
+			}
+			b = appendSafe(b, v)
+			if fw.f.Quote != 0 {
+				b = append(b, fw.f.Quote)
+			}
+		}
+	}
+	b = append(b, '\n')
+	fw.buf = b
+	_, err := fw.w.Write(b)
+	return err
+}
+
+// appendJSON writes the fields the packet has as string values, like
+// tshark's JSON; with no -e, every field the packet has.
+func (fw *FieldWriter) appendJSON(b []byte, p *decode.Packet, info *PacketInfo) []byte {
+	fields := fw.f.Fields
+	if len(fields) == 0 {
+		fields = allOutputFields
+	}
+	b = append(b, '{')
+	first := true
+	for i := range fields {
+		v, ok := fields[i].Append(fw.val[:0], p, info)
+		fw.val = v
+		if !ok {
+			continue
+		}
+		if !first {
+			b = append(b, ',')
+		}
+		first = false
+		b = strconv.AppendQuote(b, fields[i].Name)
+		b = append(b, ':')
+		b = strconv.AppendQuoteToASCII(b, string(v))
+	}
+	return append(b, '}')
+}
+
+var allOutputFields = Fields()
+
+// appendSafe appends v with control characters escaped as \xHH, so no byte
+// from a packet reaches a terminal raw.
+func appendSafe(dst, v []byte) []byte {
+	const hex = "0123456789abcdef"
+	for _, c := range v {
+		if c < 0x20 || c == 0x7f {
+			dst = append(dst, '\\', 'x', hex[c>>4], hex[c&0xf])
+			continue
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
