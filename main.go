@@ -184,7 +184,7 @@ func capture(src *engine.Source, o *options, print sink, out *bufio.Writer) erro
 			return nil
 		default:
 		}
-		data, ci, err := src.Read()
+		data, ci, link, err := src.Read()
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
@@ -196,7 +196,7 @@ func capture(src *engine.Source, o *options, print sink, out *bufio.Writer) erro
 			continue
 		}
 		n++
-		decode.Decode(src.LinkType(), data, ci.Length, &p)
+		decode.Decode(link, data, ci.Length, &p)
 		p.Number, p.Time = n, ci.Timestamp
 		if err := print(&p, &info); err != nil {
 			return err

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/google/gopacket"
 	"github.com/google/gopacket/pcap"
+	"github.com/google/gopacket/pcapgo"
 
 	"l7sniff/decode"
 )
@@ -17,7 +19,8 @@ import (
 // SourceConfig says where packets come from and how to capture them.
 type SourceConfig struct {
 	// Device is the interface to capture on ("any" for all); File a
-	// capture file to read, "-" for standard input. Exactly one is set.
+	// capture file to read, "-" for standard input. At most one is set;
+	// neither means the default device.
 	Device string
 	File   string
 	// Snaplen is the number of bytes kept per packet (0 means 262144).
@@ -30,16 +33,32 @@ type SourceConfig struct {
 	Filter string
 }
 
-// DefaultSnaplen is tcpdump's default: whole packets.
+// DefaultSnaplen is tcpdump's default: whole packets. It is also the
+// largest record a file may hold.
 const DefaultSnaplen = 262144
 
-// Source is an open libpcap handle on a device or a file.
+// Source is where packets come from: a live libpcap handle, or a pcap or
+// pcapng file read with gopacket's pcapgo. Files are not read through
+// libpcap because libpcap rejects pcapng files whose interfaces differ in
+// link type or snap length (mergecap writes such files), while pcapgo
+// reads them with a link type per interface.
 type Source struct {
-	h      *pcap.Handle
-	link   decode.LinkType
-	name   string
-	live   bool
-	filter string
+	name    string
+	live    *pcap.Handle
+	file    packetReader
+	closer  io.Closer
+	link    decode.LinkType
+	snaplen int
+	filter  string
+	// files apply the capture filter in user space, compiled per link
+	// type since a pcapng file can mix them.
+	bpf     map[decode.LinkType]*BPF
+	records int // records read from a file, for error messages
+}
+
+// packetReader is what pcapgo's two readers have in common.
+type packetReader interface {
+	ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error)
 }
 
 // Open opens the device or file cfg names and applies its capture filter.
@@ -54,6 +73,7 @@ func Open(cfg SourceConfig) (*Source, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.snaplen = cfg.Snaplen
 	if cfg.Filter != "" {
 		if err := s.SetFilter(cfg.Filter); err != nil {
 			s.Close()
@@ -64,19 +84,50 @@ func Open(cfg SourceConfig) (*Source, error) {
 }
 
 func openFile(path string) (*Source, error) {
-	name := path
-	var h *pcap.Handle
-	var err error
+	name, f := path, os.Stdin
 	if path == "-" {
 		name = "stdin"
-		h, err = pcap.OpenOfflineFile(os.Stdin)
 	} else {
-		h, err = pcap.OpenOffline(path)
+		var err error
+		if f, err = os.Open(path); err != nil {
+			return nil, err
+		}
 	}
+	s, err := newFileSource(name, f)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
+		f.Close()
+		return nil, err
 	}
-	return &Source{h: h, link: decode.FromGopacket(h.LinkType()), name: name}, nil
+	s.closer = f
+	return s, nil
+}
+
+// newFileSource reads a pcap or pcapng stream, telling them apart by the
+// magic number.
+func newFileSource(name string, r io.Reader) (*Source, error) {
+	br := bufio.NewReaderSize(r, 1<<20)
+	magic, err := br.Peek(4)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: not a capture file (%d bytes): %w", name, len(magic), err)
+	}
+	s := &Source{name: name}
+	if string(magic) == "\x0a\x0d\x0d\x0a" {
+		ng, err := pcapgo.NewNgReader(br, pcapgo.NgReaderOptions{WantMixedLinkType: true})
+		if err != nil {
+			return nil, fmt.Errorf("read %s: pcapng: %w", name, err)
+		}
+		s.file, s.link = ng, decode.FromGopacket(ng.LinkType())
+		return s, nil
+	}
+	pr, err := pcapgo.NewReader(br)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w (expected a pcap or pcapng file)", name, err)
+	}
+	// Like tcpdump and Wireshark, accept records longer than the file's
+	// snap length, up to the largest snap length anyone uses.
+	pr.SetSnaplen(DefaultSnaplen)
+	s.file, s.link = pr, decode.FromGopacket(pr.LinkType())
+	return s, nil
 }
 
 func openLive(cfg SourceConfig) (*Source, error) {
@@ -115,7 +166,7 @@ func openLive(cfg SourceConfig) (*Source, error) {
 	if err != nil {
 		return nil, explainOpenError(dev, err)
 	}
-	return &Source{h: h, link: decode.FromGopacket(h.LinkType()), name: dev, live: true}, nil
+	return &Source{name: dev, live: h, link: decode.FromGopacket(h.LinkType())}, nil
 }
 
 // explainOpenError turns libpcap's terse refusals into what to do next.
@@ -133,15 +184,15 @@ func explainOpenError(dev string, err error) error {
 	return fmt.Errorf("capture on %s: %w", dev, err)
 }
 
-// DefaultDevice picks the device tcpdump would: the first one that is up
-// and not a loopback.
+// DefaultDevice picks the device tcpdump would: the first one that is up,
+// running and not a loopback.
 func DefaultDevice() (string, error) {
 	devs, err := pcap.FindAllDevs()
 	if err != nil {
 		return "", fmt.Errorf("list devices: %w", err)
 	}
 	for _, d := range devs {
-		if d.Flags&pcapIfUp != 0 && d.Flags&pcapIfLoopback == 0 && d.Flags&pcapIfRunning != 0 {
+		if d.Flags&pcapIfUp != 0 && d.Flags&pcapIfRunning != 0 && d.Flags&pcapIfLoopback == 0 {
 			return d.Name, nil
 		}
 	}
@@ -158,8 +209,8 @@ const (
 	pcapIfRunning  = 0x4
 )
 
-// Devices lists the capture devices as tcpdump -D does: name and
-// description, including usbmonN buses when the usbmon module is loaded.
+// Devices lists the capture devices as tcpdump -D does: name, description
+// and state, usbmonN buses included when the usbmon module is loaded.
 func Devices() ([]string, error) {
 	devs, err := pcap.FindAllDevs()
 	if err != nil {
@@ -168,14 +219,13 @@ func Devices() ([]string, error) {
 	out := make([]string, len(devs))
 	for i, d := range devs {
 		var st []string
-		if d.Flags&pcapIfUp != 0 {
-			st = append(st, "Up")
-		}
-		if d.Flags&pcapIfRunning != 0 {
-			st = append(st, "Running")
-		}
-		if d.Flags&pcapIfLoopback != 0 {
-			st = append(st, "Loopback")
+		for _, f := range []struct {
+			bit  uint32
+			name string
+		}{{pcapIfUp, "Up"}, {pcapIfRunning, "Running"}, {pcapIfLoopback, "Loopback"}} {
+			if d.Flags&f.bit != 0 {
+				st = append(st, f.name)
+			}
 		}
 		line := fmt.Sprintf("%d.%s", i+1, d.Name)
 		if d.Description != "" {
@@ -193,52 +243,117 @@ func Devices() ([]string, error) {
 func (s *Source) Name() string { return s.name }
 
 // Live reports whether the source is a device rather than a file.
-func (s *Source) Live() bool { return s.live }
+func (s *Source) Live() bool { return s.live != nil }
 
-// LinkType is the link-layer type of the packets.
+// LinkType is the link-layer type of the packets (of the first interface,
+// for a pcapng file; Read reports each packet's own).
 func (s *Source) LinkType() decode.LinkType { return s.link }
 
 // Filter is the capture filter in force.
 func (s *Source) Filter() string { return s.filter }
 
-// SetFilter replaces the capture filter on the open handle: no reopen, no
-// gap in the counters. A bad expression returns libpcap's error text and
-// leaves the previous filter in place.
+// SetFilter replaces the capture filter. On a device it is installed in
+// the kernel on the open handle: no reopen, no gap in the counters. A bad
+// expression returns libpcap's error text and leaves the previous filter
+// in place.
 func (s *Source) SetFilter(expr string) error {
-	if err := s.h.SetBPFFilter(expr); err != nil {
-		return fmt.Errorf("capture filter %q: %w", expr, err)
+	if s.live != nil {
+		if err := s.live.SetBPFFilter(expr); err != nil {
+			return fmt.Errorf("capture filter %q: %w", expr, err)
+		}
+		s.filter = expr
+		return nil
 	}
+	b, err := CompileBPF(s.link, s.snaplen, expr)
+	if err != nil {
+		return fmt.Errorf("capture %w", err)
+	}
+	s.bpf = map[decode.LinkType]*BPF{s.link: b}
 	s.filter = expr
 	return nil
 }
 
-// Read returns the next packet. The data is only valid until the next
-// Read. At the end of a file it returns io.EOF; on a live device a read
-// timeout returns a nil error and no data.
-func (s *Source) Read() ([]byte, gopacket.CaptureInfo, error) {
-	data, ci, err := s.h.ZeroCopyReadPacketData()
-	switch {
-	case err == nil:
-		return data, ci, nil
-	case errors.Is(err, pcap.NextErrorTimeoutExpired):
-		return nil, ci, nil
-	case errors.Is(err, io.EOF), errors.Is(err, pcap.NextErrorNoMorePackets):
-		return nil, ci, io.EOF
+// Read returns the next packet that passes the capture filter and its
+// link type. The data is only valid until the next Read. At the end of a
+// file it returns io.EOF; on a live device a read timeout returns no data
+// and no error, so callers can check for shutdown.
+func (s *Source) Read() ([]byte, gopacket.CaptureInfo, decode.LinkType, error) {
+	if s.live != nil {
+		data, ci, err := s.live.ZeroCopyReadPacketData()
+		switch {
+		case err == nil:
+			return data, ci, s.link, nil
+		case errors.Is(err, pcap.NextErrorTimeoutExpired):
+			return nil, ci, s.link, nil
+		case errors.Is(err, io.EOF):
+			return nil, ci, s.link, io.EOF
+		}
+		return nil, ci, s.link, fmt.Errorf("read %s: %w", s.name, err)
 	}
-	return nil, ci, fmt.Errorf("read %s: %w", s.name, err)
+	for {
+		data, ci, err := s.file.ZeroCopyReadPacketData()
+		if errors.Is(err, io.EOF) {
+			return nil, ci, s.link, io.EOF
+		}
+		if err != nil {
+			if errors.Is(err, io.ErrUnexpectedEOF) {
+				err = errors.New("file ends in the middle of a record (truncated)")
+			}
+			return nil, ci, s.link, fmt.Errorf("read %s: record %d: %w", s.name, s.records+1, err)
+		}
+		s.records++
+		link := s.link
+		if ng, ok := s.file.(*pcapgo.NgReader); ok {
+			link = s.interfaceLink(ng, ci.InterfaceIndex)
+		}
+		if s.bpf != nil && !s.filterFor(link).Match(data, ci.Length) {
+			continue
+		}
+		return data, ci, link, nil
+	}
+}
+
+func (s *Source) interfaceLink(ng *pcapgo.NgReader, i int) decode.LinkType {
+	intf, err := ng.Interface(i)
+	if err != nil {
+		return s.link
+	}
+	return decode.FromGopacket(intf.LinkType)
+}
+
+// filterFor returns the capture filter compiled for a link type, compiling
+// it the first time that type appears. An expression that cannot apply to
+// the link type (e.g. "tcp" on USB) matches nothing, as in tcpdump.
+func (s *Source) filterFor(link decode.LinkType) *BPF {
+	if b, ok := s.bpf[link]; ok {
+		return b
+	}
+	b, err := CompileBPF(link, s.snaplen, s.filter)
+	if err != nil {
+		b, _ = CompileBPF(link, s.snaplen, "less 0")
+	}
+	s.bpf[link] = b
+	return b
 }
 
 // KernelStats returns what the kernel received and dropped (live only).
 func (s *Source) KernelStats() (received, dropped uint64, ok bool) {
-	if !s.live {
+	if s.live == nil {
 		return 0, 0, false
 	}
-	st, err := s.h.Stats()
+	st, err := s.live.Stats()
 	if err != nil {
 		return 0, 0, false
 	}
 	return uint64(st.PacketsReceived), uint64(st.PacketsDropped + st.PacketsIfDropped), true
 }
 
-// Close releases the handle.
-func (s *Source) Close() { s.h.Close() }
+// Close releases the handle or file.
+func (s *Source) Close() {
+	if s.live != nil {
+		s.live.Close()
+	}
+	if s.closer != nil {
+		s.closer.Close()
+	}
+}
