@@ -53,3 +53,14 @@ demo: build
 
 clean:
 	rm -rf bin bench-*.txt
+
+# Streaming matcher vs Hyperscan 5.4 stream mode on identical chunks, in one
+# run. libhyperscan-dev is installed only for this target; l7sniff never
+# links it otherwise. Summarised with benchstat into bench-hyperscan.txt.
+bench-hyperscan: deps
+	@dpkg -s libhyperscan-dev >/dev/null 2>&1 || { \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends libhyperscan-dev pkg-config; }
+	@command -v benchstat >/dev/null 2>&1 || $(GO) install golang.org/x/perf/cmd/benchstat@latest
+	$(GO) test -tags hyperscan -run '^$$' -bench 'Stream|Hyperscan|Compile' -benchmem -count 5 ./patterns/ | tee bench-hyperscan.txt
+	PATH="$$PATH:$$($(GO) env GOPATH)/bin" benchstat bench-hyperscan.txt

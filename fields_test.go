@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -71,7 +73,7 @@ func TestFieldsMatchTshark(t *testing.T) {
 				t.Fatal(err)
 			}
 			var out bytes.Buffer
-			if err := run(o, &out); err != nil {
+			if err := run(context.Background(), o, &out, io.Discard); err != nil {
 				t.Fatalf("%s: %v", name, err)
 			}
 			got := strings.Split(strings.TrimRight(out.String(), "\n"), "\n")

@@ -5,17 +5,20 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 
 	"l7sniff/decode"
 	"l7sniff/engine"
+	"l7sniff/patterns"
 )
 
 // stringList is a repeatable flag (-e NAME -e NAME ...).
@@ -24,16 +27,52 @@ type stringList []string
 func (s *stringList) String() string     { return strings.Join(*s, ",") }
 func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
+// replayFlag is --replay[=SPEED]: alone it means real time, "max" as fast
+// as possible while still behaving as a live source.
+type replayFlag float64
+
+func (r *replayFlag) String() string   { return strconv.FormatFloat(float64(*r), 'g', -1, 64) }
+func (r *replayFlag) IsBoolFlag() bool { return true }
+func (r *replayFlag) Set(v string) error {
+	switch v {
+	case "true":
+		*r = 1
+	case "false":
+		*r = 0
+	case "max":
+		*r = -1
+	default:
+		f, err := strconv.ParseFloat(strings.TrimSuffix(v, "x"), 64)
+		if err != nil || f <= 0 {
+			return fmt.Errorf("want a speed such as 1, 10 or max")
+		}
+		*r = replayFlag(f)
+	}
+	return nil
+}
+
 // options are the command line.
 type options struct {
-	src       engine.SourceConfig
-	listDevs  bool
-	count     int
-	hex       bool
-	format    string // -T: "", "fields", "json"
-	fields    stringList
-	fieldOpts stringList
-	glossary  string // -G
+	src         engine.SourceConfig
+	listDevs    bool
+	count       int
+	hex         bool
+	format      string // -T: "", "fields", "json"
+	fields      stringList
+	fieldOpts   stringList
+	glossary    string // -G
+	lines       bool
+	flows       bool
+	json        bool
+	write       string
+	unbuffered  bool
+	replay      replayFlag
+	patternDirs stringList
+	maxFlows    int
+	shards      int
+	maxPackets  int
+	maxBytes    int
+	ringPackets int
 }
 
 func parseFlags(args []string) (*options, error) {
@@ -51,11 +90,23 @@ func parseFlags(args []string) (*options, error) {
 	fs.StringVar(&o.src.Filter, "f", "", "capture filter `EXPR` (BPF, as tcpdump; or give it after the options)")
 	fs.BoolVar(&o.listDevs, "D", false, "list capture devices and exit")
 	fs.IntVar(&o.count, "c", 0, "stop after `N` packets")
-	fs.BoolVar(&o.hex, "x", false, "print each packet's bytes in hex and ASCII")
+	fs.BoolVar(&o.hex, "x", false, "print each packet's bytes in hex and ASCII (line mode)")
 	fs.StringVar(&o.format, "T", "", "output `FORMAT`: fields (with -e) or json (JSON Lines)")
 	fs.Var(&o.fields, "e", "with -T fields/json: print field `NAME` (repeatable; -G fields lists them)")
 	fs.Var(&o.fieldOpts, "E", "with -T fields: tshark `OPTION` header=y|n, separator=/t|/s|C, occurrence=f, quote=d|s|n")
 	fs.StringVar(&o.glossary, "G", "", "print a glossary and exit: `fields`")
+	fs.BoolVar(&o.lines, "lines", false, "print one line per packet even on a terminal")
+	fs.BoolVar(&o.flows, "flows", false, "at the end, print a report of every flow and per-protocol totals")
+	fs.BoolVar(&o.json, "json", false, "with --flows: print the report as JSON")
+	fs.StringVar(&o.write, "w", "", "write the captured packets to `FILE` (pcap; - for stdout)")
+	fs.BoolVar(&o.unbuffered, "U", false, "with -w: flush after every packet")
+	fs.Var(&o.replay, "replay", "pace a file by its timestamps at `SPEED` (1 if omitted, e.g. 10, or max)")
+	fs.Var(&o.patternDirs, "patterns", "load l7-filter patterns from `DIR` (repeatable) instead of the built-in set; reloads on change")
+	fs.IntVar(&o.maxFlows, "max-flows", 1<<20, "cap on live flows; the least recently used is evicted")
+	fs.IntVar(&o.shards, "shards", 0, "flow-table shards (0: one per CPU)")
+	fs.IntVar(&o.maxPackets, "max-packets", patterns.DefaultMaxPackets, "packets per flow examined before giving up (l7-filter: 10)")
+	fs.IntVar(&o.maxBytes, "max-bytes", patterns.DefaultMaxBytes, "payload bytes per flow examined before giving up (l7-filter: 12000, kernel 2048)")
+	fs.IntVar(&o.ringPackets, "ring", engine.DefaultRingPackets, "packets kept for display")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -66,6 +117,9 @@ func parseFlags(args []string) (*options, error) {
 		o.src.Filter = rest
 	}
 	o.src.BufferSize *= 1024
+	if o.replay != 0 && o.src.File == "" {
+		return nil, errors.New("--replay paces a file: use it with -r FILE")
+	}
 	return o, nil
 }
 
@@ -75,15 +129,20 @@ func main() {
 		return
 	}
 	if err != nil {
+		fmt.Fprintln(os.Stderr, "l7sniff:", err)
 		os.Exit(2)
 	}
-	if err := run(o, os.Stdout); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, o, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "l7sniff:", err)
 		os.Exit(1)
 	}
 }
 
-func run(o *options, stdout io.Writer) error {
+// run carries out one invocation; stdout gets the output, stderr the
+// closing counters.
+func run(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	switch {
 	case o.glossary != "":
 		return printGlossary(stdout, o.glossary)
@@ -99,16 +158,75 @@ func run(o *options, stdout io.Writer) error {
 	}
 	out := bufio.NewWriterSize(stdout, 64<<10)
 	defer out.Flush()
-	sink, err := newSink(o, out)
+	set, err := loadPatterns(o, stderr)
 	if err != nil {
 		return err
 	}
-	src, err := engine.Open(o.src)
+	cfg := engine.Config{
+		Source: o.src, Shards: o.shards, MaxFlows: o.maxFlows, MaxPackets: o.maxPackets,
+		Count: o.count, Patterns: set, Replay: float64(o.replay),
+	}
+	if o.replay < 0 {
+		cfg.Replay = 0
+	}
+	// Per-packet output unless only a report was asked for.
+	if o.format != "" || o.lines || !o.flows {
+		if cfg.Packet, err = packetPrinter(o, out); err != nil {
+			return err
+		}
+	}
+	e, err := engine.New(cfg)
 	if err != nil {
 		return err
 	}
-	defer src.Close()
-	return capture(src, o, sink, out)
+	if o.write != "" {
+		w, err := engine.CreatePcap(o.write, 0o600, e.Source().LinkType(), o.src.Snaplen, !o.unbuffered)
+		if err != nil {
+			return err
+		}
+		defer w.Close()
+		e.SetWriter(w)
+	}
+	runErr := e.Run(ctx)
+	st := e.Stats()
+	if o.flows {
+		flows := e.Flows()
+		if o.json {
+			err = engine.WriteFlowJSON(out, flows, st)
+		} else {
+			err = engine.WriteFlowReport(out, flows, st)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	out.Flush()
+	if o.format == "" && !o.flows {
+		fmt.Fprintf(stderr, "%d packets captured\n", st.Packets)
+		if st.KernelOK {
+			fmt.Fprintf(stderr, "%d packets received by filter\n%d packets dropped by kernel\n", st.KernelReceived, st.KernelDropped)
+		}
+	}
+	return runErr
+}
+
+// loadPatterns loads --patterns directories, or the built-in set.
+func loadPatterns(o *options, stderr io.Writer) (*patterns.Set, error) {
+	opts := patterns.Options{MaxBytes: o.maxBytes}
+	var set *patterns.Set
+	var errs []patterns.LoadError
+	if len(o.patternDirs) == 0 {
+		set, errs = opts.Default()
+	} else {
+		set, errs = opts.Load(o.patternDirs...)
+	}
+	for _, e := range errs {
+		fmt.Fprintln(stderr, "l7sniff: pattern", e.Error())
+	}
+	if set == nil || set.Len() == 0 {
+		return nil, errors.New("no usable pattern loaded")
+	}
+	return set, nil
 }
 
 func printGlossary(w io.Writer, what string) error {
@@ -121,17 +239,20 @@ func printGlossary(w io.Writer, what string) error {
 	return nil
 }
 
-// sink prints one packet.
-type sink func(p *decode.Packet, info *engine.PacketInfo) error
-
-func newSink(o *options, out *bufio.Writer) (sink, error) {
+// packetPrinter returns the per-packet output: lines, fields or JSON.
+func packetPrinter(o *options, out *bufio.Writer) (func(*decode.Packet, *engine.PacketInfo) error, error) {
 	switch o.format {
 	case "":
 		buf := make([]byte, 0, 1024)
-		return func(p *decode.Packet, _ *engine.PacketInfo) error {
+		return func(p *decode.Packet, info *engine.PacketInfo) error {
 			buf = p.Time.AppendFormat(buf[:0], "15:04:05.000000")
 			buf = append(buf, ' ')
 			buf = p.AppendSummary(buf)
+			if info.App != "" {
+				buf = append(buf, "  ["...)
+				buf = append(buf, info.App...)
+				buf = append(buf, ']')
+			}
 			buf = append(buf, '\n')
 			if o.hex {
 				for off := 0; off < len(p.Data); off += 16 {
@@ -167,40 +288,4 @@ func newSink(o *options, out *bufio.Writer) (sink, error) {
 		return fw.Write, nil
 	}
 	return nil, fmt.Errorf("-T %s: expected fields or json", o.format)
-}
-
-// capture reads, decodes and prints until the source ends, -c is reached
-// or a signal arrives.
-func capture(src *engine.Source, o *options, print sink, out *bufio.Writer) error {
-	stop := make(chan os.Signal, 1)
-	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(stop)
-	var p decode.Packet
-	var info engine.PacketInfo
-	n := 0
-	for o.count == 0 || n < o.count {
-		select {
-		case <-stop:
-			return nil
-		default:
-		}
-		data, ci, link, err := src.Read()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if data == nil {
-			out.Flush()
-			continue
-		}
-		n++
-		decode.Decode(link, data, ci.Length, &p)
-		p.Number, p.Time = n, ci.Timestamp
-		if err := print(&p, &info); err != nil {
-			return err
-		}
-	}
-	return nil
 }

@@ -1,6 +1,9 @@
 package decode
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"math"
+)
 
 // USB transfer records: the parts Linux usbmon (usbmon.go) and Windows
 // USBPcap (usbpcap.go) headers have in common, and the setup packet of a
@@ -38,8 +41,11 @@ const USBClassUnknown uint16 = 0xffff
 // header (Packet.Layers tells which), with the setup packet when there is
 // one. Fields a header type does not have stay zero.
 type USB struct {
-	Off       int
-	HeaderLen int // bytes before the transfer data
+	// Off is where the record starts in Packet.Data: always 0, as USB
+	// headers are the link layer.
+	Off int
+	// HeaderLen is the number of bytes before the transfer data.
+	HeaderLen int
 	Bus       uint16
 	Device    uint16
 	// Endpoint is the endpoint address: bit 7 set means IN (device to host).
@@ -112,7 +118,7 @@ type Setup struct {
 	deferred bool
 }
 
-// Direction reports whether the request moves data from device to host.
+// DeviceToHost reports whether the request moves data from device to host.
 func (s *Setup) DeviceToHost() bool { return s.RequestType&0x80 != 0 }
 
 // Type is bits 5-6 of bmRequestType: 0 standard, 1 class, 2 vendor.
@@ -129,7 +135,7 @@ func (s *Setup) Standard() bool {
 	return s.Type() == 0 && (s.Request != reqGetDescriptor || s.Recipient() == 0)
 }
 
-// decodeSetup reads the setup packet at off; the caller checked 8 bytes.
+// decode reads the setup packet at off; the caller checked 8 bytes.
 func (s *Setup) decode(b []byte, off int) {
 	*s = Setup{
 		Off:         off,
@@ -162,7 +168,7 @@ func (p *Packet) setUSBData(l Layer, off int, claimed uint32) {
 		n = int(claimed)
 	}
 	if wire := p.WireLen - off; uint64(claimed) > uint64(max(wire, 0)) {
-		p.fail(l, LenOverrun, int(min(claimed, 1<<31-1)), max(wire, 0))
+		p.fail(l, LenOverrun, int(min(uint64(claimed), math.MaxInt)), max(wire, 0))
 	}
 	u.Data = Range{off, n}
 	p.Payload = u.Data

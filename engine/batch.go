@@ -1,0 +1,83 @@
+package engine
+
+import (
+	"sync/atomic"
+
+	"l7sniff/decode"
+)
+
+// item is one packet on its way through the pipeline. The capture stage
+// fills the first part; the shard that owns the packet's flow fills the
+// results; the collector consumes it in capture order.
+type item struct {
+	seq     uint64
+	ts      int64 // capture time, Unix nanoseconds
+	link    decode.LinkType
+	wireLen int
+	off, n  int // packet bytes in the batch's buffer
+	// What the shard needs, so it does not decode again.
+	hasFlow  bool
+	key      decode.FlowKey
+	fromA    bool
+	tcpFlags uint16
+	isTCP    bool
+	pay      decode.Range // relative to the packet's first byte
+
+	// Results.
+	flowID uint64
+	cell   *verdictCell
+	app    string // the flow's verdict when this packet was processed
+	guess  uint16
+}
+
+// batch carries up to batchItems packets and their bytes to one shard and
+// on to the collector; batches are recycled, so the pipeline allocates
+// nothing per packet.
+type batch struct {
+	shard int
+	items []item
+	buf   []byte
+}
+
+const (
+	batchItems = 256
+	// batchBytes fits the largest packet (DefaultSnaplen) a few times.
+	batchBytes = 1 << 20
+)
+
+func newBatch() *batch {
+	return &batch{items: make([]item, 0, batchItems), buf: make([]byte, 0, batchBytes)}
+}
+
+// fits reports whether a packet of n bytes can still be added.
+func (b *batch) fits(n int) bool {
+	return len(b.items) < batchItems && len(b.buf)+n <= cap(b.buf)
+}
+
+func (b *batch) reset(shard int) {
+	b.shard, b.items, b.buf = shard, b.items[:0], b.buf[:0]
+}
+
+// bytes returns an item's packet bytes.
+func (b *batch) bytes(it *item) []byte { return b.buf[it.off : it.off+it.n] }
+
+// verdictCell is a flow's current verdict, shared between the shard that
+// decides it and the readers (ring rows, UI) that show it. One is
+// allocated per flow, never per packet.
+type verdictCell struct {
+	app       atomic.Pointer[string]
+	pattern   atomic.Pointer[string] // source file:line of the matching pattern
+	mismatch  atomic.Bool
+	guessName string
+}
+
+// App returns the flow's verdict now.
+func (c *verdictCell) App() string {
+	if c == nil {
+		return ""
+	}
+	if a := c.app.Load(); a != nil {
+		return *a
+	}
+	return AppClassifying
+}

@@ -1,0 +1,426 @@
+// Package engine captures packets, decodes them, keeps flows, classifies
+// them with the pattern set and feeds the UI and the headless outputs.
+//
+// The pipeline has three stages joined by bounded channels of recycled
+// batches:
+//
+//	capture ──► shard 0..n-1 ──► collector
+//	(read, decode,  (flow table,     (capture order: counters, ring,
+//	 hash, copy)     classification)  -w file, line/field output)
+//
+// The capture stage decodes each packet once, picks the shard by the
+// symmetric flow hash and copies the packet into that shard's batch. Each
+// shard owns its flows outright, so no lock guards the flow table. The
+// collector merges the shards' output back into capture order (the capture
+// stage logs which shard got each packet), so the line and field outputs
+// are deterministic and report each packet with its flow's verdict at that
+// moment. A slow stage slows the ones before it (back-pressure) down to
+// libpcap, whose kernel buffer then counts drops; the UI never takes part:
+// it reads snapshots.
+package engine
+
+import (
+	"context"
+	"errors"
+	"io"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"l7sniff/decode"
+	"l7sniff/patterns"
+)
+
+// Config configures an Engine. Zero values mean the defaults.
+type Config struct {
+	Source SourceConfig
+	// Shards is the number of flow-table shards (0: GOMAXPROCS).
+	Shards int
+	// MaxFlows caps the live flows across shards (0: 1<<20); the least
+	// recently used flow is evicted to make room.
+	MaxFlows int
+	Timeouts Timeouts
+	// MaxPackets is the l7-filter packet limit per flow (0: 10).
+	MaxPackets int
+	// RingPackets and RingBytes size the packet history kept for the UI;
+	// 0 packets means no history (headless modes).
+	RingPackets int
+	RingBytes   int
+	// Replay paces a file by its timestamps at this speed (1 = real
+	// time); 0 reads as fast as possible.
+	Replay float64
+	// Count stops the capture after this many packets (0: no limit).
+	Count int
+	// Patterns is the set flows start on; SetPatterns replaces it.
+	Patterns *patterns.Set
+	// Packet, if set, is called for every packet in capture order with
+	// its decode and its flow's verdict at that moment (the line and
+	// field outputs). The packet is only valid during the call.
+	Packet func(p *decode.Packet, info *PacketInfo) error
+	// Write, if set, receives every packet (the -w file); see SetWriter.
+	Write *PcapWriter
+	// FlowEnded, if set, is called (from a shard's goroutine) for each
+	// flow that leaves the table.
+	FlowEnded func(FlowView)
+}
+
+// Engine runs the pipeline over one source.
+type Engine struct {
+	cfg      Config
+	src      *Source
+	nshards  int
+	shards   []*shard
+	patterns atomic.Pointer[patterns.Set]
+	ring     *Ring
+	stats    *statsKeeper
+	free     chan *batch
+	order    chan []uint8
+	freeLogs chan []uint8
+	filters  chan filterRequest
+	finished chan struct{} // closed when Run has read the final state
+	stop     atomic.Bool
+	err      error
+	done     atomic.Bool
+	mu       sync.Mutex // guards final (after Run)
+	final    []shardSnapshot
+	// usb carries USB interface classes from frame to frame for the
+	// field output (tshark's view of setup packets); collector only.
+	usb decode.USBState
+}
+
+type filterRequest struct {
+	expr  string
+	reply chan error
+}
+
+// New opens the source and prepares the pipeline.
+func New(cfg Config) (*Engine, error) {
+	if cfg.Shards <= 0 {
+		cfg.Shards = runtime.GOMAXPROCS(0)
+	}
+	if cfg.MaxFlows <= 0 {
+		cfg.MaxFlows = 1 << 20
+	}
+	if cfg.Timeouts == (Timeouts{}) {
+		cfg.Timeouts = DefaultTimeouts
+	}
+	if cfg.MaxPackets <= 0 {
+		cfg.MaxPackets = patterns.DefaultMaxPackets
+	}
+	if cfg.Patterns == nil {
+		return nil, errors.New("engine: no pattern set")
+	}
+	src, err := Open(cfg.Source)
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{
+		cfg: cfg, src: src, nshards: cfg.Shards,
+		stats:    newStatsKeeper(),
+		filters:  make(chan filterRequest),
+		finished: make(chan struct{}),
+		order:    make(chan []uint8, 64),
+		freeLogs: make(chan []uint8, 64),
+	}
+	e.patterns.Store(cfg.Patterns)
+	if cfg.RingPackets > 0 {
+		e.ring = newRing(cfg.RingPackets, cfg.RingBytes)
+	}
+	nb := cfg.Shards*6 + 2
+	e.free = make(chan *batch, nb)
+	for range nb {
+		e.free <- newBatch()
+	}
+	for range 64 {
+		e.freeLogs <- make([]uint8, 0, orderLogLen)
+	}
+	for i := range cfg.Shards {
+		e.shards = append(e.shards, newShard(e, i))
+	}
+	return e, nil
+}
+
+// orderLogLen is how many packets one order log names.
+const orderLogLen = 4096
+
+// SetWriter makes the engine write every packet to w (the -w file). Call
+// it before Run; the writer is created after New because it needs the
+// source's link type.
+func (e *Engine) SetWriter(w *PcapWriter) { e.cfg.Write = w }
+
+// Source returns the engine's packet source.
+func (e *Engine) Source() *Source { return e.src }
+
+// Ring returns the packet history, or nil when the engine keeps none.
+func (e *Engine) Ring() *Ring { return e.ring }
+
+// SetPatterns makes set the one new flows start on. Flows that have not
+// sent payload yet move to it; flows in the middle of classification
+// finish on the set they started with, whose automaton their state
+// belongs to; decided flows keep their verdict.
+func (e *Engine) SetPatterns(set *patterns.Set) { e.patterns.Store(set) }
+
+// Patterns returns the set new flows start on.
+func (e *Engine) Patterns() *patterns.Set { return e.patterns.Load() }
+
+// SetCaptureFilter replaces the capture filter while the capture runs; on
+// a device it goes into the kernel on the open handle. A bad expression
+// returns libpcap's error and the previous filter stays.
+func (e *Engine) SetCaptureFilter(expr string) error {
+	if e.done.Load() {
+		return e.src.SetFilter(expr)
+	}
+	r := filterRequest{expr, make(chan error, 1)}
+	select {
+	case e.filters <- r:
+		return <-r.reply
+	case <-e.finished:
+		return e.src.SetFilter(expr)
+	}
+}
+
+// Stop ends the capture; Run returns once everything read so far has gone
+// through the pipeline.
+func (e *Engine) Stop() { e.stop.Store(true) }
+
+// Run captures until the source ends, Count is reached, Stop is called or
+// ctx is done. Everything captured is processed before it returns. A read
+// error (a truncated file, a device that went away) is returned after the
+// packets before it were processed.
+func (e *Engine) Run(ctx context.Context) error {
+	defer e.src.Close()
+	stopCtx := context.AfterFunc(ctx, e.Stop)
+	defer stopCtx()
+	var wg sync.WaitGroup
+	for _, s := range e.shards {
+		wg.Add(1)
+		go func() { defer wg.Done(); s.run() }()
+	}
+	collected := make(chan error, 1)
+	go func() { collected <- e.collect() }()
+	e.capture()
+	sinkErr := <-collected
+	// Read the final state while the shards still answer, then let them go.
+	final := make([]shardSnapshot, len(e.shards))
+	for i, s := range e.shards {
+		final[i] = s.ask()
+	}
+	e.mu.Lock()
+	e.final = final
+	e.mu.Unlock()
+	e.done.Store(true)
+	close(e.finished)
+	wg.Wait()
+	if e.cfg.Write != nil {
+		if err := e.cfg.Write.Flush(); err != nil && sinkErr == nil {
+			sinkErr = err
+		}
+	}
+	return errors.Join(e.err, sinkErr)
+}
+
+// ask requests a snapshot from a running shard.
+func (s *shard) ask() shardSnapshot {
+	r := make(chan shardSnapshot, 1)
+	s.req <- r
+	return <-r
+}
+
+// capture is the first stage. It owns the source.
+func (e *Engine) capture() {
+	cur := make([]*batch, e.nshards)
+	for i := range cur {
+		cur[i] = <-e.free
+		cur[i].reset(i)
+	}
+	log := <-e.freeLogs
+	flush := func() {
+		for i, b := range cur {
+			if len(b.items) > 0 {
+				e.shards[i].in <- b
+				cur[i] = <-e.free
+				cur[i].reset(i)
+			}
+		}
+		if len(log) > 0 {
+			e.order <- log
+			log = <-e.freeLogs
+		}
+	}
+	defer func() {
+		flush()
+		for _, s := range e.shards {
+			close(s.in)
+		}
+		close(e.order)
+		for _, b := range cur {
+			e.free <- b
+		}
+	}()
+	var p decode.Packet
+	var seq uint64
+	pace := newPacer(e.cfg.Replay)
+	lastFlush := time.Now()
+	for !e.stop.Load() && (e.cfg.Count == 0 || seq < uint64(e.cfg.Count)) {
+		select {
+		case r := <-e.filters:
+			r.reply <- e.src.SetFilter(r.expr)
+		default:
+		}
+		data, ci, link, err := e.src.Read()
+		if errors.Is(err, io.EOF) {
+			return
+		}
+		if err != nil {
+			e.err = err
+			return
+		}
+		if data == nil { // live read timeout: nothing is waiting
+			e.sampleKernel()
+			flush()
+			lastFlush = time.Now()
+			continue
+		}
+		if pace.wait(ci.Timestamp, &e.stop) {
+			flush()
+		}
+		seq++
+		decode.Decode(link, data, ci.Length, &p)
+		sh := 0
+		if p.Flow.Valid() {
+			sh = int(p.Flow.Hash() % uint64(e.nshards))
+		}
+		// The collector can only take a packet whose batch has been sent,
+		// so batches and the order log that names their packets always
+		// leave together.
+		if !cur[sh].fits(len(data)) || len(log) == cap(log) {
+			flush()
+		}
+		cur[sh].add(seq, ci.Timestamp.UnixNano(), link, data, ci.Length, &p)
+		log = append(log, uint8(sh))
+		// On a live source, do not hold packets back for long waiting
+		// for a batch to fill.
+		if e.src.Live() && seq%64 == 0 {
+			if now := time.Now(); now.Sub(lastFlush) > 5*time.Millisecond {
+				e.sampleKernel()
+				flush()
+				lastFlush = now
+			}
+		}
+	}
+}
+
+// add appends a decoded packet to the batch.
+func (b *batch) add(seq uint64, ts int64, link decode.LinkType, data []byte, wireLen int, p *decode.Packet) {
+	off := len(b.buf)
+	b.buf = append(b.buf, data...)
+	it := item{seq: seq, ts: ts, link: link, wireLen: wireLen, off: off, n: len(data)}
+	if p.Flow.Valid() {
+		it.hasFlow, it.key, it.fromA, it.pay = true, p.Flow, p.FromA, p.Payload
+		if p.Has(decode.LayerTCP) && !p.Quoted {
+			it.isTCP, it.tcpFlags = true, p.TCP.Flags
+		}
+	}
+	b.items = append(b.items, it)
+}
+
+// sampleKernel records libpcap's counters (from the capture goroutine,
+// which owns the handle).
+func (e *Engine) sampleKernel() {
+	if recv, drop, ok := e.src.KernelStats(); ok {
+		e.stats.kernel(recv, drop)
+	}
+}
+
+// collect is the last stage: it takes packets back in capture order.
+func (e *Engine) collect() error {
+	cur := make([]*batch, e.nshards)
+	pos := make([]int, e.nshards)
+	var p decode.Packet
+	var sinkErr error
+	for log := range e.order {
+		for _, sh := range log {
+			b := cur[sh]
+			if b == nil || pos[sh] == len(b.items) {
+				if b != nil {
+					e.free <- b
+				}
+				b = <-e.shards[sh].out
+				cur[sh], pos[sh] = b, 0
+			}
+			it := &b.items[pos[sh]]
+			pos[sh]++
+			if err := e.deliver(b, it, &p); err != nil && sinkErr == nil {
+				sinkErr = err
+				e.Stop()
+			}
+		}
+		e.freeLogs <- log[:0]
+	}
+	for i, b := range cur {
+		if b != nil {
+			e.free <- b
+		}
+		// Drain batches the shard finished after the last log entry.
+		for b := range e.shards[i].out {
+			e.free <- b
+		}
+	}
+	e.stats.finish()
+	return sinkErr
+}
+
+// deliver hands one packet to the counters, the ring and the sinks.
+func (e *Engine) deliver(b *batch, it *item, p *decode.Packet) error {
+	data := b.bytes(it)
+	e.stats.packet(it.ts, it.wireLen)
+	if e.ring != nil {
+		e.ring.add(it, data)
+	}
+	if w := e.cfg.Write; w != nil {
+		if err := w.WritePacket(it.ts, data, it.wireLen); err != nil {
+			return err
+		}
+	}
+	if e.cfg.Packet == nil {
+		return nil
+	}
+	decode.Decode(it.link, data, it.wireLen, p)
+	e.usb.Track(p)
+	p.Number, p.Time = int(it.seq), time.Unix(0, it.ts)
+	info := PacketInfo{FlowID: it.flowID, App: it.app, PortGuess: portNames[it.guess]}
+	return e.cfg.Packet(p, &info)
+}
+
+// Done reports whether Run has finished.
+func (e *Engine) Done() bool { return e.done.Load() }
+
+// snapshots asks every shard for its state (or returns the final one).
+func (e *Engine) snapshots(withFlows bool) []shardSnapshot {
+	if e.done.Load() {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		return e.final
+	}
+	out := make([]shardSnapshot, len(e.shards))
+	for i, s := range e.shards {
+		r := make(chan shardSnapshot, 1)
+		select {
+		case s.req <- r:
+			out[i] = <-r
+		case <-e.finished:
+			return e.snapshots(withFlows)
+		}
+	}
+	return out
+}
+
+// Flows returns every flow: live ones and those that ended (up to a cap).
+func (e *Engine) Flows() []FlowView {
+	var out []FlowView
+	for _, s := range e.snapshots(true) {
+		out = append(out, s.flows...)
+	}
+	return out
+}

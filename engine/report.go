@@ -1,0 +1,123 @@
+package engine
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"text/tabwriter"
+	"time"
+)
+
+// WriteFlowReport prints the flows and per-protocol totals the way
+// ndpiReader does at the end of a run: one line per flow (5-tuple,
+// packets, bytes, duration, verdict, port guess, mismatch flag), then the
+// totals, biggest first.
+func WriteFlowReport(w io.Writer, flows []FlowView, st Stats) error {
+	sortFlows(flows)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "#\tproto\tA\tB\tpkts A→B\tpkts B→A\tbytes\tduration\tverdict\tport guess\tnote")
+	for i, f := range flows {
+		note := ""
+		if f.Mismatch {
+			note = "MISMATCH"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\n", i+1, f.Proto, safe(f.A), safe(f.B),
+			f.Packets[0], f.Packets[1], f.TotalBytes(), f.Duration().Round(time.Millisecond), safe(f.App), f.PortGuess, note)
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "protocol\tflows\tpackets\tbytes\t")
+	for _, a := range totals(flows) {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t\n", safe(a.Name), a.Flows, a.Packets, a.Bytes)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\n%d packets, %d bytes, %d flows (%d evicted early, %d not listed)\n",
+		st.Packets, st.Bytes, len(flows), st.FlowsEvicted, st.FlowsLost)
+	if st.KernelOK {
+		fmt.Fprintf(w, "%d packets received by filter, %d dropped by kernel\n", st.KernelReceived, st.KernelDropped)
+	}
+	return nil
+}
+
+// WriteFlowJSON prints the same report as one JSON document.
+func WriteFlowJSON(w io.Writer, flows []FlowView, st Stats) error {
+	sortFlows(flows)
+	type jsonFlow struct {
+		ID        uint64    `json:"id"`
+		Proto     string    `json:"proto"`
+		A         string    `json:"a"`
+		B         string    `json:"b"`
+		PacketsAB uint64    `json:"packets_ab"`
+		PacketsBA uint64    `json:"packets_ba"`
+		BytesAB   uint64    `json:"bytes_ab"`
+		BytesBA   uint64    `json:"bytes_ba"`
+		First     time.Time `json:"first"`
+		Last      time.Time `json:"last"`
+		State     string    `json:"state,omitempty"`
+		App       string    `json:"app"`
+		Pattern   string    `json:"pattern,omitempty"`
+		PortGuess string    `json:"port_guess,omitempty"`
+		Mismatch  bool      `json:"mismatch"`
+	}
+	out := struct {
+		Flows  []jsonFlow `json:"flows"`
+		Totals []AppStat  `json:"totals"`
+		Stats  Stats      `json:"stats"`
+	}{Totals: totals(flows), Stats: st}
+	for _, f := range flows {
+		out.Flows = append(out.Flows, jsonFlow{f.ID, f.Proto, f.A, f.B, f.Packets[0], f.Packets[1], f.Bytes[0], f.Bytes[1],
+			f.First, f.Last, f.State, f.App, f.Pattern, f.PortGuess, f.Mismatch})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+// sortFlows orders flows by first packet, then id, so reports are stable.
+func sortFlows(flows []FlowView) {
+	sort.Slice(flows, func(i, j int) bool {
+		if !flows[i].First.Equal(flows[j].First) {
+			return flows[i].First.Before(flows[j].First)
+		}
+		return flows[i].ID < flows[j].ID
+	})
+}
+
+// totals sums flows by verdict, biggest first.
+func totals(flows []FlowView) []AppStat {
+	m := map[string]*AppStat{}
+	for _, f := range flows {
+		a := m[f.App]
+		if a == nil {
+			a = &AppStat{Name: f.App}
+			m[f.App] = a
+		}
+		a.Flows++
+		a.Packets += f.TotalPackets()
+		a.Bytes += f.TotalBytes()
+	}
+	out := make([]AppStat, 0, len(m))
+	for _, a := range m {
+		out = append(out, *a)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Bytes != out[j].Bytes {
+			return out[i].Bytes > out[j].Bytes
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out
+}
+
+// safe escapes control characters in text that came from a packet or a
+// pattern file before it reaches a terminal.
+func safe(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] == 0x7f {
+			return string(appendSafe(nil, []byte(s)))
+		}
+	}
+	return s
+}

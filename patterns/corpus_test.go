@@ -1,0 +1,72 @@
+package patterns
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// l7Corpus returns ../../shared/corpus/l7-protocols (relative to this
+// package), skipping the test when it is absent, or failing under CI.
+func l7Corpus(t testing.TB) string {
+	t.Helper()
+	dir := filepath.Join("..", "..", "shared", "corpus", "l7-protocols")
+	if _, err := os.Stat(dir); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("corpus missing under CI: %v", err)
+		}
+		t.Skipf("corpus not present (%v): skipping", err)
+	}
+	return dir
+}
+
+// The whole collection takes seconds to compile; tests share one Set.
+var collection = sync.OnceValues(func() (*Set, []LoadError) {
+	dir := filepath.Join("..", "..", "shared", "corpus", "l7-protocols")
+	return Load(filepath.Join(dir, "protocols"), filepath.Join(dir, "extra"), filepath.Join(dir, "file_types"), filepath.Join(dir, "malware"))
+})
+
+// TestCollectionCompatibility loads every .pat of the l7-protocols
+// collection and prints, per file, whether it loaded and why not.
+func TestCollectionCompatibility(t *testing.T) {
+	dir := l7Corpus(t)
+	set, errs := collection()
+	byFile := map[string]LoadError{}
+	for _, e := range errs {
+		byFile[e.File] = e
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "*", "*.pat"))
+	if err != nil || len(files) < 113 {
+		t.Fatalf("found %d .pat files (%v), want the whole collection", len(files), err)
+	}
+	var table strings.Builder
+	table.WriteString("| file | protocol | status |\n|---|---|---|\n")
+	loaded, pseudo, rejected := 0, 0, 0
+	for _, f := range files {
+		rel, _ := filepath.Rel(dir, f)
+		name := strings.TrimSuffix(filepath.Base(f), ".pat")
+		status := ""
+		switch e, bad := byFile[f]; {
+		case bad:
+			rejected++
+			status = "rejected: " + e.Error()
+		case slices.ContainsFunc(set.Pseudo(), func(p *Pattern) bool { return p.File == f }):
+			pseudo++
+			status = "pseudo-protocol (never compiled)"
+		case set.Lookup(name) != nil:
+			loaded++
+			status = "loaded"
+		default:
+			t.Errorf("%s: neither loaded nor reported", rel)
+		}
+		fmt.Fprintf(&table, "| %s | %s | %s |\n", rel, name, status)
+	}
+	t.Logf("l7-protocols compatibility: %d loaded, %d pseudo, %d rejected\n%s", loaded, pseudo, rejected, table.String())
+	if len(errs) != rejected {
+		t.Errorf("%d load errors for %d rejected files: %v", len(errs), rejected, errs)
+	}
+}

@@ -1,0 +1,11 @@
+# XMPP (Jabber) - Extensible Messaging and Presence Protocol - RFC 6120
+# Pattern attributes: good fast
+# Protocol groups: chat ietf_proposed_standard
+# Wiki: https://en.wikipedia.org/wiki/XMPP
+# Written for l7sniff from RFC 6120 section 4.7 (stream header): the
+# initiating entity opens with an optional XML declaration and a
+# <stream:stream> element whose default namespace is jabber:client or
+# jabber:server (XEP-0114 components use jabber:component:accept).
+
+jabber
+^(<\?xml[^>]*>[\x09-\x0d ]*)?<stream:stream[\x09-\x0d ][^>]*xmlns=['"]jabber:(client|server|component)

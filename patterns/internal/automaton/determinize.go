@@ -1,0 +1,213 @@
+package automaton
+
+import (
+	"errors"
+	"slices"
+	"unsafe"
+)
+
+// errTooBig reports that a DFA would need more states than its budget.
+var errTooBig = errors.New("DFA state budget exceeded")
+
+// builder runs the subset construction for one group of patterns. A DFA
+// state is the sorted set of NFA "leaves" live at a position: byte-consuming
+// instructions, $ assertions waiting for the end of a chunk, and matches.
+type builder struct {
+	p       *prog
+	cls     *byteClasses
+	setCls  [][]uint8  // classes contained in each byte set of p
+	eps     [][]uint32 // leaves reachable from an instruction away from the start
+	epsDone []bool
+
+	// unanchored holds the leaves of every pattern's start after position
+	// 0, where ^ fails; they are added to every successor state, which is
+	// how the union becomes unanchored without a .* prefix.
+	unanchored []uint32
+
+	ids    map[string]uint32
+	states [][]uint32 // leaves of each state
+	rows   []uint32   // rows[i*n+c]: successor of state i on class c
+	budget int        // maximum number of states
+
+	visit   []uint32 // visit[pc] == gen when pc was seen in this closure
+	gen     uint32
+	mark    []uint32 // mark[pc] == markGen when pc is in the set being built
+	markGen uint32
+	stack   []uint32
+	leaves  []uint32
+}
+
+// determinize builds the DFA of the patterns in group, or errTooBig if it
+// would exceed maxMem bytes of transition table or maxStates states.
+func determinize(p *prog, group []int, maxMem int64, maxStates int) (*dfa, error) {
+	var sets []byteSet
+	used := make([]bool, len(p.sets))
+	for _, t := range group {
+		for pc := p.begin(t); pc < p.ends[t]; pc++ {
+			if in := p.inst[pc]; in.op == opByte && !used[in.arg] {
+				used[in.arg] = true
+				sets = append(sets, p.sets[in.arg])
+			}
+		}
+	}
+	b := &builder{
+		p:       p,
+		cls:     newByteClasses(sets),
+		eps:     make([][]uint32, len(p.inst)),
+		epsDone: make([]bool, len(p.inst)),
+		ids:     make(map[string]uint32),
+		visit:   make([]uint32, len(p.inst)),
+		mark:    make([]uint32, len(p.inst)),
+	}
+	b.budget = int(min(maxMem/int64(4*b.cls.n), int64(maxStates)))
+	b.setCls = make([][]uint8, len(p.sets))
+	for i, s := range p.sets {
+		if !used[i] {
+			continue
+		}
+		for c, rep := range b.cls.reps {
+			if c != nulClass && s.has(rep) {
+				b.setCls[i] = append(b.setCls[i], uint8(c))
+			}
+		}
+	}
+	starts := make([]uint32, len(group))
+	for i, t := range group {
+		starts[i] = p.starts[t]
+	}
+	b.unanchored = slices.Clone(b.closure(starts, where{}))
+	if _, err := b.add(b.closure(starts, where{start: true})); err != nil {
+		return nil, err
+	}
+	if err := b.explore(); err != nil {
+		return nil, err
+	}
+	return b.finish(), nil
+}
+
+// where says which empty-width assertions hold during a closure.
+type where struct{ start, end bool }
+
+// closure returns the sorted leaves reachable from pcs by empty moves at a
+// position described by at. The result is valid until the next call.
+func (b *builder) closure(pcs []uint32, at where) []uint32 {
+	b.gen++
+	b.leaves = b.leaves[:0]
+	for _, pc := range pcs {
+		b.walk(pc, at)
+	}
+	slices.Sort(b.leaves)
+	return b.leaves
+}
+
+// walk adds the leaves reachable from pc to b.leaves, skipping instructions
+// already seen in this generation.
+func (b *builder) walk(pc uint32, at where) {
+	b.stack = append(b.stack[:0], pc)
+	for len(b.stack) > 0 {
+		pc := b.stack[len(b.stack)-1]
+		b.stack = b.stack[:len(b.stack)-1]
+		if b.visit[pc] == b.gen {
+			continue
+		}
+		b.visit[pc] = b.gen
+		switch in := b.p.inst[pc]; in.op {
+		case opAlt:
+			b.stack = append(b.stack, in.arg, in.out)
+		case opNop:
+			b.stack = append(b.stack, in.out)
+		case opBegin:
+			if at.start {
+				b.stack = append(b.stack, in.out)
+			}
+		case opEnd:
+			if at.end {
+				b.stack = append(b.stack, in.out)
+			} else {
+				b.leaves = append(b.leaves, pc)
+			}
+		case opByte, opMatch:
+			b.leaves = append(b.leaves, pc)
+		}
+	}
+}
+
+// epsOf returns the leaves reachable from pc, memoized: the successor sets
+// of every state are unions of these.
+func (b *builder) epsOf(pc uint32) []uint32 {
+	if !b.epsDone[pc] {
+		b.eps[pc] = slices.Clone(b.closure([]uint32{pc}, where{}))
+		b.epsDone[pc] = true
+	}
+	return b.eps[pc]
+}
+
+// add returns the id of the state with the given sorted leaves, creating it.
+func (b *builder) add(leaves []uint32) (uint32, error) {
+	key := unsafe.String((*byte)(unsafe.Pointer(unsafe.SliceData(leaves))), 4*len(leaves))
+	if id, ok := b.ids[key]; ok {
+		return id, nil
+	}
+	if len(b.states) >= b.budget {
+		return 0, errTooBig
+	}
+	id := uint32(len(b.states))
+	own := slices.Clone(leaves)
+	b.ids[unsafe.String((*byte)(unsafe.Pointer(unsafe.SliceData(own))), 4*len(own))] = id
+	b.states = append(b.states, own)
+	b.rows = append(b.rows, make([]uint32, b.cls.n)...)
+	return id, nil
+}
+
+// explore computes the successors of every state, breadth first, creating
+// states as they are discovered.
+func (b *builder) explore() error {
+	n := b.cls.n
+	buckets := make([][]uint32, n)
+	byBucket := make(map[string]uint32)
+	var next []uint32
+	for i := 0; i < len(b.states); i++ {
+		for c := range buckets {
+			buckets[c] = buckets[c][:0]
+		}
+		for _, pc := range b.states[i] {
+			if in := b.p.inst[pc]; in.op == opByte {
+				for _, c := range b.setCls[in.arg] {
+					buckets[c] = append(buckets[c], pc)
+				}
+			}
+		}
+		clear(byBucket)
+		b.rows[i*n+nulClass] = uint32(i)
+		for c := 1; c < n; c++ {
+			bk := buckets[c]
+			key := unsafe.String((*byte)(unsafe.Pointer(unsafe.SliceData(bk))), 4*len(bk))
+			if id, ok := byBucket[key]; ok {
+				b.rows[i*n+c] = id
+				continue
+			}
+			b.markGen++
+			next = next[:0]
+			for _, l := range b.unanchored {
+				b.mark[l] = b.markGen
+				next = append(next, l)
+			}
+			for _, pc := range bk {
+				for _, l := range b.epsOf(b.p.inst[pc].out) {
+					if b.mark[l] != b.markGen {
+						b.mark[l] = b.markGen
+						next = append(next, l)
+					}
+				}
+			}
+			slices.Sort(next)
+			id, err := b.add(next)
+			if err != nil {
+				return err
+			}
+			b.rows[i*n+c] = id
+			byBucket[string(key)] = id
+		}
+	}
+	return nil
+}

@@ -1,0 +1,131 @@
+package automaton
+
+import "bytes"
+
+// Status is the outcome of a stream so far.
+type Status uint8
+
+// Stream outcomes. Matched and GaveUp are final.
+const (
+	Running Status = iota // no verdict yet: keep feeding
+	Matched               // a pattern matched; the tag says which
+	GaveUp                // the byte budget is spent, or no pattern can match any more
+)
+
+func (s Status) String() string {
+	switch s {
+	case Running:
+		return "running"
+	case Matched:
+		return "matched"
+	case GaveUp:
+		return "gave up"
+	}
+	return "invalid"
+}
+
+// State is one stream's position in a Machine: 40 bytes, no pointers, so a
+// flow table can hold it inline. It names the stream's state by the tuple of
+// component DFA states, which never changes meaning for a given Machine, so
+// it survives any cache flush. It is only meaningful with the Machine that
+// made it; the zero State is not a valid start.
+type State struct {
+	// n counts the bytes examined while Running; once Matched it holds
+	// the winning tag, as the count is no longer needed.
+	n      uint32
+	status Status
+	q      [maxGroups]uint16 // state of each component DFA; 0 is dead
+}
+
+// Start returns the state of a new stream.
+func (m *Machine) Start() State {
+	var st State
+	for c, d := range m.comps {
+		st.q[c] = d.start
+	}
+	return st
+}
+
+// Feed advances st over the next chunk of the stream (both directions'
+// payload in arrival order) and reports the outcome. The tag is the winning
+// pattern when the status is Matched, and -1 otherwise. Once Matched or
+// GaveUp, further Feeds return the same. Feed allocates nothing and takes
+// no lock unless it reaches a state the cache has not seen.
+func (m *Machine) Feed(st *State, chunk []byte) (tag int, s Status) {
+	switch st.status {
+	case Matched:
+		return int(st.n), Matched
+	case GaveUp:
+		return -1, GaveUp
+	}
+	// NULs are skipped by a self-loop in every state; they only need
+	// counting so that the budget counts the bytes that remain.
+	room := int(m.maxBytes - st.n)
+	data := chunk
+	k := len(chunk) - bytes.Count(chunk, []byte{0})
+	if k > room {
+		data, k = chunk[:cut(chunk, room)], room
+	}
+	if k == 0 {
+		return -1, Running
+	}
+	w := len(m.comps)
+	gen, row := m.rowOf(m.cache.Load(), st.q[:w])
+	best := noTag
+	if st.n == 0 {
+		best = gen.match[row] // a pattern matching the empty string
+	}
+	st.n += uint32(k)
+
+	s32 := row << 8
+	t := gen.trans
+	for i := 0; i < len(data); i++ {
+		v := t[s32|uint32(data[i])].Load()
+		if int32(v) <= 0 {
+			if v == 0 {
+				gen, s32, v = m.step(gen, s32, data[i])
+				t = gen.trans
+			}
+			if v == deadTag {
+				st.q = [maxGroups]uint16{}
+				return m.verdict(st, best, false)
+			}
+			if v&tagBit != 0 {
+				v &^= tagBit
+				best = min(best, gen.match[v>>8])
+			}
+		}
+		s32 = v
+	}
+	best = min(best, gen.eof[s32>>8])
+	copy(st.q[:w], gen.tuple(s32>>8))
+	return m.verdict(st, best, true)
+}
+
+// verdict records and returns the outcome of a Feed that found best (noTag
+// if nothing matched) and left the stream alive or not.
+func (m *Machine) verdict(st *State, best uint32, alive bool) (int, Status) {
+	switch {
+	case best != noTag:
+		st.status, st.n = Matched, best
+		return int(best), Matched
+	case !alive || st.n >= m.maxBytes:
+		st.status = GaveUp
+		return -1, GaveUp
+	}
+	return -1, Running
+}
+
+// cut returns the length of the prefix of chunk that holds its first room
+// non-NUL bytes.
+func cut(chunk []byte, room int) int {
+	for i, b := range chunk {
+		if b != 0 {
+			if room == 0 {
+				return i
+			}
+			room--
+		}
+	}
+	return len(chunk)
+}

@@ -1,0 +1,255 @@
+package automaton
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"regexp/syntax"
+	"sync"
+	"testing"
+	"unsafe"
+
+	"l7sniff/patterns/internal/automaton/reference"
+)
+
+// outcome is how a fed stream ended, in reference.Outcome's terms, plus
+// whether the automaton gave up before its budget.
+func feedAll(m *Machine, chunks [][]byte) (out reference.Outcome, early bool) {
+	st := m.Start()
+	for i, c := range chunks {
+		tag, s := m.Feed(&st, c)
+		switch s {
+		case Matched:
+			return reference.Outcome{Tag: tag, Chunk: i}, false
+		case GaveUp:
+			budget := st.n >= m.maxBytes
+			return reference.Outcome{Tag: -1, Chunk: i, Budget: budget}, !budget
+		}
+	}
+	return reference.Outcome{Tag: -1, Chunk: -1}, false
+}
+
+// agree reports whether the automaton's outcome is the reference's, where
+// giving up early is right only if the reference never matches.
+func agree(got reference.Outcome, early bool, want reference.Outcome) bool {
+	if early {
+		return want.Tag == -1 && (!want.Budget || got.Chunk <= want.Chunk)
+	}
+	return got == want
+}
+
+func compileBoth(t testing.TB, exprs []string, opt Options) (*Machine, *reference.Matcher) {
+	t.Helper()
+	res := make([]*syntax.Regexp, len(exprs))
+	for i, e := range exprs {
+		res[i] = mustParse(t, e)
+	}
+	m, err := Compile(res, opt)
+	if err != nil {
+		t.Fatalf("Compile: %v", err)
+	}
+	maxBytes := opt.MaxBytes
+	if maxBytes == 0 {
+		maxBytes = DefaultMaxBytes
+	}
+	ref, err := reference.New(res, maxBytes)
+	if err != nil {
+		t.Fatalf("reference: %v", err)
+	}
+	return m, ref
+}
+
+// checkSplits compares the automaton with the reference on data fed whole,
+// split at every position, and split at random into many chunks.
+func checkSplits(t *testing.T, m *Machine, ref *reference.Matcher, data []byte, rng *rand.Rand) {
+	t.Helper()
+	check := func(chunks [][]byte) {
+		t.Helper()
+		want := ref.Run(chunks)
+		if got, early := feedAll(m, chunks); !agree(got, early, want) {
+			t.Fatalf("chunks %q: got %+v (early %v), want %+v", chunks, got, early, want)
+		}
+	}
+	check([][]byte{data})
+	for i := 0; i <= len(data); i++ {
+		check([][]byte{data[:i], data[i:]})
+	}
+	for range 4 {
+		var chunks [][]byte
+		for rest := data; len(rest) > 0; {
+			n := 1 + rng.IntN(min(len(rest), 7))
+			chunks = append(chunks, rest[:n])
+			rest = rest[n:]
+		}
+		check(chunks)
+	}
+}
+
+func TestSemantics(t *testing.T) {
+	tests := []struct {
+		name   string
+		exprs  []string
+		opt    Options
+		chunks []string
+		tag    int
+		status Status
+		at     int // chunk of the final status
+	}{
+		{"anchored", []string{`^abc`}, Options{}, []string{"ab", "c"}, 0, Matched, 1},
+		{"anchor after NULs", []string{`^abc`}, Options{}, []string{"\x00\x00a", "\x00bc"}, 0, Matched, 1},
+		{"anchor is not a chunk start", []string{`^abc`}, Options{}, []string{"x", "abc"}, -1, GaveUp, 0},
+		{"unanchored straddles", []string{`hello`}, Options{}, []string{"xxhel", "", "lo"}, 0, Matched, 2},
+		{"$ at chunk end", []string{`ab$`}, Options{}, []string{"xab", "c"}, 0, Matched, 0},
+		{"$ not inside a chunk", []string{`ab$`}, Options{}, []string{"xabc", "d"}, -1, Running, 1},
+		{"$ at a later chunk end", []string{`ab$`}, Options{}, []string{"a", "x", "ab"}, 0, Matched, 2},
+		{"^...$", []string{`^ab$`}, Options{}, []string{"a", "b"}, 0, Matched, 1},
+		{"^...$ dies", []string{`^ab$`}, Options{}, []string{"ab", "c"}, 0, Matched, 0},
+		{"lower tag wins in a chunk", []string{`b`, `a`}, Options{}, []string{"ab"}, 0, Matched, 0},
+		{"earlier chunk wins", []string{`b`, `a`}, Options{}, []string{"a", "b"}, 1, Matched, 0},
+		{"budget", []string{`abcde`}, Options{MaxBytes: 4}, []string{"ab", "cde"}, -1, GaveUp, 1},
+		{"budget cuts $", []string{`abc$`}, Options{MaxBytes: 3}, []string{"ab", "cd"}, 0, Matched, 1},
+		{"NULs outside the budget", []string{`abcd`}, Options{MaxBytes: 4}, []string{"a\x00b\x00c", "\x00d"}, 0, Matched, 1},
+		{"all NULs", []string{`^a`}, Options{}, []string{"\x00\x00", "a"}, 0, Matched, 1},
+		{"no pattern", nil, Options{}, []string{"a"}, -1, GaveUp, 0},
+		{"dot is any byte", []string{`^a.b`}, Options{}, []string{"a\nb"}, 0, Matched, 0},
+		{"empty match", []string{`x*`}, Options{}, []string{"a"}, 0, Matched, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m, _ := compileBoth(t, tc.exprs, tc.opt)
+			st := m.Start()
+			tag, s, at := -1, Running, -1
+			for i, c := range tc.chunks {
+				tag, s = m.Feed(&st, []byte(c))
+				at = i
+				if s != Running {
+					break
+				}
+			}
+			if tag != tc.tag || s != tc.status || at != tc.at {
+				t.Errorf("got tag %d %v at chunk %d, want tag %d %v at %d", tag, s, at, tc.tag, tc.status, tc.at)
+			}
+			if s != Running {
+				if tag2, s2 := m.Feed(&st, []byte("abcde")); tag2 != tag || s2 != s {
+					t.Errorf("verdict changed to %d %v", tag2, s2)
+				}
+			}
+		})
+	}
+}
+
+func TestRejects(t *testing.T) {
+	for _, e := range []string{`\bfoo`, `(?m)^foo`, `\x{100}`} {
+		if _, err := Compile([]*syntax.Regexp{mustParse(t, `ok`), mustParse(t, e)}, Options{}); err == nil {
+			t.Errorf("%q: no error", e)
+		} else if pe, ok := err.(*PatternError); !ok || pe.Index != 1 {
+			t.Errorf("%q: error %v is not a PatternError for pattern 1", e, err)
+		}
+	}
+}
+
+// oraclePatterns exercise the structures that make DFAs grow: loops after
+// anchors, loops between literals, printable runs, $ and priorities.
+var oraclePatterns = []string{
+	`^ab+c`, `b[a-c]*d$`, `c.*a.*b`, `^(a|b)..c$`, `[ -~]*dd`,
+	`^\x01.?.?a`, `abab`, `a[^b]c`, `(?i:ba)C`, `^$`, `d.?d.?d`,
+}
+
+func TestOracle(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, maxBytes := range []int{0, 9} {
+		m, ref := compileBoth(t, oraclePatterns, Options{MaxBytes: maxBytes})
+		for range 300 {
+			data := make([]byte, rng.IntN(14))
+			for i := range data {
+				data[i] = "abcdABCD\x00\x01 \n"[rng.IntN(12)]
+			}
+			checkSplits(t, m, ref, data, rng)
+		}
+	}
+}
+
+// TestCacheThrash gives the cache room for a handful of states, so that it
+// is flushed over and over while many goroutines feed interleaved streams,
+// and checks every verdict.
+func TestCacheThrash(t *testing.T) {
+	m, ref := compileBoth(t, oraclePatterns, Options{MaxMemory: 48 << 10})
+	if rows := m.maxRows; rows > 32 {
+		t.Fatalf("cache has %d rows, want a small cache", rows)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(uint64(g), 7))
+			type stream struct {
+				st     State
+				chunks [][]byte
+				tag    int
+				status Status
+				at     int
+			}
+			streams := make([]stream, 50)
+			for i := range streams {
+				streams[i].st = m.Start()
+				streams[i].at = -1
+			}
+			for round := range 12 {
+				for i := range streams {
+					s := &streams[i]
+					c := make([]byte, rng.IntN(5))
+					for j := range c {
+						c[j] = "abcd \x01"[rng.IntN(6)]
+					}
+					s.chunks = append(s.chunks, c)
+					if s.status == Running {
+						s.tag, s.status = m.Feed(&s.st, c)
+						s.at = round
+					}
+				}
+			}
+			for _, s := range streams {
+				want := ref.Run(s.chunks)
+				got := reference.Outcome{Tag: s.tag, Chunk: s.at}
+				early := false
+				switch s.status {
+				case Running:
+					got.Chunk = -1
+				case GaveUp:
+					early = true
+				}
+				if !agree(got, early, want) {
+					errs <- fmt.Errorf("chunks %q: got %+v, want %+v", s.chunks, got, want)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if st := m.Stats(); st.Flushes < 10 {
+		t.Errorf("only %d flushes: the test does not thrash the cache", st.Flushes)
+	}
+}
+
+func TestFeedAllocs(t *testing.T) {
+	m, _ := compileBoth(t, oraclePatterns, Options{MaxBytes: 1 << 30})
+	chunk := []byte("dcba dcba ab\x00cd cabd  ~~ bd")
+	st := m.Start()
+	for range 100 {
+		m.Feed(&st, chunk)
+	}
+	if a := testing.AllocsPerRun(100, func() { m.Feed(&st, chunk) }); a != 0 {
+		t.Errorf("Feed allocates %v times", a)
+	}
+}
+
+func TestStateSize(t *testing.T) {
+	if n := unsafe.Sizeof(State{}); n > 40 {
+		t.Errorf("State is %d bytes", n)
+	}
+}

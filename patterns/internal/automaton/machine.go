@@ -1,0 +1,180 @@
+package automaton
+
+import (
+	"errors"
+	"fmt"
+	"regexp/syntax"
+	"sync"
+	"sync/atomic"
+)
+
+// Options bounds a Machine.
+type Options struct {
+	// MaxBytes is the stream byte budget, counted after NUL stripping; 0
+	// means 12000, the l7-filter userspace default.
+	MaxBytes int
+	// MaxMemory caps the automaton's tables and cache in bytes; 0 means
+	// 64 MiB.
+	MaxMemory int64
+}
+
+// Defaults applied by Compile to zero Options fields.
+const (
+	DefaultMaxBytes  = 12000
+	DefaultMaxMemory = 64 << 20
+)
+
+// maxGroups is how many component DFAs a State has room for.
+const maxGroups = 16
+
+// firstRows is the size of the first cache generation; each flush doubles it
+// until the memory cap, so small pattern sets stay small.
+const firstRows = 64
+
+// Machine is the compiled automaton of a pattern set: immutable component
+// DFAs and a shared lazy cache of their product. Any number of goroutines
+// may Feed their own States at once.
+type Machine struct {
+	comps    []*dfa
+	maxBytes uint32
+	maxRows  int // cache rows allowed per generation
+	stats    Stats
+
+	cache   atomic.Pointer[generation]
+	mu      sync.Mutex // serializes cache writers (misses), never readers
+	flushes atomic.Int64
+}
+
+// Stats describes a compiled Machine.
+type Stats struct {
+	Patterns   int   // patterns compiled
+	Components int   // component DFAs the patterns were split into
+	States     int   // DFA states over all components
+	Classes    int   // largest number of byte classes of a component
+	Memory     int64 // bytes of the component tables
+	CacheMax   int64 // bytes the product cache may use (two generations)
+	CacheRows  int   // product states in the current cache generation
+	Flushes    int64 // cache generations replaced (growth included)
+	Attempts   int   // DFA constructions tried while grouping
+}
+
+// PatternError reports a pattern that cannot be compiled; the caller may
+// drop pattern Index and compile the rest again.
+type PatternError struct {
+	Index int
+	Err   error
+}
+
+func (e *PatternError) Error() string { return fmt.Sprintf("pattern %d: %v", e.Index, e.Err) }
+
+// Unwrap returns the underlying error.
+func (e *PatternError) Unwrap() error { return e.Err }
+
+// errBudget is the reason given for a pattern that does not fit.
+var errBudget = errors.New("pattern set exceeds the memory budget")
+
+// Compile builds one automaton over all res; res[i] is tagged i, and a lower
+// i wins ties. Every rune in res must be a byte (0..255); FoldCase is taken
+// as ASCII case folding. A failure caused by one regex is returned as
+// *PatternError.
+func Compile(res []*syntax.Regexp, opt Options) (*Machine, error) {
+	if opt.MaxBytes <= 0 {
+		opt.MaxBytes = DefaultMaxBytes
+	}
+	if opt.MaxMemory <= 0 {
+		opt.MaxMemory = DefaultMaxMemory
+	}
+	if uint64(opt.MaxBytes) >= 1<<32 {
+		return nil, fmt.Errorf("automaton: MaxBytes %d too large", opt.MaxBytes)
+	}
+	p := &prog{}
+	for i, re := range res {
+		if err := p.appendPattern(re, i); err != nil {
+			return nil, &PatternError{Index: i, Err: err}
+		}
+	}
+	m := &Machine{maxBytes: uint32(opt.MaxBytes)}
+	// Half the memory for the components, the rest for the cache, which
+	// may briefly hold two generations while readers leave the old one.
+	comps, err := group(p, len(res), opt.MaxMemory/2, &m.stats)
+	if err != nil {
+		return nil, err
+	}
+	m.comps = comps
+	m.stats.Patterns = len(res)
+	m.stats.Components = len(comps)
+	for _, d := range comps {
+		m.stats.States += d.states()
+		m.stats.Classes = max(m.stats.Classes, int(d.stride))
+		m.stats.Memory += d.memory()
+	}
+	m.maxRows = int((opt.MaxMemory - m.stats.Memory) / 2 / rowBytes(len(comps)))
+	if m.maxRows < 3 {
+		return nil, fmt.Errorf("automaton: MaxMemory %d leaves no room for the cache", opt.MaxMemory)
+	}
+	m.stats.CacheMax = 2 * int64(m.maxRows) * rowBytes(len(comps))
+	m.cache.Store(newGeneration(len(comps), min(firstRows, m.maxRows)))
+	return m, nil
+}
+
+// Stats describes m.
+func (m *Machine) Stats() Stats {
+	s := m.stats
+	s.Flushes = m.flushes.Load()
+	m.mu.Lock()
+	s.CacheRows = m.cache.Load().rows - 1
+	m.mu.Unlock()
+	return s
+}
+
+// rowOf returns the row of tuple t in gen, adding it (under the lock, and
+// in a new generation if gen is stale or full) when it is missing.
+func (m *Machine) rowOf(gen *generation, t []uint16) (*generation, uint32) {
+	if row := gen.lookup(t); row != 0 {
+		return gen, row
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	gen = m.writable(1)
+	return gen, gen.intern(t, m.comps)
+}
+
+// writable returns the current generation with room for n more rows,
+// replacing it with a larger or fresh one if needed. Caller holds m.mu.
+func (m *Machine) writable(n int) *generation {
+	gen := m.cache.Load()
+	if !gen.full(n) {
+		return gen
+	}
+	gen = newGeneration(gen.width, min(2*gen.maxRows, m.maxRows))
+	m.cache.Store(gen)
+	m.flushes.Add(1)
+	return gen
+}
+
+// step computes, caches and returns the transition of row s>>8 of gen on
+// byte b, in the generation it ends up in.
+func (m *Machine) step(gen *generation, s uint32, b byte) (*generation, uint32, uint32) {
+	var src, dst [maxGroups]uint16
+	w := len(m.comps)
+	copy(src[:w], gen.tuple(s>>8))
+	for c, d := range m.comps {
+		if q := src[c]; q != 0 {
+			dst[c] = uint16(d.trans[uint32(q)*d.stride+uint32(d.cls[b])] / d.stride)
+		}
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	gen = m.writable(2)
+	row := gen.intern(src[:w], m.comps)
+	v := uint32(deadTag)
+	if dst != ([maxGroups]uint16{}) {
+		next := gen.intern(dst[:w], m.comps)
+		v = next << 8
+		if gen.match[next] != noTag {
+			v |= tagBit
+		}
+	}
+	gen.trans[row<<8|uint32(b)].Store(v)
+	return gen, row << 8, v
+}

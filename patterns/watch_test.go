@@ -1,0 +1,149 @@
+package patterns
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// waitFor waits for a published Set satisfying ok, failing after a timeout.
+func waitFor(t *testing.T, w *Watcher, what string, ok func(Reload) bool) Reload {
+	t.Helper()
+	timeout := time.After(5 * time.Second)
+	for {
+		select {
+		case r := <-w.Updates():
+			if ok(r) {
+				return r
+			}
+		case <-timeout:
+			t.Fatalf("timed out waiting for %s (current version %d, errors %v)", what, w.Current().Version(), w.Current().Errors())
+		}
+	}
+}
+
+func hasError(r Reload, file string, line int) bool {
+	for _, e := range r.Errors {
+		if e.File == file && e.Line == line {
+			return true
+		}
+	}
+	return false
+}
+
+func verdictOf(s *Set, payload string) string {
+	st := s.NewStream()
+	return st.Feed([]byte(payload)).Name()
+}
+
+func TestWatcherHotReload(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("alpha.pat", "# Alpha\nalpha\n^alpha\n")
+	w, err := NewWatcher(Options{}, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if s := w.Current(); s.Version() != 1 || verdictOf(s, "alpha!") != "alpha" {
+		t.Fatalf("initial set: version %d, verdict %s", s.Version(), verdictOf(s, "alpha!"))
+	}
+
+	// Streams keep being fed while the patterns change under them: every
+	// stream decides on the Set it started with, and the race detector
+	// watches the hand-over.
+	stop := make(chan struct{})
+	var fed atomic.Int64
+	var feeders sync.WaitGroup
+	feeders.Add(1)
+	go func() {
+		defer feeders.Done()
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			st := w.Current().NewStream()
+			st.Feed([]byte("alp"))
+			if v := st.Feed([]byte("ha beta gamma")); v.Name() == UnsetName {
+				t.Errorf("stream lost its verdict: %v", v)
+				return
+			}
+			fed.Add(1)
+		}
+	}()
+
+	// Create, in a new subdirectory too.
+	if err := os.Mkdir(filepath.Join(dir, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write("sub/beta.pat", "# Beta\nbeta\n^beta\n")
+	waitFor(t, w, "beta created", func(r Reload) bool { return verdictOf(r.Set, "beta") == "beta" })
+
+	// Modify.
+	write("alpha.pat", "# Alpha\nalpha\n^alpha2\n")
+	waitFor(t, w, "alpha modified", func(r Reload) bool {
+		return verdictOf(r.Set, "alpha2") == "alpha" && verdictOf(r.Set, "alpha!") != "alpha"
+	})
+
+	// Break: a half-written file and a bad regex. Both are reported with
+	// file and line, and their previous patterns keep running.
+	alpha, beta := filepath.Join(dir, "alpha.pat"), filepath.Join(dir, "sub", "beta.pat")
+	write("alpha.pat", "# Alpha\nalpha\n")
+	write("sub/beta.pat", "# Beta\nbeta\n(b)\\1\n")
+	r := waitFor(t, w, "breakage reported", func(r Reload) bool { return hasError(r, alpha, 2) && hasError(r, beta, 3) })
+	if verdictOf(r.Set, "alpha2") != "alpha" || verdictOf(r.Set, "beta") != "beta" {
+		t.Errorf("previous patterns not kept: %v", r.Set.Patterns())
+	}
+	for _, e := range r.Errors {
+		if !strings.Contains(e.Error(), ".pat:") {
+			t.Errorf("error without file:line: %v", e)
+		}
+	}
+
+	// Fix.
+	write("sub/beta.pat", "# Beta\nbeta\n^beta2\n")
+	write("alpha.pat", "# Alpha\nalpha\n^alpha3\n")
+	waitFor(t, w, "fixed", func(r Reload) bool {
+		return len(r.Errors) == 0 && verdictOf(r.Set, "alpha3") == "alpha" && verdictOf(r.Set, "beta2") == "beta"
+	})
+
+	// Rename over: an editor writes a temp file and renames it over the
+	// original.
+	write("gamma.tmp", "# Alpha\nalpha\n^alpha4\n")
+	if err := os.Rename(filepath.Join(dir, "gamma.tmp"), alpha); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, w, "renamed over", func(r Reload) bool { return verdictOf(r.Set, "alpha4") == "alpha" })
+
+	// Delete.
+	if err := os.Remove(beta); err != nil {
+		t.Fatal(err)
+	}
+	last := waitFor(t, w, "beta deleted", func(r Reload) bool { return r.Set.Lookup("beta") == nil })
+
+	close(stop)
+	feeders.Wait()
+	if fed.Load() == 0 {
+		t.Error("the feeding goroutine never ran")
+	}
+	if last.Version <= 1 || w.Current().Version() < last.Version {
+		t.Errorf("versions not increasing: %d, current %d", last.Version, w.Current().Version())
+	}
+}
+
+func TestWatcherMissingDir(t *testing.T) {
+	if _, err := NewWatcher(Options{}, filepath.Join(t.TempDir(), "nope")); err == nil {
+		t.Fatal("watching a missing directory succeeded")
+	}
+}
