@@ -72,6 +72,7 @@ func TestFieldsMatchTshark(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			o.noDrop = true // in-process: the test binary must stay who it is
 			var out bytes.Buffer
 			if err := run(context.Background(), o, &out, io.Discard); err != nil {
 				t.Fatalf("%s: %v", name, err)

@@ -73,6 +73,8 @@ type options struct {
 	maxPackets  int
 	maxBytes    int
 	ringPackets int
+	user        string
+	noDrop      bool
 }
 
 func parseFlags(args []string) (*options, error) {
@@ -107,6 +109,8 @@ func parseFlags(args []string) (*options, error) {
 	fs.IntVar(&o.maxPackets, "max-packets", patterns.DefaultMaxPackets, "packets per flow examined before giving up (l7-filter: 10)")
 	fs.IntVar(&o.maxBytes, "max-bytes", patterns.DefaultMaxBytes, "payload bytes per flow examined before giving up (l7-filter: 12000, kernel 2048)")
 	fs.IntVar(&o.ringPackets, "ring", engine.DefaultRingPackets, "packets kept for display")
+	fs.StringVar(&o.user, "Z", "nobody", "when started as root, continue as `USER` once capture and files are open")
+	fs.BoolVar(&o.noDrop, "no-drop", false, "stay root after opening the capture (not recommended)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -187,6 +191,9 @@ func run(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		defer w.Close()
 		e.SetWriter(w)
 	}
+	if err := dropPrivileges(o, stderr); err != nil {
+		return err
+	}
 	runErr := e.Run(ctx)
 	st := e.Stats()
 	if o.flows {
@@ -208,6 +215,21 @@ func run(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		}
 	}
 	return runErr
+}
+
+// dropPrivileges leaves root once everything that needs it is open.
+func dropPrivileges(o *options, stderr io.Writer) error {
+	if os.Geteuid() != 0 {
+		return nil
+	}
+	if o.noDrop {
+		fmt.Fprintln(stderr, "l7sniff: warning: --no-drop: parsing packets as root")
+		return nil
+	}
+	if err := engine.DropPrivileges(o.user); err != nil {
+		return err
+	}
+	return engine.CheckReadable(o.patternDirs)
 }
 
 // loadPatterns loads --patterns directories, or the built-in set.

@@ -40,6 +40,9 @@ type Config struct {
 	// MaxFlows caps the live flows across shards (0: 1<<20); the least
 	// recently used flow is evicted to make room.
 	MaxFlows int
+	// MaxEnded caps the ended flows kept for the report and the flows
+	// view (0: MaxFlows); older ones are dropped and counted.
+	MaxEnded int
 	Timeouts Timeouts
 	// MaxPackets is the l7-filter packet limit per flow (0: 10).
 	MaxPackets int
@@ -101,6 +104,9 @@ func New(cfg Config) (*Engine, error) {
 	}
 	if cfg.MaxFlows <= 0 {
 		cfg.MaxFlows = 1 << 20
+	}
+	if cfg.MaxEnded <= 0 {
+		cfg.MaxEnded = cfg.MaxFlows
 	}
 	if cfg.Timeouts == (Timeouts{}) {
 		cfg.Timeouts = DefaultTimeouts

@@ -13,8 +13,13 @@ type shard struct {
 	req   chan chan shardSnapshot
 	table *flowTable
 	apps  map[string]*AppStat
-	// ended flows kept for the report and the flows view, up to a cap.
+	// ended holds the most recently ended flows for the report and the
+	// flows view: a ring of at most maxEnded entries, so a flood of
+	// one-packet flows cannot grow memory; endedDropped counts the ones
+	// overwritten.
 	ended        []FlowView
+	endedNext    int
+	maxEnded     int
 	endedDropped uint64
 	evicted      uint64
 	expired      uint64
@@ -38,6 +43,7 @@ func newShard(e *Engine, id int) *shard {
 		apps: make(map[string]*AppStat),
 	}
 	s.table = newFlowTable(id, max(e.cfg.MaxFlows/e.nshards, 1), e.cfg.Timeouts, s.flowEnded)
+	s.maxEnded = max(e.cfg.MaxEnded/e.nshards, 1)
 	return s
 }
 
@@ -153,22 +159,23 @@ func (s *shard) decided(f *flow) {
 	f.app = a
 }
 
-// maxEnded bounds the ended flows a shard keeps for the report.
-const maxEnded = 1 << 20
-
 func (s *shard) flowEnded(f *flow, evicted bool) {
 	if evicted {
 		s.evicted++
 	} else {
 		s.expired++
 	}
-	if len(s.ended) < maxEnded/s.e.nshards {
-		s.ended = append(s.ended, f.view(true))
-	} else {
+	v := f.view(true)
+	switch {
+	case len(s.ended) < s.maxEnded:
+		s.ended = append(s.ended, v)
+	default:
+		s.ended[s.endedNext] = v
+		s.endedNext = (s.endedNext + 1) % s.maxEnded
 		s.endedDropped++
 	}
 	if s.e.cfg.FlowEnded != nil {
-		s.e.cfg.FlowEnded(f.view(true))
+		s.e.cfg.FlowEnded(v)
 	}
 }
 
