@@ -10,7 +10,7 @@ APT_PKGS  := libpcap-dev tcpdump tmux iproute2
 FUZZTIME  ?= 30s
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build test bench fuzz fuzz-smoke demo vet fmt clean
+.PHONY: all deps build test bench bench-hyperscan fuzz fuzz-smoke demo vet clean
 
 all: build
 
@@ -39,10 +39,14 @@ test: deps vet build
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./decode/ | tee bench-decode.txt
 
-# Each fuzz target runs for $(FUZZTIME); `make fuzz FUZZTIME=10m` for a long run.
+# Each fuzz target runs for $(FUZZTIME); `make fuzz FUZZTIME=10m` for a long
+# run. Inputs that crash land in testdata/fuzz/ of their package: commit them.
+FUZZPKGS := ./decode/ ./patterns/ ./patterns/internal/automaton/
 fuzz: deps
-	@for t in $$($(GO) test -list '^Fuzz' ./decode/ | grep ^Fuzz); do \
-		echo "fuzz decode $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) ./decode/ || exit 1; \
+	@for p in $(FUZZPKGS); do \
+		for t in $$($(GO) test -list '^Fuzz' $$p | grep ^Fuzz); do \
+			echo "fuzz $$p $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$p || exit 1; \
+		done; \
 	done
 
 fuzz-smoke:
