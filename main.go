@@ -62,6 +62,7 @@ type options struct {
 	fieldOpts   stringList
 	glossary    string // -G
 	lines       bool
+	lineBuf     bool
 	flows       bool
 	json        bool
 	write       string
@@ -98,6 +99,7 @@ func parseFlags(args []string) (*options, error) {
 	fs.Var(&o.fieldOpts, "E", "with -T fields: tshark `OPTION` header=y|n, separator=/t|/s|C, occurrence=f, quote=d|s|n")
 	fs.StringVar(&o.glossary, "G", "", "print a glossary and exit: `fields`")
 	fs.BoolVar(&o.lines, "lines", false, "print one line per packet even on a terminal")
+	fs.BoolVar(&o.lineBuf, "l", false, "flush the output after every packet (for pipes, as tcpdump -l)")
 	fs.BoolVar(&o.flows, "flows", false, "at the end, print a report of every flow and per-protocol totals")
 	fs.BoolVar(&o.json, "json", false, "with --flows: print the report as JSON")
 	fs.StringVar(&o.write, "w", "", "write the captured packets to `FILE` (pcap; - for stdout)")
@@ -266,6 +268,10 @@ func packetPrinter(o *options, out *bufio.Writer) (func(*decode.Packet, *engine.
 	switch o.format {
 	case "":
 		buf := make([]byte, 0, 1024)
+		flush := func() error { return nil }
+		if o.lineBuf {
+			flush = out.Flush
+		}
 		return func(p *decode.Packet, info *engine.PacketInfo) error {
 			buf = p.Time.AppendFormat(buf[:0], "15:04:05.000000")
 			buf = append(buf, ' ')
@@ -283,8 +289,10 @@ func packetPrinter(o *options, out *bufio.Writer) (func(*decode.Packet, *engine.
 					buf = append(buf, '\n')
 				}
 			}
-			_, err := out.Write(buf)
-			return err
+			if _, err := out.Write(buf); err != nil {
+				return err
+			}
+			return flush()
 		}, nil
 	case "fields", "json":
 		ff := engine.FieldFormat{JSON: o.format == "json"}

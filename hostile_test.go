@@ -1,0 +1,132 @@
+package main
+
+import (
+	"bytes"
+	"encoding/binary"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"l7sniff/decode/decodetest"
+)
+
+// pcapFile builds a pcap file image of Ethernet frames.
+func pcapFile(frames ...[]byte) []byte {
+	var b bytes.Buffer
+	h := make([]byte, 24)
+	le := binary.LittleEndian
+	le.PutUint32(h[0:], 0xa1b2c3d4)
+	le.PutUint16(h[4:], 2)
+	le.PutUint16(h[6:], 4)
+	le.PutUint32(h[16:], 262144)
+	le.PutUint32(h[20:], 1)
+	b.Write(h)
+	for i, f := range frames {
+		r := make([]byte, 16)
+		le.PutUint32(r[0:], uint32(1700000000+i))
+		le.PutUint32(r[8:], uint32(len(f)))
+		le.PutUint32(r[12:], uint32(len(f)))
+		b.Write(r)
+		b.Write(f)
+	}
+	return b.Bytes()
+}
+
+// runBinary runs l7sniff with args and returns stdout, stderr and the
+// exit code.
+func runBinary(t *testing.T, stdin []byte, args ...string) (string, string, int) {
+	t.Helper()
+	cmd := exec.Command(l7sniffBinary(t), args...)
+	cmd.Stdin = bytes.NewReader(stdin)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return out.String(), errb.String(), code
+}
+
+// TestHostileFiles feeds broken capture files: each must give a clear
+// error naming the record, after printing every packet before it.
+func TestHostileFiles(t *testing.T) {
+	good := pcapFile(decodetest.EthIPv4TCP(80), decodetest.EthIPv4TCP(90), decodetest.EthIPv4TCP(100))
+	hugeRec := append([]byte(nil), good...)
+	binary.LittleEndian.PutUint32(hugeRec[24+16+80+8:], 300000) // record 2 claims 300000 bytes
+	ng := []byte("\x0a\x0d\x0d\x0a\x08\x00\x00\x00")            // section header block claiming 8 bytes
+	cases := []struct {
+		name      string
+		data      []byte
+		wantLines int
+		wantErr   string
+	}{
+		{"truncated in a record (a file still being written)", good[:len(good)-30], 2, "record 3: file ends in the middle of a record"},
+		{"record longer than 256 KiB", hugeRec, 1, "record 2"},
+		{"not a capture file", []byte("GET / HTTP/1.1\r\nHost: x\r\n\r\n"), 0, "expected a pcap or pcapng file"},
+		{"empty file", nil, 0, "not a capture file"},
+		{"pcapng block with a bad length", append(ng, make([]byte, 40)...), 0, "pcapng"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "bad.pcap")
+			if err := os.WriteFile(path, c.data, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			out, errOut, code := runBinary(t, nil, "--no-drop", "--lines", "-r", path)
+			if code != 1 || !strings.Contains(errOut, c.wantErr) {
+				t.Errorf("exit %d, stderr %q; want exit 1 and %q", code, errOut, c.wantErr)
+			}
+			if n := strings.Count(out, "\n"); n != c.wantLines {
+				t.Errorf("%d packets printed before the error, want %d:\n%s", n, c.wantLines, out)
+			}
+			if strings.Contains(errOut, "panic") || strings.Contains(errOut, "goroutine") {
+				t.Errorf("panic reached the user:\n%s", errOut)
+			}
+		})
+	}
+}
+
+// TestEscapesNeverReachTheTerminal sends payloads carrying terminal escape
+// sequences through every headless output.
+func TestEscapesNeverReachTheTerminal(t *testing.T) {
+	evil := []byte("GET /\x1b]0;pwned\x07 HTTP/1.1\r\nX: \x1b[2J\x1b[31m\r\n\r\n")
+	tcp := append(decodetest.EthIPv4TCP(54), evil...)
+	// Fix the IP total length for the payload we appended.
+	binary.BigEndian.PutUint16(tcp[16:], uint16(len(tcp)-14))
+	udp := append(decodetest.EthIPv6UDP(0), evil...)
+	binary.BigEndian.PutUint16(udp[18:], uint16(8+len(evil)))
+	binary.BigEndian.PutUint16(udp[54+4:], uint16(8+len(evil)))
+	usb := decodetest.USBMon(64, evil)
+	path := filepath.Join(t.TempDir(), "evil.pcap")
+	if err := os.WriteFile(path, pcapFile(tcp, udp), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	usbPath := filepath.Join(t.TempDir(), "evil-usb.pcap")
+	usbFile := pcapFile(usb)
+	binary.LittleEndian.PutUint32(usbFile[20:], 220)
+	if err := os.WriteFile(usbPath, usbFile, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"--lines", "-x"},
+		{"-T", "json"},
+		{"-T", "fields", "-e", "frame.number", "-e", "l7sniff.app", "-e", "tcp.len", "-e", "usb.data_len"},
+		{"--flows"},
+		{"--flows", "--json"},
+	} {
+		for _, f := range []string{path, usbPath} {
+			out, errOut, code := runBinary(t, nil, append([]string{"--no-drop", "-r", f}, args...)...)
+			if code != 0 {
+				t.Fatalf("%v: exit %d: %s", args, code, errOut)
+			}
+			if i := strings.IndexAny(out+errOut, "\x1b\x07"); i >= 0 {
+				t.Errorf("%v on %s: raw escape byte in the output at %d:\n%q", args, filepath.Base(f), i, out)
+			}
+		}
+	}
+}
