@@ -124,3 +124,73 @@ func TestFieldsMatchTshark(t *testing.T) {
 		t.Errorf("%d cells differ from tshark", mismatches)
 	}
 }
+
+// TestOwnFields checks l7sniff's fields on three HTTP conversations: both
+// directions share a flow id, the verdict appears once the response
+// decides it and stays, and the port guess is http.
+func TestOwnFields(t *testing.T) {
+	root := corpusDir(t)
+	o, err := parseFlags([]string{"-r", filepath.Join(root, "decode/pcap/pcpp-three_http_streams.pcap"),
+		"-T", "fields", "-e", "tcp.srcport", "-e", "tcp.dstport", "-e", "l7sniff.flow", "-e", "l7sniff.app", "-e", "l7sniff.portguess"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.noDrop = true
+	var out bytes.Buffer
+	if err := run(context.Background(), o, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	flowOf := map[string]string{} // client port -> flow id
+	apps := map[string][]string{} // flow id -> verdicts in order
+	for _, l := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		f := strings.Split(l, "\t")
+		client := f[0]
+		if f[0] == "80" {
+			client = f[1]
+		}
+		if id, ok := flowOf[client]; ok && id != f[2] {
+			t.Errorf("port %s: flow id %s then %s", client, id, f[2])
+		}
+		flowOf[client] = f[2]
+		apps[f[2]] = append(apps[f[2]], f[3])
+		if f[4] != "http" {
+			t.Errorf("port guess %q, want http", f[4])
+		}
+	}
+	if len(apps) != 3 {
+		t.Fatalf("%d flows, want 3", len(apps))
+	}
+	for id, seq := range apps {
+		if seq[0] != "classifying" || seq[len(seq)-1] != "http" {
+			t.Errorf("flow %s verdicts %v: want classifying first and http at the end", id, seq)
+		}
+		for i := 1; i < len(seq); i++ {
+			if seq[i-1] == "http" && seq[i] != "http" {
+				t.Errorf("flow %s: verdict changed after http: %v", id, seq)
+			}
+		}
+	}
+}
+
+// TestUnknownFieldSuggests checks the error for a misspelt field comes
+// before any packet is read and names the close match.
+func TestUnknownFieldSuggests(t *testing.T) {
+	o, err := parseFlags([]string{"-r", "/nonexistent", "-T", "fields", "-e", "ip.scr"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = run(context.Background(), o, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), `did you mean ip.src`) {
+		t.Errorf("error %v, want a suggestion of ip.src", err)
+	}
+	var g bytes.Buffer
+	o, _ = parseFlags([]string{"-G", "fields"})
+	if err := run(context.Background(), o, &g, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"ip.src\t", "usb.urb_id\t", "l7sniff.app\t", "tcp.flags\t"} {
+		if !strings.Contains(g.String(), name) {
+			t.Errorf("-G fields lacks %s", name)
+		}
+	}
+}
