@@ -3,7 +3,6 @@ package decode
 import (
 	"encoding/hex"
 	"fmt"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -19,74 +18,32 @@ var usbKnownDifferences = map[string]string{}
 // every usb.* column, frame.len/frame.cap_len, and the setup.* columns
 // (the raw setup packet tshark found) with the truth tables.
 func TestUSBCorpusAgainstTshark(t *testing.T) {
-	dir := filepath.Join(corpusDir(t), "usb")
-	caps, _ := filepath.Glob(filepath.Join(dir, "pcap", "*"))
-	if len(caps) == 0 {
-		t.Fatalf("no captures in %s", dir)
-	}
 	fields := map[string]*Field{}
 	for i := range usbFields {
 		fields[usbFields[i].Name] = &usbFields[i]
 	}
-	agree := agreement{}
-	var p Packet
-	var buf []byte
-	failures := 0
-	for _, c := range caps {
-		name := strings.TrimSuffix(filepath.Base(c), filepath.Ext(c))
-		header, rows := readTruth(t, filepath.Join(dir, "truth", name+".tsv"))
-		frames := readCapture(t, c)
-		if len(frames) != len(rows) {
-			t.Errorf("%s: %d frames, truth has %d rows", name, len(frames), len(rows))
-			continue
-		}
-		var state USBState
-		for i, fr := range frames {
-			Decode(fr.link, fr.data, fr.wireLen, &p)
-			p.Number = i + 1
-			state.Track(&p)
-			for col, column := range header {
-				var got string
-				switch {
-				case column == "frame.len":
-					got = strconv.Itoa(p.WireLen)
-				case column == "frame.cap_len":
-					got = strconv.Itoa(len(p.Data))
-				case strings.HasPrefix(column, "setup."):
-					got = setupColumn(&p, column)
-				case strings.HasPrefix(column, "usb."):
-					f, ok := fields[column]
-					if !ok {
-						t.Errorf("truth column %s has no field in usbFields", column)
-						continue
-					}
-					var has bool
-					if buf, has = f.Append(buf[:0], &p); has {
-						got = string(buf)
-					}
-				default:
-					continue
-				}
-				want := ""
-				if col < len(rows[i]) {
-					want = rows[i][col]
-				}
-				key := fmt.Sprintf("%s#%d %s", name, i+1, column)
-				_, known := usbKnownDifferences[key]
-				agree.add(column, got == want || known)
-				if got != want && !known {
-					failures++
-					if failures <= 40 {
-						t.Errorf("%s: got %q, tshark %q", key, got, want)
-					}
-				}
+	compareCorpus(t, "usb", usbKnownDifferences, func(p *Packet, column string) (string, bool) {
+		switch {
+		case column == "frame.len":
+			return strconv.Itoa(p.WireLen), true
+		case column == "frame.cap_len":
+			return strconv.Itoa(len(p.Data)), true
+		case strings.HasPrefix(column, "setup."):
+			return setupColumn(p, column), true
+		case strings.HasPrefix(column, "usb."):
+			f, ok := fields[column]
+			if !ok {
+				t.Errorf("truth column %s has no field in usbFields", column)
+				return "", false
 			}
+			v, has := f.Append(nil, p)
+			if !has {
+				return "", true
+			}
+			return string(v), true
 		}
-	}
-	agree.log(t)
-	if failures > 40 {
-		t.Errorf("... %d mismatches in all", failures)
-	}
+		return "", false
+	})
 }
 
 // setupColumn derives make-truth.sh's setup.* columns from p.USB.Setup.
