@@ -306,8 +306,8 @@ func (e *Engine) capture() {
 		cur[sh].add(seq, ci.Timestamp.UnixNano(), link, data, ci.Length, &p)
 		log = append(log, uint8(sh))
 		// On a live source, do not hold packets back for long waiting
-		// for a batch to fill.
-		if e.src.Live() && seq%64 == 0 {
+		// for a batch to fill: at a trickle a batch would take minutes.
+		if e.src.Live() {
 			if now := time.Now(); now.Sub(lastFlush) > 5*time.Millisecond {
 				e.sampleKernel()
 				flush()

@@ -101,6 +101,13 @@ func (k *statsKeeper) finish() {
 func (e *Engine) Stats() Stats {
 	k := e.stats
 	k.mu.Lock()
+	if e.src.Live() {
+		// Live time passes without packets too: an idle second is a zero
+		// in the rate and the sparkline.
+		if now := time.Now().Unix(); k.second != 0 && now > k.second {
+			k.roll(now)
+		}
+	}
 	st := Stats{
 		Source: e.src.Name(), Live: e.src.Live(), CaptureFilter: e.src.Filter(),
 		Packets: k.packets, Bytes: k.bytes,
