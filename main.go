@@ -76,6 +76,8 @@ type options struct {
 	ringPackets int
 	user        string
 	noDrop      bool
+	ipfix       ipfixOptions
+	theme       string // TUI: "dark" or "light"
 }
 
 func parseFlags(args []string) (*options, error) {
@@ -111,8 +113,10 @@ func parseFlags(args []string) (*options, error) {
 	fs.IntVar(&o.maxPackets, "max-packets", patterns.DefaultMaxPackets, "packets per flow examined before giving up (l7-filter: 10)")
 	fs.IntVar(&o.maxBytes, "max-bytes", patterns.DefaultMaxBytes, "payload bytes per flow examined before giving up (l7-filter: 12000, kernel 2048)")
 	fs.IntVar(&o.ringPackets, "ring", engine.DefaultRingPackets, "packets kept for display")
+	fs.StringVar(&o.theme, "theme", "dark", "TUI colours for a `dark` or light terminal background (NO_COLOR turns colour off)")
 	fs.StringVar(&o.user, "Z", "nobody", "when started as root, continue as `USER` once capture and files are open")
 	fs.BoolVar(&o.noDrop, "no-drop", false, "stay root after opening the capture (not recommended)")
+	o.ipfix.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -123,6 +127,9 @@ func parseFlags(args []string) (*options, error) {
 		o.src.Filter = rest
 	}
 	o.src.BufferSize *= 1024
+	if o.theme != "dark" && o.theme != "light" {
+		return nil, fmt.Errorf("--theme %s: expected dark or light", o.theme)
+	}
 	if o.replay != 0 && o.src.File == "" {
 		return nil, errors.New("--replay paces a file: use it with -r FILE")
 	}
@@ -162,19 +169,21 @@ func run(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		}
 		return nil
 	}
+	if wantTUI(o, stdout) {
+		return runTUI(ctx, o, stderr)
+	}
 	out := bufio.NewWriterSize(stdout, 64<<10)
 	defer out.Flush()
 	set, err := loadPatterns(o, stderr)
 	if err != nil {
 		return err
 	}
-	cfg := engine.Config{
-		Source: o.src, Shards: o.shards, MaxFlows: o.maxFlows, MaxPackets: o.maxPackets,
-		Count: o.count, Patterns: set, Replay: float64(o.replay),
+	cfg := engineConfig(o, set)
+	closeExport, err := o.ipfix.apply(&cfg, stderr)
+	if err != nil {
+		return err
 	}
-	if o.replay < 0 {
-		cfg.Replay = 0
-	}
+	defer closeExport()
 	// Per-packet output unless only a report was asked for.
 	if o.format != "" || o.lines || !o.flows {
 		if cfg.Packet, err = packetPrinter(o, out); err != nil {
@@ -217,6 +226,19 @@ func run(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		}
 	}
 	return runErr
+}
+
+// engineConfig is the engine configuration the flags describe; the
+// packet history (RingPackets) is left to the TUI, which shows it.
+func engineConfig(o *options, set *patterns.Set) engine.Config {
+	cfg := engine.Config{
+		Source: o.src, Shards: o.shards, MaxFlows: o.maxFlows, MaxPackets: o.maxPackets,
+		Count: o.count, Patterns: set, Replay: float64(o.replay),
+	}
+	if o.replay < 0 {
+		cfg.Replay = 0
+	}
+	return cfg
 }
 
 // dropPrivileges leaves root once everything that needs it is open.

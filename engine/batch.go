@@ -21,6 +21,7 @@ type item struct {
 	fromA    bool
 	tcpFlags uint16
 	isTCP    bool
+	vlan     uint16       // outermost VLAN id, 0 when untagged
 	pay      decode.Range // relative to the packet's first byte
 
 	// Results.

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"l7sniff/decode"
 	"l7sniff/patterns"
 )
 
@@ -13,12 +14,25 @@ type classifier struct {
 	verdict patterns.Verdict
 	packets uint16
 	started bool // the stream was fed payload (so it is tied to its set)
+	opaque  bool // the flow carries no application data (carriesAppData)
 	guess   uint16
 }
 
 // start begins classifying against set with the port-based guess g.
-func (c *classifier) start(set *patterns.Set, g uint16) {
-	*c = classifier{stream: set.NewStream(), guess: g}
+// A flow whose payload is not application data (see carriesAppData) is
+// decided "unknown" by its first packet.
+func (c *classifier) start(set *patterns.Set, g uint16, appData bool) {
+	*c = classifier{stream: set.NewStream(), guess: g, opaque: !appData}
+}
+
+// carriesAppData reports whether a flow's payload is what patterns
+// describe: TCP, UDP and SCTP payloads and USB transfers. ICMP, IGMP and
+// the other IP protocols carry control messages, which l7-filter (bound
+// to TCP and UDP conntrack) never examined, and whose first bytes the
+// loosest patterns would claim (an IGMPv3 report starts with 0x22, as an
+// NTPv4 client request does).
+func carriesAppData(k *decode.FlowKey) bool {
+	return k.Kind == decode.FlowUSB || k.Proto == 6 || k.Proto == 17 || k.Proto == 132
 }
 
 // packet accounts one packet of the flow and feeds its payload. It returns
@@ -33,6 +47,10 @@ func (c *classifier) packet(payload []byte, maxPackets int, set *patterns.Set) b
 		c.stream = set.NewStream()
 	}
 	c.packets++
+	if c.opaque {
+		c.verdict = c.stream.GiveUp()
+		return true
+	}
 	if len(payload) > 0 {
 		c.started = true
 		c.verdict = c.stream.Feed(payload)

@@ -66,6 +66,11 @@ type Config struct {
 	// FlowEnded, if set, is called (from a shard's goroutine) for each
 	// flow that leaves the table.
 	FlowEnded func(FlowView)
+	// Export, if set, receives flow records (see IPFIXExporter); Run
+	// closes it. ActiveTimeout is how often, in capture time, flows that
+	// are still live are exported too (0: only when they end).
+	Export        *IPFIXExporter
+	ActiveTimeout time.Duration
 }
 
 // Engine runs the pipeline over one source.
@@ -120,6 +125,10 @@ func New(cfg Config) (*Engine, error) {
 	src, err := Open(cfg.Source)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.Export != nil && cfg.Export.iface == "" {
+		// Set before any shard runs, so before any record is encoded.
+		cfg.Export.iface = src.Name()
 	}
 	e := &Engine{
 		cfg: cfg, src: src, nshards: cfg.Shards,
@@ -207,10 +216,16 @@ func (e *Engine) Run(ctx context.Context) error {
 	go func() { collected <- e.collect() }()
 	e.capture()
 	sinkErr := <-collected
-	// Read the final state while the shards still answer, then let them go.
+	// Read the final state, then let the shards go. Each shard has
+	// emptied its table into its ended list and closed its output, which
+	// the collector drained before it returned: the shards change nothing
+	// any more, so the final state shares their lists instead of copying
+	// every flow (at the end of a large capture that copy was the peak of
+	// the process's memory).
 	final := make([]shardSnapshot, len(e.shards))
 	for i, s := range e.shards {
-		final[i] = s.ask()
+		final[i] = s.snapshot(false)
+		final[i].flows = s.ended
 	}
 	e.mu.Lock()
 	e.final = final
@@ -218,19 +233,20 @@ func (e *Engine) Run(ctx context.Context) error {
 	e.done.Store(true)
 	close(e.finished)
 	wg.Wait()
+	// Every stage has stopped: the batches (megabytes) can go before
+	// the caller builds its report.
+	e.free = nil
+	if e.cfg.Export != nil {
+		// Every flow has been exported by now: the shards emptied their
+		// tables before they stopped.
+		e.cfg.Export.Close()
+	}
 	if e.cfg.Write != nil {
 		if err := e.cfg.Write.Flush(); err != nil && sinkErr == nil {
 			sinkErr = err
 		}
 	}
 	return errors.Join(e.err, sinkErr)
-}
-
-// ask requests a snapshot from a running shard.
-func (s *shard) ask() shardSnapshot {
-	r := make(chan shardSnapshot, 1)
-	s.req <- r
-	return <-r
 }
 
 // capture is the first stage. It owns the source.
@@ -322,6 +338,9 @@ func (b *batch) add(seq uint64, ts int64, link decode.LinkType, data []byte, wir
 	off := len(b.buf)
 	b.buf = append(b.buf, data...)
 	it := item{seq: seq, ts: ts, link: link, wireLen: wireLen, off: off, n: len(data)}
+	if p.NumVLAN > 0 {
+		it.vlan = p.VLAN[0].ID
+	}
 	if p.Flow.Valid() {
 		it.hasFlow, it.key, it.fromA, it.pay = true, p.Flow, p.FromA, p.Payload
 		if p.Has(decode.LayerTCP) && !p.Quoted {
@@ -424,8 +443,13 @@ func (e *Engine) snapshots(withFlows bool) []shardSnapshot {
 
 // Flows returns every flow: live ones and those that ended (up to a cap).
 func (e *Engine) Flows() []FlowView {
-	var out []FlowView
-	for _, s := range e.snapshots(true) {
+	snaps := e.snapshots(true)
+	n := 0
+	for _, s := range snaps {
+		n += len(s.flows)
+	}
+	out := make([]FlowView, 0, n)
+	for _, s := range snaps {
 		out = append(out, s.flows...)
 	}
 	return out

@@ -26,13 +26,21 @@ type flow struct {
 	tcp   uint8
 	// initiatorA is whether endpoint A sent the flow's first packet.
 	initiatorA bool
-	// tcpFlags is the OR of every TCP flag seen (IPFIX tcpControlBits).
-	tcpFlags uint16
-	class    classifier
-	cell     *verdictCell
-	app      *AppStat // the shard's counter for the decided protocol
+	// tcpFlags is the OR of every TCP flag seen in each direction (IPFIX
+	// tcpControlBits of each uniflow record).
+	tcpFlags [2]uint16
+	// vlan is the outermost VLAN id of the flow's first packet (0: none).
+	vlan  uint16
+	class classifier
+	cell  *verdictCell
+	app   *AppStat // the shard's counter for the decided protocol
 	// LRU links (indexes into the table's slab; -1 ends the list).
 	prev, next int32
+	// Active-timeout export: the age list's links, when the flow was last
+	// reported (capture time; 0: never), and what the exports carried.
+	aprev, anext int32
+	reportedAt   int64
+	exported     *flowExport
 }
 
 // dir returns 0 for a packet from endpoint A, 1 from B.
@@ -88,6 +96,8 @@ type flowTable struct {
 	shard      int
 	// ended receives each flow as it leaves the table.
 	ended func(f *flow, evicted bool)
+	// ages is the active-timeout schedule (see age.go).
+	ages ageList
 }
 
 func newFlowTable(shard, capacity int, t Timeouts, ended func(*flow, bool)) *flowTable {
@@ -95,6 +105,7 @@ func newFlowTable(shard, capacity int, t Timeouts, ended func(*flow, bool)) *flo
 		index: make(map[decode.FlowKey]int32, min(capacity, 1<<16)),
 		head:  -1, tail: -1,
 		cap: capacity, timeouts: t, shard: shard, ended: ended,
+		ages: ageList{head: -1, tail: -1},
 	}
 }
 
@@ -103,8 +114,16 @@ func newFlowTable(shard, capacity int, t Timeouts, ended func(*flow, bool)) *flo
 // new flow. now is the packet's capture time.
 func (t *flowTable) lookup(key *decode.FlowKey, now int64) (f *flow, created bool) {
 	if i, ok := t.index[*key]; ok {
-		t.touch(i)
-		return &t.slab[i], false
+		f := &t.slab[i]
+		if now-f.last < t.timeouts.of(f) {
+			t.touch(i)
+			return f, false
+		}
+		// Idle past its timeout but not swept yet: whether a sweep got
+		// to it depends on the other flows of the shard, so end it here.
+		// A flow's identity then depends on its own packets only, and
+		// the output is the same whatever the number of shards.
+		t.remove(i, false)
 	}
 	if len(t.index) >= t.cap {
 		t.remove(t.tail, true)
@@ -118,9 +137,10 @@ func (t *flowTable) lookup(key *decode.FlowKey, now int64) (f *flow, created boo
 		i = int32(len(t.slab) - 1)
 	}
 	t.nextID++
-	t.slab[i] = flow{key: *key, id: t.nextID<<8 | uint64(t.shard), first: now, last: now, prev: -1, next: -1}
+	t.slab[i] = flow{key: *key, id: t.nextID<<8 | uint64(t.shard), first: now, last: now, prev: -1, next: -1, aprev: -1, anext: -1}
 	t.index[*key] = i
 	t.pushFront(i)
+	t.agePush(i)
 	return &t.slab[i], true
 }
 
@@ -164,6 +184,7 @@ func (t *flowTable) remove(i int32, evicted bool) {
 		t.ended(f, evicted)
 	}
 	t.unlink(i)
+	t.ageUnlink(i)
 	delete(t.index, f.key)
 	t.free = append(t.free, i)
 }
@@ -172,13 +193,19 @@ func (t *flowTable) remove(i int32, evicted bool) {
 // long-lived flows costs a packet little.
 const maxSweep = 4096
 
-// expire ends idle flows, walking from the least recently used end. It
-// runs at most once per second of capture time.
+// expire ends idle flows and reports the flows whose active timeout is
+// due. It runs at most once per second of capture time.
 func (t *flowTable) expire(now int64) {
 	if now-t.lastSweep < int64(time.Second) {
 		return
 	}
 	t.lastSweep = now
+	t.expireIdle(now)
+	t.reportActive(now)
+}
+
+// expireIdle ends idle flows, walking from the least recently used end.
+func (t *flowTable) expireIdle(now int64) {
 	minIdle := t.timeouts.min()
 	for i, n := t.tail, 0; i >= 0 && n < maxSweep; n++ {
 		f := &t.slab[i]
@@ -201,11 +228,15 @@ func (t *flowTable) each(fn func(*flow)) {
 	}
 }
 
-// flush ends every flow (at the end of a capture).
+// flush ends every flow (at the end of a capture) and lets go of the
+// slab and the index, so the flow report that follows does not hold
+// every flow twice (as a slot and as an ended view).
 func (t *flowTable) flush() {
 	for t.tail >= 0 {
 		t.remove(t.tail, false)
 	}
+	t.slab, t.free = nil, nil
+	t.index = make(map[decode.FlowKey]int32)
 }
 
 func (t *flowTable) len() int { return len(t.index) }

@@ -38,6 +38,9 @@ func WriteFlowReport(w io.Writer, flows []FlowView, st Stats) error {
 	if st.KernelOK {
 		fmt.Fprintf(w, "%d packets received by filter, %d dropped by kernel\n", st.KernelReceived, st.KernelDropped)
 	}
+	if st.Exporting {
+		fmt.Fprintf(w, "%d IPFIX records exported, %d dropped\n", st.Exported, st.ExportDropped)
+	}
 	return nil
 }
 

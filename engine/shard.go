@@ -1,6 +1,10 @@
 package engine
 
-import "l7sniff/decode"
+import (
+	"slices"
+
+	"l7sniff/decode"
+)
 
 // shard owns the flows whose symmetric hash maps to it: its flow table,
 // their classification and their counters. Shards share nothing mutable,
@@ -21,8 +25,14 @@ type shard struct {
 	endedNext    int
 	maxEnded     int
 	endedDropped uint64
-	evicted      uint64
-	expired      uint64
+	// where interns each pattern's "file:line" for the verdict cells
+	// (keyed by location, not by *Pattern, so reloads do not grow it).
+	where   map[patternLoc]*string
+	evicted uint64
+	expired uint64
+	// flushing is set while the table is emptied at the end of the
+	// capture, when exporting may wait for room in the queue.
+	flushing bool
 }
 
 // shardSnapshot is what a shard reports when asked.
@@ -44,6 +54,9 @@ func newShard(e *Engine, id int) *shard {
 	}
 	s.table = newFlowTable(id, max(e.cfg.MaxFlows/e.nshards, 1), e.cfg.Timeouts, s.flowEnded)
 	s.maxEnded = max(e.cfg.MaxEnded/e.nshards, 1)
+	if x := e.cfg.Export; x != nil && e.cfg.ActiveTimeout > 0 {
+		s.table.reportEvery(int64(e.cfg.ActiveTimeout), func(f *flow) { x.flowActive(f, s.exportMayWait()) })
+	}
 	return s
 }
 
@@ -53,6 +66,13 @@ func (s *shard) run() {
 		select {
 		case b, ok := <-s.in:
 			if !ok {
+				s.flushing = true
+				// Every live flow is about to join the ended list: make
+				// room once rather than by repeated doubling, whose
+				// copies would be garbage at the memory peak.
+				if n := min(len(s.ended)+s.table.len(), s.maxEnded); n > cap(s.ended) {
+					s.ended = slices.Grow(s.ended, n-len(s.ended))
+				}
 				s.table.flush()
 				close(s.out)
 				s.serveUntilClosed()
@@ -91,10 +111,10 @@ func (s *shard) process(b *batch) {
 		}
 		f, created := s.table.lookup(&it.key, it.ts)
 		if created {
-			f.initiatorA = it.fromA
+			f.initiatorA, f.vlan = it.fromA, it.vlan
 			f.cell = &verdictCell{}
 			g := guessPorts(&it.key, it.fromA)
-			f.class.start(set, g)
+			f.class.start(set, g, carriesAppData(&it.key))
 			f.cell.guessName = portNames[g]
 		}
 		d := dir(it.fromA)
@@ -114,13 +134,19 @@ func (s *shard) process(b *batch) {
 			f.app.Bytes += uint64(it.wireLen)
 		}
 		it.flowID, it.cell, it.guess = f.id, f.cell, f.class.guess
-		it.app = f.cell.App()
+		// The verdict's name comes from the flow's protocol counter (one
+		// of a few, always in cache) rather than from its verdictCell,
+		// which costs a cache miss per packet; decided sets both.
+		it.app = AppClassifying
+		if f.app != nil {
+			it.app = f.app.Name
+		}
 		s.table.expire(it.ts)
 	}
 }
 
 func (s *shard) trackTCP(f *flow, it *item) {
-	f.tcpFlags |= it.tcpFlags
+	f.tcpFlags[dir(it.fromA)] |= it.tcpFlags
 	switch {
 	case it.tcpFlags&decode.TCPRst != 0:
 		f.tcp |= tcpRst
@@ -142,21 +168,39 @@ func (s *shard) trackTCP(f *flow, it *item) {
 // under that protocol, the packets it sent while undecided included.
 func (s *shard) decided(f *flow) {
 	app := f.class.app()
-	f.cell.app.Store(&app)
-	if p := f.class.verdict.Pattern(); p != nil {
-		where := p.File + ":" + itoa(p.Line)
-		f.cell.pattern.Store(&where)
-	}
-	f.cell.mismatch.Store(f.class.mismatch())
 	a := s.apps[app]
 	if a == nil {
 		a = &AppStat{Name: app}
 		s.apps[app] = a
 	}
+	// The cell points at strings shared by every flow with the same
+	// verdict (the counter's name, one location per pattern) rather than
+	// at copies: two allocations fewer per flow.
+	f.cell.app.Store(&a.Name)
+	if p := f.class.verdict.Pattern(); p != nil {
+		loc := patternLoc{p.File, p.Line}
+		where := s.where[loc]
+		if where == nil {
+			if s.where == nil {
+				s.where = make(map[patternLoc]*string)
+			}
+			w := p.File + ":" + itoa(p.Line)
+			where = &w
+			s.where[loc] = where
+		}
+		f.cell.pattern.Store(where)
+	}
+	f.cell.mismatch.Store(f.class.mismatch())
 	a.Flows++
 	a.Packets += f.pkts[0] + f.pkts[1]
 	a.Bytes += f.bytes[0] + f.bytes[1]
 	f.app = a
+}
+
+// patternLoc is where a pattern was defined.
+type patternLoc struct {
+	file string
+	line int
 }
 
 func (s *shard) flowEnded(f *flow, evicted bool) {
@@ -177,6 +221,17 @@ func (s *shard) flowEnded(f *flow, evicted bool) {
 	if s.e.cfg.FlowEnded != nil {
 		s.e.cfg.FlowEnded(v)
 	}
+	if x := s.e.cfg.Export; x != nil {
+		x.flowEnded(f, s.exportMayWait())
+	}
+}
+
+// exportMayWait says whether exporting may block this shard for room in
+// the exporter's queue: never on a live capture, where the wait would
+// cost packets, but at the end of any capture and throughout a file,
+// where it only slows the reading down and keeps every record.
+func (s *shard) exportMayWait() bool {
+	return s.flushing || !s.e.src.Live()
 }
 
 func (s *shard) snapshot(withFlows bool) shardSnapshot {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/gopacket"
@@ -33,6 +34,12 @@ type SourceConfig struct {
 	Filter string
 }
 
+// LiveDelay bounds how long a live packet may wait in the kernel's
+// buffer before it reaches the engine: short enough to look immediate on
+// screen. It is also how often the reader wakes when nothing arrives, to
+// notice Close and sample libpcap's counters.
+const LiveDelay = 10 * time.Millisecond
+
 // DefaultSnaplen is tcpdump's default: whole packets. It is also the
 // largest record a file may hold.
 const DefaultSnaplen = 262144
@@ -49,7 +56,9 @@ type Source struct {
 	closer  io.Closer
 	link    decode.LinkType
 	snaplen int
-	filter  string
+	// filter is written by the capture goroutine and read by Stats from
+	// others.
+	filter atomic.Pointer[string]
 	// files apply the capture filter in user space, compiled per link
 	// type since a pcapng file can mix them.
 	bpf     map[decode.LinkType]*BPF
@@ -151,10 +160,17 @@ func openLive(cfg SourceConfig) (*Source, error) {
 	steps := []error{
 		in.SetSnapLen(snap),
 		in.SetPromisc(!cfg.NoPromisc),
-		in.SetImmediateMode(true),
-		// A timeout lets the reader notice Close and update stats even
-		// when no packet arrives.
-		in.SetTimeout(100 * time.Millisecond),
+		// Not libpcap's immediate mode: on Linux it switches to a
+		// TPACKET_V2 ring with one snaplen-sized slot per packet, and
+		// with the default snap length on an interface with receive
+		// offloads (most NICs, veth) the default 2 MiB buffer then holds
+		// about eight packets, so every burst is dropped (measured on a
+		// veth: 37% lost at 260k pps where tcpdump lost none). Without
+		// it, TPACKET_V3 packs packets into blocks as tcpdump does, and
+		// the timeout bounds how long a packet waits in a partly filled
+		// block.
+		in.SetImmediateMode(false),
+		in.SetTimeout(LiveDelay),
 	}
 	if cfg.BufferSize > 0 {
 		steps = append(steps, in.SetBufferSize(cfg.BufferSize))
@@ -250,7 +266,12 @@ func (s *Source) Live() bool { return s.live != nil }
 func (s *Source) LinkType() decode.LinkType { return s.link }
 
 // Filter is the capture filter in force.
-func (s *Source) Filter() string { return s.filter }
+func (s *Source) Filter() string {
+	if f := s.filter.Load(); f != nil {
+		return *f
+	}
+	return ""
+}
 
 // SetFilter replaces the capture filter. On a device it is installed in
 // the kernel on the open handle: no reopen, no gap in the counters. A bad
@@ -261,7 +282,7 @@ func (s *Source) SetFilter(expr string) error {
 		if err := s.live.SetBPFFilter(expr); err != nil {
 			return fmt.Errorf("capture filter %q: %w", expr, err)
 		}
-		s.filter = expr
+		s.filter.Store(&expr)
 		return nil
 	}
 	b, err := CompileBPF(s.link, s.snaplen, expr)
@@ -269,7 +290,7 @@ func (s *Source) SetFilter(expr string) error {
 		return fmt.Errorf("capture %w", err)
 	}
 	s.bpf = map[decode.LinkType]*BPF{s.link: b}
-	s.filter = expr
+	s.filter.Store(&expr)
 	return nil
 }
 
@@ -328,7 +349,7 @@ func (s *Source) filterFor(link decode.LinkType) *BPF {
 	if b, ok := s.bpf[link]; ok {
 		return b
 	}
-	b, err := CompileBPF(link, s.snaplen, s.filter)
+	b, err := CompileBPF(link, s.snaplen, s.Filter())
 	if err != nil {
 		b, _ = CompileBPF(link, s.snaplen, "less 0")
 	}

@@ -32,6 +32,11 @@ type Stats struct {
 	// Apps is the traffic by verdict, biggest first (decided flows only).
 	Apps []AppStat
 	Done bool
+	// Exporting is set when flows go to IPFIX collectors; Exported and
+	// ExportDropped count the flow records sent and dropped, once per
+	// collector.
+	Exporting               bool
+	Exported, ExportDropped uint64
 }
 
 // historyLen is the sparkline's length in seconds.
@@ -121,6 +126,10 @@ func (e *Engine) Stats() Stats {
 	k.mu.Unlock()
 	if e.ring != nil {
 		st.RingEvicted = e.ring.Evicted()
+	}
+	if x := e.cfg.Export; x != nil {
+		st.Exporting = true
+		st.Exported, st.ExportDropped = x.Counts()
 	}
 	apps := map[string]*AppStat{}
 	for _, s := range e.snapshots(false) {

@@ -36,6 +36,8 @@ type FlowView struct {
 	// the table (idle, closed or evicted).
 	TCPFlags uint16
 	Ended    bool
+	// VLAN is the outermost VLAN id of the flow's first packet (0: none).
+	VLAN uint16
 }
 
 // Duration is the time between the first and last packet.
@@ -59,7 +61,7 @@ func (f *flow) view(ended bool) FlowView {
 		ID: f.id, Key: f.key, Proto: protoName(&f.key),
 		First: time.Unix(0, f.first), Last: time.Unix(0, f.last),
 		App: f.class.app(), PortGuess: portNames[f.class.guess], Mismatch: f.class.mismatch(),
-		TCPFlags: f.tcpFlags, Ended: ended,
+		TCPFlags: f.tcpFlags[0] | f.tcpFlags[1], Ended: ended, VLAN: f.vlan,
 	}
 	a, b := endpoint(&f.key, true), endpoint(&f.key, false)
 	// The key orders endpoints canonically; show the initiator first.

@@ -5,7 +5,9 @@
 # Written for l7sniff from RFC 6120 section 4.7 (stream header): the
 # initiating entity opens with an optional XML declaration and a
 # <stream:stream> element whose default namespace is jabber:client or
-# jabber:server (XEP-0114 components use jabber:component:accept).
+# jabber:server (XEP-0114 components use jabber:component:accept). A
+# capture that starts in the middle of a connection may show only its end:
+# the closing tag </stream:stream> (section 4.4).
 
 jabber
-^(<\?xml[^>]*>[\x09-\x0d ]*)?<stream:stream[\x09-\x0d ][^>]*xmlns=['"]jabber:(client|server|component)
+^((<\?xml[^>]*>[\x09-\x0d ]*)?<stream:stream[\x09-\x0d ][^>]*xmlns=['"]jabber:(client|server|component)|</stream:stream>)

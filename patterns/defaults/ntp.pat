@@ -12,6 +12,15 @@
 # at most 68 bytes (48 plus an optional MAC; NUL bytes are stripped, so
 # often fewer), ending within 8 bytes after a byte >= 0xC0. Control (mode
 # 6) and private (mode 7) messages are not matched.
+#
+# The first byte alone is common in other binary protocols (a DNS query
+# whose random ID starts with 0x22 has it), so the byte after it must be
+# NTP's too: the stratum (1-16) or, from a client with stratum 0, the poll
+# exponent (at most 17); an SNTP client request that leaves the whole
+# header zero has nothing left after NUL stripping but its transmit
+# timestamp (8 bytes at most). DNS, whose pattern is structural, wins when
+# both match.
+# l7sniff-priority: 2
 
 ntp
-^[\x19-\x1d\x21-\x25\xd9-\xdd\xe1-\xe5].{0,60}[\xc0-\xff].?.?.?.?.?.?.?$
+^[\x19-\x1d\x21-\x25\xd9-\xdd\xe1-\xe5]([\x01-\x11].{0,60}[\xc0-\xff].?.?.?.?.?.?.?|.?.?.?.?.?.?.?.?)$

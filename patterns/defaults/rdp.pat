@@ -10,6 +10,11 @@
 # RDP_NEG_REQ (type 1, flags, length 8, requested protocols). NUL bytes
 # are stripped, so zero fields vanish and the request may end right after
 # the TPDU header.
+# RDP's UDP transport ([MS-RDPEUDP] sections 2.2.2.1 and 3.1.5.1.1) opens
+# with a SYN datagram: an RDPUDP_FEC_HEADER whose snSourceAck is -1
+# (0xFFFFFFFF), the receive window and flags (2 bytes each), then
+# RDPUDP_SYNDATA_PAYLOAD: the initial sequence number (4 bytes) and the
+# upstream and downstream MTUs, each 1132 to 1232 (0x046C-0x04D0).
 
 rdp
-^\x03.?.?.\xe0.?.?.?(cookie: mstshash=|[\x01-\x03]?\x08.?[\x01-\x0f]?$|$)
+^(\x03.?.?.\xe0.?.?.?(cookie: mstshash=|[\x01-\x03]?\x08.?[\x01-\x0f]?$|$)|\xff\xff\xff\xff.?.?.?.?.?.?.?.?\x04[\x6c-\xd0]\x04[\x6c-\xd0])

@@ -9,8 +9,15 @@
 # CLIENT-HELLO (2-byte record header with the high bit set, msg type 1,
 # version 0x0002 or 0x03xx) that old clients send for compatibility.
 #
+# A capture that starts in the middle of a connection shows no handshake
+# but TLS records all the same (RFC 8446 section 5.1, RFC 5246 section
+# 6.2.1): content type 20 (change_cipher_spec), 21 (alert), 22
+# (handshake) or 23 (application_data), then the record version 0x0301,
+# 0x0302 or 0x0303, then a 16-bit length of at most 2^14 + 2048, whose
+# high byte is therefore at most 0x48.
+#
 # NUL bytes are stripped from the payload before matching, so every field
 # that may be zero (SSL 3.0's minor version, length bytes) is optional.
 
 ssl
-^(\x16\x03[\x01-\x04]?.?.?[\x01\x02].?.?.?\x03[\x01-\x04]?|[\x80-\xff].?\x01[\x02\x03])
+^(\x16\x03[\x01-\x04]?.?.?[\x01\x02].?.?.?\x03[\x01-\x04]?|[\x80-\xff].?\x01[\x02\x03]|[\x14-\x17]\x03[\x01-\x03][\x01-\x48]?.)

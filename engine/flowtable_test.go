@@ -1,0 +1,196 @@
+package engine
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"l7sniff/decode"
+)
+
+// testKey makes distinct IPv4 flow keys of a protocol, told apart by port.
+func testKey(proto uint8, port uint16) decode.FlowKey {
+	k := decode.FlowKey{Kind: decode.FlowIPv4, Proto: proto, PortA: 40000, PortB: port}
+	copy(k.A[:], []byte{10, 0, 0, 1})
+	copy(k.B[:], []byte{10, 0, 0, 2})
+	return k
+}
+
+type endedFlow struct {
+	port    uint16
+	evicted bool
+}
+
+func newTestTable(capacity int, to Timeouts) (*flowTable, *[]endedFlow) {
+	var ended []endedFlow
+	t := newFlowTable(0, capacity, to, func(f *flow, evicted bool) {
+		ended = append(ended, endedFlow{f.key.PortB, evicted})
+	})
+	return t, &ended
+}
+
+// livePorts lists the table's flows, most recently used first.
+func livePorts(t *flowTable) []uint16 {
+	var out []uint16
+	t.each(func(f *flow) { out = append(out, f.key.PortB) })
+	return out
+}
+
+func TestFlowTableLRUEviction(t *testing.T) {
+	tab, ended := newTestTable(3, DefaultTimeouts)
+	now := time.Unix(1_700_000_000, 0).UnixNano()
+	for _, p := range []uint16{1, 2, 3} {
+		if _, created := tab.lookup(ptr(testKey(17, p)), now); !created {
+			t.Fatalf("flow %d not created", p)
+		}
+	}
+	// Using flow 1 again makes flow 2 the least recently used.
+	if f, created := tab.lookup(ptr(testKey(17, 1)), now); created || f.key.PortB != 1 {
+		t.Fatalf("lookup of an existing flow created one")
+	}
+	if got := livePorts(tab); !slices.Equal(got, []uint16{1, 3, 2}) {
+		t.Fatalf("LRU order %v, want [1 3 2]", got)
+	}
+	tab.lookup(ptr(testKey(17, 4)), now)
+	if got := livePorts(tab); !slices.Equal(got, []uint16{4, 1, 3}) {
+		t.Errorf("after eviction: %v, want [4 1 3]", got)
+	}
+	if !slices.Equal(*ended, []endedFlow{{2, true}}) {
+		t.Errorf("ended %v, want flow 2 evicted", *ended)
+	}
+	if tab.len() != 3 {
+		t.Errorf("len %d, want the cap 3", tab.len())
+	}
+	// A freed slot is reused and the flow comes back as a new one.
+	if _, created := tab.lookup(ptr(testKey(17, 2)), now); !created {
+		t.Error("evicted flow 2 came back without being created")
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func TestFlowTableIdleTimeouts(t *testing.T) {
+	to := Timeouts{TCP: 300 * time.Second, TCPClosed: 10 * time.Second, UDP: 60 * time.Second, Other: 30 * time.Second}
+	tab, ended := newTestTable(100, to)
+	t0 := time.Unix(1_700_000_000, 0).UnixNano()
+	const (
+		openTCP, finTCP, rstTCP, udp, icmp = 1, 2, 3, 4, 5
+	)
+	tab.lookup(ptr(testKey(6, openTCP)), t0)
+	f, _ := tab.lookup(ptr(testKey(6, finTCP)), t0)
+	f.tcp |= tcpFinA | tcpFinB
+	f, _ = tab.lookup(ptr(testKey(6, rstTCP)), t0)
+	f.tcp |= tcpRst
+	tab.lookup(ptr(testKey(17, udp)), t0)
+	tab.lookup(ptr(testKey(1, icmp)), t0)
+	// A FIN from one side only is not closed yet.
+	half, _ := tab.lookup(ptr(testKey(6, 6)), t0)
+	half.tcp |= tcpFinA
+
+	steps := []struct {
+		after time.Duration
+		gone  []uint16 // ended by this step, in LRU order
+	}{
+		{9 * time.Second, nil},
+		{11 * time.Second, []uint16{finTCP, rstTCP}},
+		{29 * time.Second, nil},
+		{31 * time.Second, []uint16{icmp}},
+		{59 * time.Second, nil},
+		{61 * time.Second, []uint16{udp}},
+		{299 * time.Second, nil},
+		{301 * time.Second, []uint16{openTCP, 6}},
+	}
+	seen := 0
+	for _, s := range steps {
+		tab.expire(t0 + int64(s.after))
+		var got []uint16
+		for _, e := range (*ended)[seen:] {
+			if e.evicted {
+				t.Errorf("flow %d counted as evicted, want expired", e.port)
+			}
+			got = append(got, e.port)
+		}
+		seen = len(*ended)
+		if !slices.Equal(got, s.gone) {
+			t.Errorf("idle %v: ended %v, want %v", s.after, got, s.gone)
+		}
+	}
+	if tab.len() != 0 {
+		t.Errorf("%d flows left", tab.len())
+	}
+}
+
+// TestEngineEvictionCounted runs the pipeline over more concurrent flows
+// than its cap: each flow past the cap evicts one and is counted.
+func TestEngineEvictionCounted(t *testing.T) {
+	t0 := time.Unix(1_700_000_000, 0)
+	var frames []testFrame
+	const flows, capacity = 10, 3
+	for i := range flows {
+		frames = append(frames, testFrame{t0.Add(time.Duration(i) * time.Millisecond),
+			udpFrame(t, "10.0.0.1", "10.0.0.2", uint16(30000+i), 9999, []byte("x"))})
+	}
+	e, err := runEngine(t, Config{Source: SourceConfig{File: writeCapture(t, frames)}, Shards: 1, MaxFlows: capacity, MaxEnded: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := e.Stats()
+	if st.FlowsEvicted != flows-capacity {
+		t.Errorf("evicted %d, want %d", st.FlowsEvicted, flows-capacity)
+	}
+	if got := len(e.Flows()); got != flows {
+		t.Errorf("%d flows reported, want %d", got, flows)
+	}
+}
+
+// TestEngineIdleExpiry checks the timeouts end to end: a UDP flow idle
+// for longer than the UDP timeout comes back as a new flow, a TCP flow
+// idle as long does not.
+func TestEngineIdleExpiry(t *testing.T) {
+	t0 := time.Unix(1_700_000_000, 0)
+	later := t0.Add(70 * time.Second) // past UDP's 60 s, within TCP's 300 s
+	frames := []testFrame{
+		{t0, udpFrame(t, "10.0.0.1", "10.0.0.2", 5000, 9999, []byte("a"))},
+		{t0, tcpFrame(t, "10.0.0.1", "10.0.0.2", 5001, 9998, "S", nil)},
+		// Another flow's packet makes the table sweep before the two
+		// flows above send again.
+		{later, udpFrame(t, "10.0.0.3", "10.0.0.2", 5002, 9997, []byte("b"))},
+		{later.Add(time.Millisecond), udpFrame(t, "10.0.0.1", "10.0.0.2", 5000, 9999, []byte("c"))},
+		{later.Add(time.Millisecond), tcpFrame(t, "10.0.0.1", "10.0.0.2", 5001, 9998, "A", nil)},
+	}
+	e, err := runEngine(t, Config{Source: SourceConfig{File: writeCapture(t, frames)}, Shards: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := map[string]int{}
+	for _, f := range e.Flows() {
+		count[f.B]++
+	}
+	if count["10.0.0.2:9999"] != 2 {
+		t.Errorf("UDP flow idle 70 s: %d flows, want 2 (expired, then new)", count["10.0.0.2:9999"])
+	}
+	if count["10.0.0.2:9998"] != 1 {
+		t.Errorf("TCP flow idle 70 s: %d flows, want 1", count["10.0.0.2:9998"])
+	}
+}
+
+// TestFlowTableLookupEndsIdleFlow: a flow idle past its timeout that no
+// sweep has ended yet is ended by its next packet, which starts a new
+// flow; so flow identity does not depend on when sweeps run (and the
+// output not on the number of shards).
+func TestFlowTableLookupEndsIdleFlow(t *testing.T) {
+	tab, ended := newTestTable(100, DefaultTimeouts)
+	t0 := time.Unix(1_700_000_000, 0).UnixNano()
+	first, _ := tab.lookup(ptr(testKey(17, 53)), t0)
+	firstID := first.id
+	if f, created := tab.lookup(ptr(testKey(17, 53)), t0+int64(59*time.Second)); created || f.id != firstID {
+		t.Fatal("flow within its UDP timeout was replaced")
+	}
+	f, created := tab.lookup(ptr(testKey(17, 53)), t0+int64(59*time.Second+DefaultTimeouts.UDP))
+	if !created || f.id == firstID {
+		t.Fatal("flow idle past its UDP timeout was reused")
+	}
+	if !slices.Equal(*ended, []endedFlow{{53, false}}) || tab.len() != 1 {
+		t.Errorf("ended %v, %d live; want the old flow expired and one live", *ended, tab.len())
+	}
+}

@@ -1,0 +1,49 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"l7sniff/engine"
+)
+
+// ipfixOptions are the --ipfix flags.
+type ipfixOptions struct {
+	collectors stringList
+	active     time.Duration
+	refresh    time.Duration
+	interval   time.Duration
+	domain     uint
+}
+
+func (o *ipfixOptions) register(fs *flag.FlagSet) {
+	fs.Var(&o.collectors, "ipfix", "export flows over IPFIX to `HOST:PORT` (UDP; tcp://HOST:PORT for TCP; repeatable)")
+	fs.DurationVar(&o.active, "ipfix-active-timeout", engine.DefaultActiveTimeout, "with --ipfix: also export flows still live every `DURATION` (0: only when they end)")
+	fs.DurationVar(&o.refresh, "ipfix-template-refresh", 60*time.Second, "with --ipfix over UDP: send the templates again every `DURATION`")
+	fs.DurationVar(&o.interval, "ipfix-interval", time.Second, "with --ipfix: send a partly filled message after `DURATION`")
+	fs.UintVar(&o.domain, "ipfix-domain", 0, "with --ipfix: observation domain `ID` in every message")
+}
+
+// apply adds the exporter to cfg when --ipfix was given. The returned
+// function closes it for the paths where the engine never runs; after Run
+// it does nothing.
+func (o *ipfixOptions) apply(cfg *engine.Config, stderr io.Writer) (func(), error) {
+	if len(o.collectors) == 0 {
+		return func() {}, nil
+	}
+	if o.domain > 1<<32-1 {
+		return nil, fmt.Errorf("--ipfix-domain %d: want a 32-bit id", o.domain)
+	}
+	x, err := engine.NewIPFIXExporter(engine.IPFIXConfig{
+		Collectors: o.collectors, DomainID: uint32(o.domain),
+		Interval: o.interval, TemplateRefresh: o.refresh,
+		Report: func(msg string) { fmt.Fprintln(stderr, "l7sniff:", msg) },
+	})
+	if err != nil {
+		return nil, err
+	}
+	cfg.Export, cfg.ActiveTimeout = x, o.active
+	return x.Close, nil
+}

@@ -1,0 +1,138 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+
+	"github.com/charmbracelet/x/term"
+
+	"l7sniff/engine"
+	"l7sniff/patterns"
+	"l7sniff/ui"
+)
+
+// wantTUI reports whether this run draws the interactive UI: stdout is a
+// terminal and no headless output (--lines, -T, --flows, -w -) was asked
+// for.
+func wantTUI(o *options, stdout io.Writer) bool {
+	f, ok := stdout.(*os.File)
+	return ok && term.IsTerminal(f.Fd()) && !o.lines && o.format == "" && !o.flows && o.write != "-"
+}
+
+// runTUI runs the capture under the terminal UI. With neither -i nor -r
+// and several devices, the UI's interface picker chooses the device.
+func runTUI(ctx context.Context, o *options, stderr io.Writer) error {
+	opts := ui.Options{Light: o.theme == "light", NoColor: os.Getenv("NO_COLOR") != "", Snaplen: o.src.Snaplen}
+	var set *patterns.Set
+	var err error
+	if len(o.patternDirs) > 0 {
+		w, err := patterns.NewWatcher(patterns.Options{MaxBytes: o.maxBytes}, o.patternDirs...)
+		if err != nil {
+			return err
+		}
+		defer w.Close()
+		opts.Watcher, set = w, w.Current()
+	} else if set, err = loadPatterns(o, stderr); err != nil {
+		return err
+	}
+	cfg := engineConfig(o, set)
+	cfg.RingPackets = o.ringPackets
+	closeExport, err := o.ipfix.apply(&cfg, stderr)
+	if err != nil {
+		return err
+	}
+	defer closeExport()
+	// The capture stops when the UI ends.
+	capCtx, stopCapture := context.WithCancel(ctx)
+	defer stopCapture()
+	c := &tuiCapture{o: o, cfg: cfg, ctx: capCtx, stderr: stderr}
+	var e *engine.Engine
+	if o.src.Device == "" && o.src.File == "" {
+		if devs, err := engine.Devices(); err == nil && len(devs) > 1 {
+			opts.Devices, opts.Start = devs, c.start
+		}
+	}
+	if opts.Start == nil {
+		if e, opts.Done, err = c.start(""); err != nil {
+			return err
+		}
+	}
+	uiErr := ui.Run(ctx, e, opts)
+	stopCapture()
+	runErr := c.wait(stderr)
+	return errors.Join(uiErr, runErr)
+}
+
+// tuiCapture starts the engine, at once or when the picker has chosen,
+// and waits for it after the UI has gone.
+type tuiCapture struct {
+	o      *options
+	cfg    engine.Config
+	ctx    context.Context
+	stderr io.Writer
+
+	mu   sync.Mutex
+	e    *engine.Engine
+	done chan error
+}
+
+// start opens device (or the source the flags name, for "") and runs the
+// capture in the background; root is left once the capture is open.
+func (c *tuiCapture) start(device string) (*engine.Engine, <-chan error, error) {
+	cfg := c.cfg
+	if device != "" {
+		cfg.Source.Device = device
+	}
+	e, err := engine.New(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	var w *engine.PcapWriter
+	if c.o.write != "" {
+		if w, err = engine.CreatePcap(c.o.write, 0o600, e.Source().LinkType(), c.o.src.Snaplen, !c.o.unbuffered); err != nil {
+			e.Source().Close()
+			return nil, nil, err
+		}
+		e.SetWriter(w)
+	}
+	if err := dropPrivileges(c.o, c.stderr); err != nil {
+		e.Source().Close()
+		return nil, nil, err
+	}
+	// Two receivers: the UI shows the result, wait returns it.
+	toUI, done := make(chan error, 1), make(chan error, 1)
+	go func() {
+		err := e.Run(c.ctx)
+		if w != nil {
+			err = errors.Join(err, w.Close())
+		}
+		toUI <- err
+		done <- err
+	}()
+	c.mu.Lock()
+	c.e, c.done = e, done
+	c.mu.Unlock()
+	return e, toUI, nil
+}
+
+// wait waits for the capture to finish and prints the closing counters,
+// as line mode does, now that the terminal is back to normal.
+func (c *tuiCapture) wait(stderr io.Writer) error {
+	c.mu.Lock()
+	e, done := c.e, c.done
+	c.mu.Unlock()
+	if e == nil {
+		return nil
+	}
+	err := <-done
+	st := e.Stats()
+	fmt.Fprintf(stderr, "%d packets captured\n", st.Packets)
+	if st.KernelOK {
+		fmt.Fprintf(stderr, "%d packets received by filter\n%d packets dropped by kernel\n", st.KernelReceived, st.KernelDropped)
+	}
+	return err
+}

@@ -1,0 +1,124 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"l7sniff/decode"
+	"l7sniff/engine"
+)
+
+// detail is the packet detail view: the field tree from decode above the
+// hex dump, the selected field's bytes highlighted in the dump.
+type detail struct {
+	v      engine.PacketView
+	p      decode.Packet
+	nodes  []decode.Node
+	sel    int
+	top    int // first tree line on screen
+	hexTop int // first hex row on screen
+	treeH  int // tree lines on screen at the last draw
+}
+
+// open shows packet v.
+func (d *detail) open(v engine.PacketView) {
+	*d = detail{v: v}
+	decode.Decode(v.Link, v.Data, v.WireLen, &d.p)
+	d.p.Number, d.p.Time = int(v.Seq), v.Time
+	d.nodes = d.p.Tree()
+}
+
+func (d *detail) move(delta int) {
+	d.sel = clamp(d.sel+delta, 0, len(d.nodes)-1)
+	h := max(d.treeH, 1)
+	if d.sel < d.top {
+		d.top = d.sel
+	}
+	if d.sel >= d.top+h {
+		d.top = d.sel - h + 1
+	}
+}
+
+// mark is the byte range of the selected field.
+func (d *detail) mark() decode.Range {
+	if d.sel >= 0 && d.sel < len(d.nodes) {
+		return d.nodes[d.sel].Bytes
+	}
+	return decode.Range{}
+}
+
+// summary is the line above the tree: which packet, its flow's verdict,
+// where the matching pattern came from and what the ports suggest.
+func (d *detail) summary(th *Theme) string {
+	v := &d.v
+	s := fmt.Sprintf("Packet %d · %d bytes on wire, %d captured", v.Seq, v.WireLen, len(v.Data))
+	if v.FlowID == 0 {
+		return th.Title.Render(s)
+	}
+	s = th.Title.Render(s+fmt.Sprintf(" · flow %d · verdict ", v.FlowID)) + th.App(v.App).Render(safe(v.App))
+	if v.Pattern != "" {
+		s += th.Label.Render(" matched by ") + safe(v.Pattern)
+	}
+	if v.PortGuess != "" {
+		s += th.Label.Render(" · port guess ") + safe(v.PortGuess)
+	}
+	if v.Mismatch {
+		s += " " + th.Mismatch.Render("! payload and port disagree")
+	}
+	return s
+}
+
+// view draws the summary, the tree and (with hex on) the dump in height
+// lines.
+func (d *detail) view(th *Theme, width, height int, hex bool) string {
+	rows := (len(d.v.Data) + 15) / 16
+	d.treeH = height - 1
+	hexH := 0
+	if hex {
+		hexH = min(rows, max((height-2)/2, 1))
+		d.treeH = height - 2 - hexH
+	}
+	d.move(0)
+	lines := []string{fit(d.summary(th), width)}
+	for i := d.top; i < len(d.nodes) && i < d.top+d.treeH; i++ {
+		lines = append(lines, d.nodeLine(th, i, width))
+	}
+	for len(lines) < 1+d.treeH {
+		lines = append(lines, "")
+	}
+	if hex {
+		m := d.mark()
+		lines = append(lines, th.Label.Render(fit(fmt.Sprintf("── hex ── bytes %d–%d of the selected field ", m.Off, max(m.End()-1, m.Off)), width)))
+		if m.Len > 0 {
+			// Keep the selected field's first row in view.
+			if r := m.Off / 16; r < d.hexTop || r >= d.hexTop+hexH {
+				d.hexTop = r
+			}
+		}
+		d.hexTop = clamp(d.hexTop, 0, max(rows-hexH, 0))
+		hl := func(dst, s []byte) []byte { return append(dst, th.Mark.Render(string(s))...) }
+		var buf []byte
+		for r := d.hexTop; r < rows && r < d.hexTop+hexH; r++ {
+			// AppendHexRow prints bytes as hex and as '.'-escaped ASCII,
+			// so nothing from the packet reaches the terminal raw.
+			buf = decode.AppendHexRow(buf[:0], d.v.Data, r*16, m, hl)
+			lines = append(lines, string(buf))
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (d *detail) nodeLine(th *Theme, i, width int) string {
+	n := &d.nodes[i]
+	text := strings.Repeat("  ", n.Depth) + safe(n.Label)
+	if n.Value != "" {
+		text += ": " + safe(n.Value)
+	}
+	if i == d.sel {
+		return th.Selected.Render(fit(">"+text, width))
+	}
+	if n.Depth == 0 {
+		return th.Bold.Render(fit(" "+text, width))
+	}
+	return fit(" "+text, width)
+}

@@ -1,0 +1,97 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// fit pads or truncates s (already escaped, possibly styled) to exactly
+// w cells, so table columns line up whatever a field holds.
+func fit(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	n := ansi.StringWidth(s)
+	switch {
+	case n > w:
+		return ansi.Truncate(s, w, "…")
+	case n < w:
+		return s + strings.Repeat(" ", w-n)
+	}
+	return s
+}
+
+// fitRight is fit for numbers: right-aligned.
+func fitRight(s string, w int) string {
+	if n := ansi.StringWidth(s); n < w {
+		return strings.Repeat(" ", w-n) + s
+	}
+	return fit(s, w)
+}
+
+// siBytes formats a byte count as people read it: 1.2 kB, 34 MB.
+func siBytes(n uint64) string {
+	return si(float64(n), "B")
+}
+
+// si formats v with an SI prefix and unit ("12.3 Mbit/s").
+func si(v float64, unit string) string {
+	prefixes := []string{"", "k", "M", "G", "T"}
+	i := 0
+	for v >= 999.5 && i < len(prefixes)-1 {
+		v /= 1000
+		i++
+	}
+	if i == 0 {
+		return strconv.FormatFloat(v, 'f', 0, 64) + " " + unit
+	}
+	return strconv.FormatFloat(v, 'f', 1, 64) + " " + prefixes[i] + unit
+}
+
+// count formats a counter with thousands separators.
+func count(n uint64) string {
+	s := strconv.FormatUint(n, 10)
+	if len(s) <= 3 {
+		return s
+	}
+	var b strings.Builder
+	lead := len(s) % 3
+	if lead > 0 {
+		b.WriteString(s[:lead])
+	}
+	for i := lead; i < len(s); i += 3 {
+		if b.Len() > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(s[i : i+3])
+	}
+	return b.String()
+}
+
+// duration formats a flow's duration compactly: 850ms, 12.3s, 4m05s.
+func duration(d time.Duration) string {
+	switch {
+	case d < time.Second:
+		return strconv.FormatInt(d.Milliseconds(), 10) + "ms"
+	case d < time.Minute:
+		return strconv.FormatFloat(d.Seconds(), 'f', 1, 64) + "s"
+	case d < time.Hour:
+		return strconv.Itoa(int(d.Minutes())) + "m" + pad2(int(d.Seconds())%60) + "s"
+	}
+	return strconv.Itoa(int(d.Hours())) + "h" + pad2(int(d.Minutes())%60) + "m"
+}
+
+func pad2(n int) string {
+	if n < 10 {
+		return "0" + strconv.Itoa(n)
+	}
+	return strconv.Itoa(n)
+}
+
+// clamp keeps v within [lo, hi]; hi < lo yields lo.
+func clamp(v, lo, hi int) int {
+	return max(lo, min(v, hi))
+}

@@ -1,0 +1,197 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"l7sniff/engine"
+)
+
+// packetList is the packets view: a window onto the ring's view-filtered
+// history. It holds only the rows on screen; every refresh fetches just
+// those from the ring, so a million kept packets cost no more to show
+// than twenty.
+type packetList struct {
+	rows   []pktRow
+	total  int    // packets passing the view filter
+	top    int    // view index of the first row on screen
+	sel    int    // view index of the selected packet
+	selSeq uint64 // its sequence number, to keep it selected as the ring moves
+	follow bool   // stick to the newest packet
+	height int    // rows on screen
+	t0     time.Time
+	fmt    rowFormatter
+}
+
+func newPacketList() packetList { return packetList{follow: true} }
+
+// refresh fetches the rows on screen. frozen (display paused) keeps the
+// count where it was, so new packets do not appear, while movement still
+// shows the rows moved to.
+func (l *packetList) refresh(r *engine.Ring, frozen bool) {
+	n, first, _ := r.Len()
+	if l.t0.IsZero() && n > 0 {
+		if v, ok := r.Get(first); ok {
+			l.t0 = v.Time
+		}
+	}
+	if !frozen {
+		l.total = r.ViewLen()
+	}
+	switch {
+	case l.follow:
+		l.sel = l.total - 1
+	case l.selSeq != 0 && !frozen && r.ViewFilter() == "":
+		// Unfiltered, a packet's index is its distance from the oldest
+		// kept one: stay on it while older packets are evicted.
+		l.sel = int(int64(l.selSeq) - int64(first))
+	}
+	l.sel = clamp(l.sel, 0, l.total-1)
+	l.scroll()
+	l.rows = l.rows[:0]
+	for _, v := range r.View(l.top, l.height) {
+		l.rows = append(l.rows, l.fmt.format(&v, l.t0))
+	}
+	if i := l.sel - l.top; i >= 0 && i < len(l.rows) {
+		l.selSeq = l.rows[i].seq
+	}
+}
+
+// scroll moves the window so the selection is on screen; following, the
+// newest packet sits on the last line.
+func (l *packetList) scroll() {
+	h := max(l.height, 1)
+	if l.follow {
+		l.top = max(l.total-h, 0)
+		return
+	}
+	if l.sel < l.top {
+		l.top = l.sel
+	}
+	if l.sel >= l.top+h {
+		l.top = l.sel - h + 1
+	}
+	l.top = clamp(l.top, 0, max(l.total-h, 0))
+}
+
+// move moves the selection by delta rows; any movement stops following
+// the tail (G resumes it), as termshark users asked.
+func (l *packetList) move(delta int) {
+	l.follow = false
+	l.sel = clamp(l.sel+delta, 0, l.total-1)
+	l.selSeq = 0
+}
+
+// jump selects view index i.
+func (l *packetList) jump(i int) {
+	l.follow = false
+	l.sel = clamp(i, 0, l.total-1)
+	l.selSeq = 0
+}
+
+// clickRow selects the y-th row on screen.
+func (l *packetList) clickRow(y int) {
+	if y >= 0 && y < len(l.rows) {
+		l.jump(l.top + y)
+	}
+}
+
+// selected returns the selected row, if it is on screen.
+func (l *packetList) selected() (pktRow, bool) {
+	if i := l.sel - l.top; i >= 0 && i < len(l.rows) {
+		return l.rows[i], true
+	}
+	return pktRow{}, false
+}
+
+// pktCols are the packets view's column widths for a terminal width.
+type pktCols struct {
+	no, time, src, dst, proto, length, app, info int
+}
+
+func packetColumns(width int, lastNo int) pktCols {
+	c := pktCols{no: max(len(strconv.Itoa(lastNo)), 3), time: 10, proto: 6, length: 5, app: 11}
+	if width < 90 {
+		c.length = 0 // 80 columns: the endpoints and info matter more
+	}
+	fixed := 1 + c.no + 1 + c.time + 1 + c.proto + 1 + c.app + 1
+	if c.length > 0 {
+		fixed += c.length + 1
+	}
+	rest := max(width-fixed, 12)
+	c.src = clamp(rest*35/100, 6, 22)
+	c.dst = c.src
+	c.info = max(rest-c.src-c.dst-2, 1)
+	return c
+}
+
+// view draws the column titles and the rows, height lines in all.
+func (l *packetList) view(th *Theme, width, height int, waiting string) string {
+	var b strings.Builder
+	lastNo := 0
+	if len(l.rows) > 0 {
+		lastNo = int(l.rows[len(l.rows)-1].seq)
+	}
+	c := packetColumns(width, lastNo)
+	titles := []string{" " + fitRight("No.", c.no), fit("Time", c.time), fit("Source", c.src), fit("Destination", c.dst),
+		fit("Proto", c.proto)}
+	if c.length > 0 {
+		titles = append(titles, fitRight("Len", c.length))
+	}
+	titles = append(titles, fit("Verdict", c.app), "Info")
+	b.WriteString(th.Title.Render(fit(strings.Join(titles, " "), width)))
+	lines := 1
+	if len(l.rows) == 0 {
+		b.WriteString("\n" + th.Dim.Render(fit("  "+waiting, width)))
+		lines++
+	}
+	for i := range l.rows {
+		r := &l.rows[i]
+		sel := l.top+i == l.sel
+		b.WriteByte('\n')
+		b.WriteString(l.rowView(th, r, c, sel, width))
+		lines++
+	}
+	for ; lines < height; lines++ {
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// rowView draws one row: the rule's colour over the whole line, the
+// verdict in its protocol's colour. The selected row is drawn reversed
+// and marked with '>' so it shows without colour too.
+func (l *packetList) rowView(th *Theme, r *pktRow, c pktCols, sel bool, width int) string {
+	cursor := " "
+	if sel {
+		cursor = ">"
+	}
+	cells := []string{cursor + fitRight(r.no, c.no), fit(r.time, c.time), fit(r.src, c.src), fit(r.dst, c.dst), fit(r.proto, c.proto)}
+	if c.length > 0 {
+		cells = append(cells, fitRight(r.length, c.length))
+	}
+	left := strings.Join(cells, " ") + " "
+	app, appStyle := verdictCell(th, r.app, r.mismatch)
+	info := " " + fit(r.info, max(width-ansi.StringWidth(left)-c.app-1, 1))
+	if sel {
+		return th.Selected.Render(left + fit(app, c.app) + info)
+	}
+	row := th.Row(r.style)
+	return row.Render(left) + appStyle.Render(fit(app, c.app)) + row.Render(info)
+}
+
+// verdictCell is a flow verdict as a table cell: "-" when the packet has
+// no flow, a '!' after a verdict the ports contradict.
+func verdictCell(th *Theme, app string, mismatch bool) (string, lipgloss.Style) {
+	switch {
+	case app == "":
+		return "-", th.Unknown
+	case mismatch:
+		return safe(app) + "!", th.Mismatch
+	}
+	return safe(app), th.App(app)
+}

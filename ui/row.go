@@ -1,0 +1,96 @@
+package ui
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+	"time"
+
+	"l7sniff/decode"
+	"l7sniff/engine"
+)
+
+// pktRow is one packet as the packets view shows it: its columns, already
+// escaped, and what colours it.
+type pktRow struct {
+	seq      uint64
+	flowID   uint64
+	no, time string
+	src, dst string
+	proto    string
+	length   string
+	app      string
+	mismatch bool
+	info     string
+	// style is the colouring rule that matched (ruleFor).
+	style int
+}
+
+// rowFormatter turns ring packets into rows, reusing one decode buffer.
+type rowFormatter struct {
+	p   decode.Packet
+	buf []byte
+}
+
+// arrow separates source and destination in decode's summaries.
+const arrow = " → "
+
+// format decodes v and splits its summary into columns; t0 is the time
+// the relative time column counts from.
+func (f *rowFormatter) format(v *engine.PacketView, t0 time.Time) pktRow {
+	p := &f.p
+	decode.Decode(v.Link, v.Data, v.WireLen, p)
+	f.buf = p.AppendSummary(f.buf[:0])
+	r := pktRow{
+		seq: v.Seq, flowID: v.FlowID, no: strconv.FormatUint(v.Seq, 10),
+		time:   strconv.FormatFloat(v.Time.Sub(t0).Seconds(), 'f', 6, 64),
+		proto:  protoOf(p),
+		length: strconv.Itoa(v.WireLen),
+		app:    v.App, mismatch: v.Mismatch,
+	}
+	info := f.buf
+	if i := bytes.Index(info, []byte(arrow)); i >= 0 {
+		// "src → dst rest": the endpoints get their own columns.
+		r.src = safe(string(info[:i]))
+		rest := info[i+len(arrow):]
+		j := bytes.IndexByte(rest, ' ')
+		if j < 0 {
+			j = len(rest)
+		}
+		r.dst = safe(string(rest[:j]))
+		info = bytes.TrimLeft(rest[j:], " ")
+	}
+	r.info = strings.TrimPrefix(safe(string(info)), r.proto+" ")
+	r.style = ruleFor(p, v.App)
+	return r
+}
+
+// protoOf names the highest layer decoded, for the protocol column.
+func protoOf(p *decode.Packet) string {
+	switch {
+	case p.Has(decode.LayerUSB) || p.Has(decode.LayerUSBPcap):
+		return "USB"
+	case p.Has(decode.LayerTCP) && !p.Quoted:
+		return "TCP"
+	case p.Has(decode.LayerUDP) && !p.Quoted:
+		return "UDP"
+	case p.Has(decode.LayerICMPv6):
+		return "ICMPv6"
+	case p.Has(decode.LayerICMPv4):
+		return "ICMP"
+	case p.Has(decode.LayerARP):
+		return "ARP"
+	case p.Has(decode.LayerIPv6):
+		return "IPv6"
+	case p.Has(decode.LayerIPv4):
+		return "IPv4"
+	case p.Has(decode.LayerLLC):
+		return "LLC"
+	}
+	return p.LinkType.String()
+}
+
+// text is the row as find searches it.
+func (r *pktRow) text() string {
+	return strings.Join([]string{r.no, r.src, r.dst, r.proto, r.app, r.info}, " ")
+}

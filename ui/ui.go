@@ -1,0 +1,284 @@
+// Package ui is l7sniff's terminal interface: a Bubble Tea program that
+// draws snapshots of the engine — header with counters, rate and protocol
+// shares; packets, flows, packet detail and follow-stream views — and
+// lets a person filter, search and inspect traffic from the keyboard.
+//
+// The UI never holds up the capture: it pulls snapshots on a tick (at
+// most 30 a second) and fetches from the ring only the rows on screen.
+// If it is slow it shows fewer frames, never fewer packets.
+package ui
+
+import (
+	"context"
+	"errors"
+	"os"
+	"sync/atomic"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"l7sniff/engine"
+	"l7sniff/patterns"
+)
+
+// Options configure the UI.
+type Options struct {
+	// Light selects the theme for light terminal backgrounds (dark is
+	// the default); NoColor draws without colour (NO_COLOR).
+	Light, NoColor bool
+	// Watcher, when patterns come from directories, publishes reloads;
+	// the UI installs each new set in the engine and shows its status.
+	// nil means the built-in set.
+	Watcher *patterns.Watcher
+	// Snaplen is the capture's snap length, for compiling filters and
+	// writing files (0: engine.DefaultSnaplen).
+	Snaplen int
+	// Done receives the engine's Run result when it returns.
+	Done <-chan error
+	// Devices and Start run the interface picker when Run gets no engine:
+	// Devices are engine.Devices lines, Start opens the chosen device and
+	// starts capturing on it.
+	Devices []string
+	Start   func(device string) (*engine.Engine, <-chan error, error)
+}
+
+// fps caps redraws: the renderer flushes at most this often and the
+// snapshot tick runs at this rate.
+const fps = 30
+
+// Run shows the UI on the terminal until the user quits or ctx is done.
+// e may be nil when Options.Start and Devices are set: the interface
+// picker comes first.
+func Run(ctx context.Context, e *engine.Engine, opts Options) error {
+	out := &frameCounter{File: os.Stdout}
+	th := NewTheme(lipgloss.NewRenderer(os.Stdout), !opts.Light, opts.NoColor)
+	m := New(e, opts, th)
+	m.frames = &out.frames
+	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithOutput(out),
+		tea.WithFPS(fps), tea.WithContext(ctx))
+	_, err := p.Run()
+	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+		return nil // interrupted by a signal: a normal way out
+	}
+	return err
+}
+
+// frameCounter is the terminal as the renderer sees it; it counts the
+// frames written, so the header can show the real redraw rate.
+type frameCounter struct {
+	*os.File
+	frames atomic.Int64
+}
+
+func (f *frameCounter) Write(b []byte) (int, error) {
+	f.frames.Add(1)
+	return f.File.Write(b)
+}
+
+type viewID int
+
+const (
+	viewPackets viewID = iota
+	viewFlows
+	viewDetail
+	viewFollow
+	viewPicker
+)
+
+// Model is the UI's state: the Bubble Tea model. Each view is a sub-model
+// of its own (packetList, flowList, detail, follow, picker); Model routes
+// keys and snapshots to them and lays them out.
+type Model struct {
+	e     *engine.Engine
+	opts  Options
+	th    *Theme
+	keys  keyMap
+	help  help.Model
+	width int
+	high  int
+
+	view, back viewID
+	showHelp   bool
+	paused     bool
+	hex        bool
+
+	hdr  header
+	pk   packetList
+	fl   flowList
+	dt   detail
+	fw   follow
+	pick picker
+
+	in        *input
+	hist      map[inputKind][]string
+	status    string
+	statusErr bool
+	find      string
+
+	lastStats, lastFlows time.Time
+	statsBusy, flowsBusy bool          // a snapshot is being fetched
+	frames               *atomic.Int64 // nil when not drawing to a terminal
+	lastFrames           int64
+	lastFPS              time.Time
+}
+
+// New returns the model for engine e (nil: start with the picker).
+func New(e *engine.Engine, opts Options, th *Theme) *Model {
+	if opts.Snaplen <= 0 {
+		opts.Snaplen = engine.DefaultSnaplen
+	}
+	m := &Model{
+		e: e, opts: opts, th: th, keys: newKeyMap(), help: help.New(),
+		hex: true, pk: newPacketList(), fl: newFlowList(),
+		hist: map[inputKind][]string{},
+	}
+	m.help.Styles.ShortKey, m.help.Styles.FullKey = th.Bold, th.Bold
+	m.help.Styles.ShortDesc, m.help.Styles.FullDesc = th.Label, th.Label
+	if e == nil {
+		m.view, m.pick = viewPicker, newPicker(opts.Devices)
+	}
+	if e != nil && opts.Watcher == nil {
+		m.hdr.patterns = builtinStatus(e.Patterns().Len())
+	}
+	return m
+}
+
+// Init starts the snapshot tick and the listeners for pattern reloads and
+// the end of the capture.
+func (m *Model) Init() tea.Cmd {
+	return tea.Batch(tick(), m.watchPatterns(), waitDone(m.opts.Done))
+}
+
+type tickMsg time.Time
+
+func tick() tea.Cmd {
+	return tea.Tick(time.Second/fps, func(t time.Time) tea.Msg { return tickMsg(t) })
+}
+
+// reloadMsg is a pattern set the Watcher published.
+type reloadMsg patterns.Reload
+
+func (m *Model) watchPatterns() tea.Cmd {
+	w := m.opts.Watcher
+	if w == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		r, ok := <-w.Updates()
+		if !ok {
+			return nil
+		}
+		return reloadMsg(r)
+	}
+}
+
+// doneMsg is the engine's Run result.
+type doneMsg struct{ err error }
+
+func waitDone(done <-chan error) tea.Cmd {
+	if done == nil {
+		return nil
+	}
+	return func() tea.Msg { return doneMsg{<-done} }
+}
+
+// Update is the Elm update: one message in, the new state and what to do
+// next out.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.high = msg.Width, msg.Height
+		m.layout()
+		return m, m.refresh(time.Now(), true)
+	case tickMsg:
+		return m, tea.Batch(tick(), m.refresh(time.Time(msg), false))
+	case statsMsg:
+		m.hdr.st, m.statsBusy = engine.Stats(msg), false
+	case flowsMsg:
+		m.flowsBusy = false
+		m.fl.set(msg)
+	case tea.KeyMsg:
+		return m, m.key(msg)
+	case tea.MouseMsg:
+		m.mouse(msg)
+	case reloadMsg:
+		if m.e != nil {
+			m.e.SetPatterns(msg.Set)
+		}
+		m.hdr.patterns, m.hdr.patErr = reloadStatus(patterns.Reload(msg))
+		return m, m.watchPatterns()
+	case doneMsg:
+		if msg.err != nil {
+			m.setStatus("capture stopped: "+msg.err.Error(), true)
+		}
+	case startedMsg:
+		return m, m.started(msg)
+	default:
+		return m, m.result(msg)
+	}
+	return m, nil
+}
+
+// bodyHeight is what the views get: the screen less the header, the
+// status line and the footer.
+func (m *Model) bodyHeight() int { return max(m.high-headerLines-2, 3) }
+
+func (m *Model) layout() {
+	m.pk.height = m.bodyHeight() - 1 // less the column titles
+	m.fl.height = m.bodyHeight() - 1
+}
+
+// refresh pulls snapshots from the engine: the rows on screen every tick
+// (from the ring, under a short read lock), stats a few times a second and
+// flows twice a second while shown. Stats and flows come from the shards,
+// which answer between batches, so they are fetched off the UI goroutine
+// and a key press never waits for a busy engine. force skips the rate
+// limits (resize, view change).
+func (m *Model) refresh(now time.Time, force bool) tea.Cmd {
+	if m.e == nil {
+		return nil
+	}
+	var cmds []tea.Cmd
+	if !m.statsBusy && (force || now.Sub(m.lastStats) >= 250*time.Millisecond) {
+		m.statsBusy, m.lastStats = true, now
+		e := m.e
+		cmds = append(cmds, func() tea.Msg { return statsMsg(e.Stats()) })
+	}
+	if m.frames != nil && now.Sub(m.lastFPS) >= time.Second {
+		f := m.frames.Load()
+		// Rounded down: a window that caught one tick more than a second
+		// holds must not read as more than the cap.
+		m.hdr.fps = int(float64(f-m.lastFrames) / now.Sub(m.lastFPS).Seconds())
+		m.lastFrames, m.lastFPS = f, now
+	}
+	switch m.view {
+	case viewPackets:
+		m.pk.refresh(m.e.Ring(), m.paused)
+	case viewFlows:
+		due := force || !m.fl.fetched || (!m.paused && now.Sub(m.lastFlows) >= 500*time.Millisecond)
+		if due && !m.flowsBusy {
+			m.flowsBusy, m.lastFlows = true, now
+			e := m.e
+			cmds = append(cmds, func() tea.Msg { return flowsMsg(e.Flows()) })
+		}
+	}
+	return tea.Batch(cmds...)
+}
+
+// statsMsg and flowsMsg are engine snapshots fetched by refresh.
+type (
+	statsMsg engine.Stats
+	flowsMsg []engine.FlowView
+)
+
+func (m *Model) setStatus(s string, isErr bool) {
+	m.status, m.statusErr = safe(s), isErr
+}
+
+// show switches to view v and draws it from fresh data.
+func (m *Model) show(v viewID) tea.Cmd {
+	m.view = v
+	return m.refresh(time.Now(), true)
+}
