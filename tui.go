@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -41,7 +42,12 @@ func runTUI(ctx context.Context, o *options, stderr io.Writer) error {
 	}
 	cfg := engineConfig(o, set)
 	cfg.RingPackets = o.ringPackets
-	closeExport, err := o.ipfix.apply(&cfg, stderr)
+	// Messages from background work (an IPFIX collector that went away)
+	// must not be written over the full-screen UI: they are kept and
+	// printed once the terminal is restored.
+	held := &heldLines{}
+	defer held.flushTo(stderr)
+	closeExport, err := o.ipfix.apply(&cfg, held)
 	if err != nil {
 		return err
 	}
@@ -135,4 +141,23 @@ func (c *tuiCapture) wait(stderr io.Writer) error {
 		fmt.Fprintf(stderr, "%d packets received by filter\n%d packets dropped by kernel\n", st.KernelReceived, st.KernelDropped)
 	}
 	return err
+}
+
+// heldLines collects what background goroutines write while the UI owns
+// the terminal.
+type heldLines struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (h *heldLines) Write(p []byte) (int, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.buf.Write(p)
+}
+
+func (h *heldLines) flushTo(w io.Writer) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	w.Write(h.buf.Bytes())
 }
