@@ -34,6 +34,10 @@ vet:
 
 test: deps vet build
 	$(GO) test -count=1 -timeout 15m $(PKGS)
+	# The concurrent parts again under the race detector: the pipeline and
+	# the UI, and pattern hot reload while streams are being fed.
+	$(GO) test -count=1 -race -timeout 10m ./engine/ ./ui/
+	$(GO) test -count=1 -race -timeout 10m -run 'Watch|Reload' ./patterns/
 	$(MAKE) --no-print-directory fuzz-smoke
 
 # Go benchmarks of the hot path (0 allocs/op is the rule), summarised with
@@ -93,7 +97,7 @@ BENCH_COUNT   ?= 6
 BENCH_RUNS    ?= 3
 # Bump BENCHGEN_VERSION when the generator's output changes, so a stale
 # capture is not reused.
-BENCHGEN_VERSION := 1
+BENCHGEN_VERSION := 2
 BENCH_PCAP    ?= $(BENCH_DIR)/bench-v$(BENCHGEN_VERSION)-$(BENCH_PACKETS)p-$(BENCH_FLOWS)f.pcap
 BENCHGEN      := $(BENCH_DIR)/benchgen
 BENCHRUN      := $(BENCH_DIR)/benchrun
