@@ -130,3 +130,39 @@ func TestEscapesNeverReachTheTerminal(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteFileIsPrivateAndRefusesSymlinks checks -w: the file is created
+// 0600 (captures hold other people's traffic), and a symlink planted at
+// the path is refused rather than followed.
+func TestWriteFileIsPrivateAndRefusesSymlinks(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.pcap")
+	if err := os.WriteFile(in, pcapFile(decodetest.EthIPv4TCP(80)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out.pcap")
+	if _, errOut, code := runBinary(t, nil, "--no-drop", "-r", in, "-w", out); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	st, err := os.Stat(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm() != 0o600 {
+		t.Errorf("-w file mode %v, want 0600", st.Mode().Perm())
+	}
+	target := filepath.Join(dir, "victim")
+	if err := os.WriteFile(target, []byte("precious"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "planted.pcap")
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	if _, errOut, code := runBinary(t, nil, "--no-drop", "-r", in, "-w", link); code == 0 || !strings.Contains(errOut, "planted.pcap") {
+		t.Errorf("-w through a symlink: exit %d, stderr %q; want a refusal", code, errOut)
+	}
+	if b, _ := os.ReadFile(target); string(b) != "precious" {
+		t.Errorf("the symlink's target was overwritten: %q", b)
+	}
+}
