@@ -42,8 +42,10 @@ type batch struct {
 
 const (
 	batchItems = 256
-	// batchBytes fits the largest packet (DefaultSnaplen) a few times.
-	batchBytes = 1 << 20
+	// batchBytes fits the largest packet (DefaultSnaplen) twice and 256
+	// full-size Ethernet frames (388 KB); the pool holds 6 batches per
+	// shard, so this is most of the pipeline's fixed memory.
+	batchBytes = 512 << 10
 )
 
 func newBatch() *batch {
@@ -70,6 +72,18 @@ type verdictCell struct {
 	pattern   atomic.Pointer[string] // source file:line of the matching pattern
 	mismatch  atomic.Bool
 	guessName string
+}
+
+// interned returns the matching pattern's location as the shard stored
+// it, or "" when there is none (or no cell).
+func (c *verdictCell) interned() string {
+	if c == nil {
+		return ""
+	}
+	if p := c.pattern.Load(); p != nil {
+		return *p
+	}
+	return ""
 }
 
 // App returns the flow's verdict now.

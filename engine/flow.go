@@ -81,11 +81,11 @@ func (t Timeouts) min() int64 {
 	return int64(min(t.TCP, t.TCPClosed, t.UDP, t.Other))
 }
 
-// flowTable is a shard's flows: a map from key to a slot in a slab that
-// grows up to a cap, with the slots on an LRU list (most recent at head)
+// flowTable is a shard's flows: an index from key to a slot in a slab
+// that grows up to a cap, with the slots on an LRU list (most recent at head)
 // so the oldest flow is found in O(1) for eviction and idle expiry.
 type flowTable struct {
-	index      map[decode.FlowKey]int32
+	index      flowIndex
 	slab       []flow
 	free       []int32
 	head, tail int32
@@ -102,7 +102,7 @@ type flowTable struct {
 
 func newFlowTable(shard, capacity int, t Timeouts, ended func(*flow, bool)) *flowTable {
 	return &flowTable{
-		index: make(map[decode.FlowKey]int32, min(capacity, 1<<16)),
+		index: newFlowIndex(),
 		head:  -1, tail: -1,
 		cap: capacity, timeouts: t, shard: shard, ended: ended,
 		ages: ageList{head: -1, tail: -1},
@@ -113,7 +113,8 @@ func newFlowTable(shard, capacity int, t Timeouts, ended func(*flow, bool)) *flo
 // recently used flow when the table is full) if needed; created reports a
 // new flow. now is the packet's capture time.
 func (t *flowTable) lookup(key *decode.FlowKey, now int64) (f *flow, created bool) {
-	if i, ok := t.index[*key]; ok {
+	h := keyHash(key)
+	if i := t.index.find(key, h, t.slab); i >= 0 {
 		f := &t.slab[i]
 		if now-f.last < t.timeouts.of(f) {
 			t.touch(i)
@@ -125,7 +126,7 @@ func (t *flowTable) lookup(key *decode.FlowKey, now int64) (f *flow, created boo
 		// the output is the same whatever the number of shards.
 		t.remove(i, false)
 	}
-	if len(t.index) >= t.cap {
+	if t.index.n >= t.cap {
 		t.remove(t.tail, true)
 	}
 	var i int32
@@ -138,7 +139,7 @@ func (t *flowTable) lookup(key *decode.FlowKey, now int64) (f *flow, created boo
 	}
 	t.nextID++
 	t.slab[i] = flow{key: *key, id: t.nextID<<8 | uint64(t.shard), first: now, last: now, prev: -1, next: -1, aprev: -1, anext: -1}
-	t.index[*key] = i
+	t.index.insert(h, i)
 	t.pushFront(i)
 	t.agePush(i)
 	return &t.slab[i], true
@@ -185,7 +186,7 @@ func (t *flowTable) remove(i int32, evicted bool) {
 	}
 	t.unlink(i)
 	t.ageUnlink(i)
-	delete(t.index, f.key)
+	t.index.delete(keyHash(&f.key), i)
 	t.free = append(t.free, i)
 }
 
@@ -236,7 +237,7 @@ func (t *flowTable) flush() {
 		t.remove(t.tail, false)
 	}
 	t.slab, t.free = nil, nil
-	t.index = make(map[decode.FlowKey]int32)
+	t.index.reset()
 }
 
-func (t *flowTable) len() int { return len(t.index) }
+func (t *flowTable) len() int { return t.index.n }

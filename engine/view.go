@@ -72,7 +72,13 @@ func (f *flow) view(ended bool) FlowView {
 		v.Bytes = [2]uint64{f.bytes[1], f.bytes[0]}
 	}
 	if p := f.class.verdict.Pattern(); p != nil {
-		v.Pattern = p.File + ":" + itoa(p.Line)
+		// The shard interned the location when the flow was decided;
+		// sharing it saves a string per flow in the ended list.
+		if w := f.cell.interned(); w != "" {
+			v.Pattern = w
+		} else {
+			v.Pattern = p.File + ":" + itoa(p.Line)
+		}
 	}
 	if f.key.Proto == 6 && f.key.Kind != decode.FlowUSB {
 		v.State = tcpState(f.tcp)

@@ -48,14 +48,15 @@ var Start = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 
 // Generator produces the frames one at a time.
 type Generator struct {
-	cfg    Config
-	r      *rand.Rand
-	slots  []flow
-	ts     int64
-	noise  []byte
-	buf    []byte
-	prefix [16]byte // a bulk packet's protocol header
-	stats  Stats
+	cfg     Config
+	r       *rand.Rand
+	slots   []flow
+	ts      int64
+	noise   []byte
+	buf     []byte
+	prefix  [16]byte // a bulk packet's protocol header
+	servers [][4]byte
+	stats   Stats
 }
 
 // New returns a generator for cfg.
@@ -80,6 +81,7 @@ func New(cfg Config) *Generator {
 	// Bulk payload (compressed bodies, ciphertext) is random; slices of
 	// one buffer cost nothing per packet.
 	g.noise = randBytes(g.r, 1<<20)
+	g.servers = serverAddrs(g.r, 4000)
 	return g
 }
 

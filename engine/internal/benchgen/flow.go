@@ -83,6 +83,31 @@ type flow struct {
 	wgCounter  uint64
 }
 
+// numClients is how many hosts the site has; servers come from
+// serverAddrs.
+const numClients = 8192
+
+// serverAddrs returns n distinct unicast IPv4 addresses spread over the
+// public address space (first octets outside the private, loopback,
+// link-local, shared, benchmarking and multicast ranges). The capture
+// only ever travels inside test namespaces.
+func serverAddrs(r *rand.Rand, n int) [][4]byte {
+	seen := make(map[[4]byte]bool, n)
+	out := make([][4]byte, 0, n)
+	for len(out) < n {
+		a := [4]byte{byte(1 + r.IntN(223)), byte(r.Uint32()), byte(r.Uint32()), byte(1 + r.IntN(254))}
+		switch a[0] {
+		case 10, 100, 127, 169, 172, 192, 198:
+			continue
+		}
+		if !seen[a] {
+			seen[a] = true
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
 // Ethernet MTU payloads: the largest TCP segment for each IP version.
 const (
 	mss4 = 1460
@@ -109,16 +134,20 @@ func (g *Generator) newFlow(f *flow) {
 	if f.srvPort == 0 {
 		f.srvPort = uint16(10000 + r.IntN(50000))
 	}
-	client, server := r.IntN(60000), r.IntN(4000)
+	// An edge link: a site's clients talk to servers all over the
+	// address space.
+	client, server := r.IntN(numClients), r.IntN(len(g.servers))
+	ca := uint32(client) * 2654435761 // spread over 10/8
 	if f.v6 {
 		// Unique local clients, documentation-prefix servers.
-		f.cliAddr = [16]byte{0xfd, 0x00, 0x00, 0x0c, 14: byte(client >> 8), 15: byte(client)}
-		f.srvAddr = [16]byte{0x20, 0x01, 0x0d, 0xb8, 0, 0x53, 14: byte(server >> 8), 15: byte(server)}
+		f.cliAddr = [16]byte{0xfd, 0x00, 0x00, 0x0c, 12: byte(ca >> 24), 13: byte(ca >> 16), 14: byte(ca >> 8), 15: byte(ca)}
+		f.srvAddr = [16]byte{0x20, 0x01, 0x0d, 0xb8, 0, 0x53, 12: g.servers[server][0], 13: g.servers[server][1],
+			14: g.servers[server][2], 15: g.servers[server][3]}
 	} else {
-		f.cliAddr = [16]byte{10, byte(client >> 16), byte(client >> 8), byte(client)}
-		f.srvAddr = [16]byte{172, 16 + byte(server>>8), byte(server), 1}
+		f.cliAddr = [16]byte{10, byte(ca >> 16), byte(ca >> 8), byte(ca) | 1}
+		copy(f.srvAddr[:4], g.servers[server][:])
 	}
-	f.cliMAC = [6]byte{0x02, 0x42, 0x0a, byte(client >> 16), byte(client >> 8), byte(client)}
+	f.cliMAC = [6]byte{0x02, 0x42, 0x0a, byte(ca >> 16), byte(ca >> 8), byte(ca) | 1}
 	f.seq = [2]uint32{r.Uint32(), r.Uint32()}
 	f.ipID = [2]uint16{uint16(r.Uint32()), uint16(r.Uint32())}
 	f.wgReceiver = r.Uint32()
