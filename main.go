@@ -91,7 +91,7 @@ func parseFlags(args []string) (*options, error) {
 	fs.StringVar(&o.src.File, "r", "", "read packets from `FILE` (pcap or pcapng; - for stdin)")
 	fs.IntVar(&o.src.Snaplen, "s", engine.DefaultSnaplen, "keep at most `SNAPLEN` bytes per packet")
 	fs.BoolVar(&o.src.NoPromisc, "p", false, "don't put the interface into promiscuous mode")
-	fs.IntVar(&o.src.BufferSize, "B", 0, "kernel capture buffer size in `KiB`")
+	fs.IntVar(&o.src.BufferSize, "B", 0, "kernel capture buffer size in `KiB` (default 16384)")
 	fs.StringVar(&o.src.Filter, "f", "", "capture filter `EXPR` (BPF, as tcpdump; or give it after the options)")
 	fs.BoolVar(&o.listDevs, "D", false, "list capture devices and exit")
 	fs.IntVar(&o.count, "c", 0, "stop after `N` packets")

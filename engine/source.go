@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"bufio"
 	"errors"
 	"fmt"
@@ -28,7 +29,7 @@ type SourceConfig struct {
 	Snaplen int
 	// NoPromisc leaves the interface out of promiscuous mode (-p).
 	NoPromisc bool
-	// BufferSize is the kernel buffer size in bytes (0 keeps libpcap's).
+	// BufferSize is the kernel buffer size in bytes (0: DefaultBufferSize).
 	BufferSize int
 	// Filter is the capture filter, a BPF expression ("" for none).
 	Filter string
@@ -39,6 +40,11 @@ type SourceConfig struct {
 // screen. It is also how often the reader wakes when nothing arrives, to
 // notice Close and sample libpcap's counters.
 const LiveDelay = 10 * time.Millisecond
+
+// DefaultBufferSize is the kernel capture buffer when -B is not given:
+// l7sniff does more per packet than tcpdump (flows, classification), so it
+// keeps a deeper buffer than libpcap's 2 MiB to ride out short stalls.
+const DefaultBufferSize = 16 << 20
 
 // DefaultSnaplen is tcpdump's default: whole packets. It is also the
 // largest record a file may hold.
@@ -172,9 +178,7 @@ func openLive(cfg SourceConfig) (*Source, error) {
 		in.SetImmediateMode(false),
 		in.SetTimeout(LiveDelay),
 	}
-	if cfg.BufferSize > 0 {
-		steps = append(steps, in.SetBufferSize(cfg.BufferSize))
-	}
+	steps = append(steps, in.SetBufferSize(cmp.Or(cfg.BufferSize, DefaultBufferSize)))
 	if err := errors.Join(steps...); err != nil {
 		return nil, fmt.Errorf("set up %s: %w", dev, err)
 	}
