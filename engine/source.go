@@ -1,8 +1,8 @@
 package engine
 
 import (
-	"cmp"
 	"bufio"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
