@@ -1,6 +1,9 @@
 package decode
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"time"
+)
 
 var be = binary.BigEndian
 
@@ -10,7 +13,7 @@ var be = binary.BigEndian
 // is valid and records the first malformation in p.Problem. It allocates
 // nothing, so a caller can reuse one Packet for every frame.
 func Decode(lt LinkType, data []byte, wireLen int, p *Packet) {
-	*p = Packet{LinkType: lt, Data: data, WireLen: wireLen}
+	p.reset(lt, data, wireLen)
 	if wireLen < len(data) {
 		p.WireLen = len(data)
 	}
@@ -39,6 +42,21 @@ func Decode(lt LinkType, data []byte, wireLen int, p *Packet) {
 		p.fail(LayerNone, UnknownLink, int(lt), 0)
 	}
 	p.setFlow()
+}
+
+// reset prepares p for a new frame. It clears only what says which
+// headers are present (and the few fields decoders accumulate into); every
+// header struct is overwritten in full by its decoder before its layer bit
+// is set, and nothing reads a header whose bit is clear. Zeroing the whole
+// 1.2 KiB Packet instead took a third of a small frame's decode time.
+func (p *Packet) reset(lt LinkType, data []byte, wireLen int) {
+	p.Number, p.Time = 0, time.Time{}
+	p.LinkType, p.Data, p.WireLen = lt, data, wireLen
+	p.Layers, p.Problem = 0, Problem{}
+	p.NumVLAN, p.NumExt = 0, 0
+	p.MPLS = MPLS{}
+	p.Quoted, p.Tunneled, p.Inner.Version = false, false, 0
+	p.Payload, p.Flow, p.FromA = Range{}, FlowKey{}, false
 }
 
 // need records a truncation problem when fewer than n bytes follow off.

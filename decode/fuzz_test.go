@@ -1,6 +1,7 @@
 package decode
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 
@@ -28,11 +29,35 @@ func checkFrame(t *testing.T, lt LinkType, data []byte, wireLen int) {
 	for off := 0; off < len(data); off += 16 {
 		buf = AppendHexRow(buf[:0], data, off, Range{0, 1}, nil)
 	}
-	var again Packet
-	Decode(lt, data, wireLen, &again)
-	if again.Problem != p.Problem || again.Layers != p.Layers || again.Flow != p.Flow {
-		t.Fatal("decoding the same bytes twice gave different results")
+	// A Packet is reused frame after frame: decoding into one that held
+	// another frame must give exactly what a fresh one gives.
+	Decode(lt, data, wireLen, dirty)
+	if got, want := describe(dirty), describe(&p); got != want {
+		t.Fatalf("decoding into a reused Packet differs from a fresh one:\nreused: %s\nfresh:  %s", got, want)
 	}
+	Decode(lastLink, lastFrame, len(lastFrame), dirty) // leave it dirty for the next frame
+	lastLink, lastFrame = lt, append(lastFrame[:0], data...)
+}
+
+// dirty is a Packet that always holds some earlier frame.
+var (
+	dirty     = new(Packet)
+	lastLink  LinkType
+	lastFrame []byte
+)
+
+// describe renders everything a packet shows: summary, every field, tree.
+func describe(p *Packet) string {
+	var b []byte
+	b = p.AppendSummary(b)
+	for _, f := range AllFields() {
+		b = append(b, '|')
+		b, _ = f.Append(b, p)
+	}
+	for _, n := range p.Tree() {
+		b = append(b, fmt.Sprintf("|%d %s=%s %v", n.Depth, n.Label, n.Value, n.Bytes)...)
+	}
+	return fmt.Sprintf("%s flow=%v fromA=%v payload=%v", b, p.Flow, p.FromA, p.Payload)
 }
 
 // seed adds generated frames of the kinds that fit a link type.

@@ -39,7 +39,16 @@ func (p *Packet) decodeTunnel(off int) {
 		return
 	}
 	p.Tunneled = true
-	if start, end, proto, ok := p.parseInner(off); ok {
+	start, end, proto, ok := p.parseInner(off)
+	in := &p.Inner
+	if !(in.Version == 4 && in.V4.Decoded >= ipv4MinLen || in.Version == 6 && in.V6.Decoded >= ipv6HeaderLen) {
+		// Without the inner addresses there is no inner conversation to
+		// key or show: stay with the outer header.
+		p.Tunneled, in.Version = false, 0
+		p.setPayload(off, p.wireEnd())
+		return
+	}
+	if ok {
 		p.decodeTransport(proto, start, end)
 	}
 }
