@@ -41,11 +41,9 @@ func floodCapture(n int) []byte {
 		write(i, syn)
 		if i%50000 == 49999 {
 			// A real conversation on a fixed 5-tuple that varies by round.
-			c := append(decodetest.EthIPv4TCP(54), req...)
-			binary.BigEndian.PutUint16(c[16:], uint16(len(c)-14))
+			c := decodetest.WithPayload(decodetest.EthIPv4TCP(54), req)
 			binary.BigEndian.PutUint16(c[34:], uint16(i/50000+1000))
-			s := append(decodetest.EthIPv4TCP(54), resp...)
-			binary.BigEndian.PutUint16(s[16:], uint16(len(s)-14))
+			s := decodetest.WithPayload(decodetest.EthIPv4TCP(54), resp)
 			copy(s[26:30], c[30:34]) // swap addresses and ports
 			copy(s[30:34], c[26:30])
 			copy(s[34:36], c[36:38])

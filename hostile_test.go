@@ -13,26 +13,7 @@ import (
 )
 
 // pcapFile builds a pcap file image of Ethernet frames.
-func pcapFile(frames ...[]byte) []byte {
-	var b bytes.Buffer
-	h := make([]byte, 24)
-	le := binary.LittleEndian
-	le.PutUint32(h[0:], 0xa1b2c3d4)
-	le.PutUint16(h[4:], 2)
-	le.PutUint16(h[6:], 4)
-	le.PutUint32(h[16:], 262144)
-	le.PutUint32(h[20:], 1)
-	b.Write(h)
-	for i, f := range frames {
-		r := make([]byte, 16)
-		le.PutUint32(r[0:], uint32(1700000000+i))
-		le.PutUint32(r[8:], uint32(len(f)))
-		le.PutUint32(r[12:], uint32(len(f)))
-		b.Write(r)
-		b.Write(f)
-	}
-	return b.Bytes()
-}
+func pcapFile(frames ...[]byte) []byte { return decodetest.PcapFile(1, frames...) }
 
 // runBinary runs l7sniff with args and returns stdout, stderr and the
 // exit code.
@@ -95,9 +76,7 @@ func TestHostileFiles(t *testing.T) {
 // sequences through every headless output.
 func TestEscapesNeverReachTheTerminal(t *testing.T) {
 	evil := []byte("GET /\x1b]0;pwned\x07 HTTP/1.1\r\nX: \x1b[2J\x1b[31m\r\n\r\n")
-	tcp := append(decodetest.EthIPv4TCP(54), evil...)
-	// Fix the IP total length for the payload we appended.
-	binary.BigEndian.PutUint16(tcp[16:], uint16(len(tcp)-14))
+	tcp := decodetest.WithPayload(decodetest.EthIPv4TCP(54), evil)
 	udp := append(decodetest.EthIPv6UDP(0), evil...)
 	binary.BigEndian.PutUint16(udp[18:], uint16(8+len(evil)))
 	binary.BigEndian.PutUint16(udp[54+4:], uint16(8+len(evil)))
@@ -107,8 +86,7 @@ func TestEscapesNeverReachTheTerminal(t *testing.T) {
 		t.Fatal(err)
 	}
 	usbPath := filepath.Join(t.TempDir(), "evil-usb.pcap")
-	usbFile := pcapFile(usb)
-	binary.LittleEndian.PutUint32(usbFile[20:], 220)
+	usbFile := decodetest.PcapFile(220, usb)
 	if err := os.WriteFile(usbPath, usbFile, 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -7,47 +7,23 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/gopacket"
-	"github.com/google/gopacket/layers"
-	"github.com/google/gopacket/pcapgo"
+	"l7sniff/decode/decodetest"
 )
 
 // writeEvilCapture writes a TCP conversation whose payload carries
 // terminal escape sequences: a title change, a screen clear and a colour.
 func writeEvilCapture(t *testing.T) string {
 	t.Helper()
+	req := decodetest.WithPayload(decodetest.EthIPv4TCP(54), []byte("GET /\x1b]0;pwned\x07 HTTP/1.1\r\nHost: x\r\n\r\n"))
+	resp := decodetest.WithPayload(decodetest.EthIPv4TCP(54), []byte("HTTP/1.1 200 OK\r\nX: \x1b[2J\x1b[31mred\r\n\r\n"))
+	// The answer goes the other way: swap addresses and ports.
+	copy(resp[26:30], req[30:34])
+	copy(resp[30:34], req[26:30])
+	copy(resp[34:36], req[36:38])
+	copy(resp[36:38], req[34:36])
 	path := filepath.Join(t.TempDir(), "evil.pcap")
-	f, err := os.Create(path)
-	if err != nil {
+	if err := os.WriteFile(path, decodetest.PcapFile(1, req, resp), 0o600); err != nil {
 		t.Fatal(err)
-	}
-	defer f.Close()
-	w := pcapgo.NewWriter(f)
-	if err := w.WriteFileHeader(65535, layers.LinkTypeEthernet); err != nil {
-		t.Fatal(err)
-	}
-	payloads := []string{
-		"GET /\x1b]0;pwned\x07 HTTP/1.1\r\nHost: x\r\n\r\n",
-		"HTTP/1.1 200 OK\r\nX: \x1b[2J\x1b[31mred\r\n\r\n",
-	}
-	for i, pl := range payloads {
-		eth := &layers.Ethernet{SrcMAC: []byte{2, 0, 0, 0, 0, 1}, DstMAC: []byte{2, 0, 0, 0, 0, 2}, EthernetType: layers.EthernetTypeIPv4}
-		ip := &layers.IPv4{Version: 4, TTL: 64, Protocol: layers.IPProtocolTCP, SrcIP: []byte{10, 9, 0, 1}, DstIP: []byte{10, 9, 0, 2}}
-		tcp := &layers.TCP{SrcPort: 40000, DstPort: 80, Seq: 1, Ack: 1, ACK: true, PSH: true, Window: 512}
-		if i == 1 {
-			ip.SrcIP, ip.DstIP = ip.DstIP, ip.SrcIP
-			tcp.SrcPort, tcp.DstPort = 80, 40000
-		}
-		tcp.SetNetworkLayerForChecksum(ip)
-		buf := gopacket.NewSerializeBuffer()
-		if err := gopacket.SerializeLayers(buf, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true},
-			eth, ip, tcp, gopacket.Payload(pl)); err != nil {
-			t.Fatal(err)
-		}
-		ci := gopacket.CaptureInfo{Timestamp: time.Unix(1700000000, int64(i)*1000), CaptureLength: len(buf.Bytes()), Length: len(buf.Bytes())}
-		if err := w.WritePacket(ci, buf.Bytes()); err != nil {
-			t.Fatal(err)
-		}
 	}
 	return path
 }
@@ -70,7 +46,7 @@ func TestEscapesNeverReachTheTerminal(t *testing.T) {
 			t.Fatalf("%s: the header is gone (screen cleared by a packet?):\n%s", where, tm.screen())
 		}
 	}
-	tm.waitText("10.9.0.1:40000", "(file, ended)")
+	tm.waitText("10.0.0.1:40000", "(file, ended)")
 	checkClean("packet list")
 	tm.keys("g", "Enter")
 	tm.waitText("Frame")
