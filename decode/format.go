@@ -49,11 +49,3 @@ func appendIPv4(dst []byte, a []byte) []byte {
 func appendIPv6(dst []byte, a [16]byte) []byte {
 	return netip.AddrFrom16(a).AppendTo(dst)
 }
-
-// appendBool appends 1 or 0.
-func appendBool(dst []byte, b bool) []byte {
-	if b {
-		return append(dst, '1')
-	}
-	return append(dst, '0')
-}

@@ -58,13 +58,6 @@ func udpFrame(t testing.TB, src, dst string, sport, dport uint16, payload []byte
 	return ipFrame(t, src, dst, layers.IPProtocolUDP, udp, payload)
 }
 
-// icmpFrame builds an Ethernet/IPv4/ICMP echo request.
-func icmpFrame(t testing.TB, src, dst string, payload []byte) []byte {
-	t.Helper()
-	icmp := &layers.ICMPv4{TypeCode: layers.CreateICMPv4TypeCode(layers.ICMPv4TypeEchoRequest, 0), Id: 7, Seq: 1}
-	return ipFrame(t, src, dst, layers.IPProtocolICMPv4, icmp, payload)
-}
-
 type transport interface {
 	gopacket.SerializableLayer
 }

@@ -20,22 +20,6 @@ type dfa struct {
 // that min works directly.
 const noTag = ^uint32(0)
 
-// run advances the row offset s over data and returns the new row offset
-// (0 if the DFA died) and the lowest of best and the tags matched on the way.
-func (d *dfa) run(s uint32, data []byte, best uint32) (uint32, uint32) {
-	trans, cls, special := d.trans, &d.cls, d.special
-	for _, b := range data {
-		s = trans[s+uint32(cls[b])]
-		if s < special {
-			if s == 0 {
-				return 0, best
-			}
-			best = min(best, d.match[s/d.stride])
-		}
-	}
-	return s, best
-}
-
 // memory is the size of the DFA's tables in bytes.
 func (d *dfa) memory() int64 {
 	return int64(4*(len(d.trans)+len(d.match)+len(d.eof))) + 256

@@ -83,7 +83,7 @@ func (m *Machine) Feed(st *State, chunk []byte) (tag int, s Status) {
 		v := t[s32|uint32(data[i])].Load()
 		if int32(v) <= 0 {
 			if v == 0 {
-				gen, s32, v = m.step(gen, s32, data[i])
+				gen, v = m.step(gen, s32, data[i])
 				t = gen.trans
 			}
 			if v == deadTag {

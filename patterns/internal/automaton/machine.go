@@ -153,8 +153,8 @@ func (m *Machine) writable(n int) *generation {
 }
 
 // step computes, caches and returns the transition of row s>>8 of gen on
-// byte b, in the generation it ends up in.
-func (m *Machine) step(gen *generation, s uint32, b byte) (*generation, uint32, uint32) {
+// byte b, and the generation it ends up in.
+func (m *Machine) step(gen *generation, s uint32, b byte) (*generation, uint32) {
 	var src, dst [maxGroups]uint16
 	w := len(m.comps)
 	copy(src[:w], gen.tuple(s>>8))
@@ -176,5 +176,5 @@ func (m *Machine) step(gen *generation, s uint32, b byte) (*generation, uint32, 
 		}
 	}
 	gen.trans[row<<8|uint32(b)].Store(v)
-	return gen, row << 8, v
+	return gen, v
 }
