@@ -194,6 +194,15 @@ func run(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if e.Source().Live() && len(o.patternDirs) > 0 {
+		// Reading a file, the set stays as loaded so that the output
+		// does not depend on when a file was saved.
+		w, err := watchPatterns(o, e, stderr)
+		if err != nil {
+			return err
+		}
+		defer w.Close()
+	}
 	if o.write != "" {
 		w, err := engine.CreatePcap(o.write, 0o600, e.Source().LinkType(), o.src.Snaplen, !o.unbuffered)
 		if err != nil {
@@ -273,6 +282,29 @@ func loadPatterns(o *options, stderr io.Writer) (*patterns.Set, error) {
 		return nil, errors.New("no usable pattern loaded")
 	}
 	return set, nil
+}
+
+// watchPatterns reloads the --patterns directories while a live capture
+// runs: each new set goes to the engine, and each broken file is reported
+// (its previous pattern keeps running).
+func watchPatterns(o *options, e *engine.Engine, stderr io.Writer) (*patterns.Watcher, error) {
+	w, err := patterns.NewWatcher(patterns.Options{MaxBytes: o.maxBytes}, o.patternDirs...)
+	if err != nil {
+		return nil, err
+	}
+	e.SetPatterns(w.Current())
+	go func() {
+		for r := range w.Updates() {
+			if r.Version > 1 {
+				e.SetPatterns(r.Set)
+				fmt.Fprintf(stderr, "l7sniff: patterns v%d: %d loaded, %d errors\n", r.Version, r.Set.Len(), len(r.Errors))
+				for _, le := range r.Errors {
+					fmt.Fprintln(stderr, "l7sniff: pattern", le.Error())
+				}
+			}
+		}
+	}()
+	return w, nil
 }
 
 func printGlossary(w io.Writer, what string) error {
