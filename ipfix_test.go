@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -89,12 +88,10 @@ func startDaemon(t *testing.T, port int, name string, args ...string) (stop func
 		}
 	})
 	for deadline := time.Now().Add(5 * time.Second); ; {
-		c, err := net.ListenPacket("udp", fmt.Sprintf("127.0.0.1:%d", port))
-		if err != nil && errors.Is(err, syscall.EADDRINUSE) {
+		// Look, do not touch: probing by binding the port would take it
+		// for a moment, and a daemon binding in that moment fails.
+		if udpBound(port) {
 			return stop
-		}
-		if err == nil {
-			c.Close()
 		}
 		select {
 		case <-exited:
@@ -106,6 +103,25 @@ func startDaemon(t *testing.T, port int, name string, args ...string) (stop func
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// udpBound reports whether some socket has bound UDP port on this host,
+// from the kernel's socket tables.
+func udpBound(port int) bool {
+	want := fmt.Sprintf(":%04X ", port)
+	for _, f := range []string{"/proc/net/udp", "/proc/net/udp6"} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			fields := strings.Fields(line)
+			if len(fields) > 1 && strings.HasSuffix(fields[1]+" ", want) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // uniflow is one direction of a flow as a collector keys it.
