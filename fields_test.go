@@ -7,9 +7,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
+
+	"l7sniff/decode/decodetest"
 )
 
 // unsupportedColumns are truth-file columns `-T fields` does not print,
@@ -47,7 +48,7 @@ func corpusDir(t *testing.T) string {
 // tshark's table.
 func TestFieldsMatchTshark(t *testing.T) {
 	root := corpusDir(t)
-	agree := map[string]*[2]int{}
+	agree := decodetest.Agreement{}
 	mismatches := 0
 	for _, sub := range []string{"decode", "usb"} {
 		caps, _ := filepath.Glob(filepath.Join(root, sub, "pcap", "*"))
@@ -93,32 +94,18 @@ func TestFieldsMatchTshark(t *testing.T) {
 					key := fmt.Sprintf("%s#%d %s", name, r, f)
 					_, known := knownCells[key]
 					ok := have[j] == w || known
-					c := agree[f]
-					if c == nil {
-						c = new([2]int)
-						agree[f] = c
-					}
-					c[0]++
+					agree.Add(f, ok)
 					if ok {
-						c[1]++
-					} else if mismatches++; mismatches <= 40 {
+						continue
+					}
+					if mismatches++; mismatches <= 40 {
 						t.Errorf("%s: l7sniff %q, tshark %q", key, have[j], w)
 					}
 				}
 			}
 		}
 	}
-	var names []string
-	for n := range agree {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	var sb strings.Builder
-	fmt.Fprintf(&sb, "\n%-34s %7s %7s\n", "field", "cells", "agree%")
-	for _, n := range names {
-		fmt.Fprintf(&sb, "%-34s %7d %6.2f%%\n", n, agree[n][0], 100*float64(agree[n][1])/float64(agree[n][0]))
-	}
-	t.Log(sb.String())
+	t.Log(agree.Table())
 	if mismatches > 0 {
 		t.Errorf("%d cells differ from tshark", mismatches)
 	}

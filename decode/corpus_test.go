@@ -7,11 +7,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
 	"github.com/google/gopacket/pcapgo"
+
+	"l7sniff/decode/decodetest"
 )
 
 // corpusDir finds ../shared/corpus beside the repository. Tests that need
@@ -106,36 +107,6 @@ func readTruth(t testing.TB, path string) ([]string, [][]string) {
 	return strings.Split(lines[0], "\t"), rows
 }
 
-// agreement counts, per field, the frames compared and agreed.
-type agreement map[string]*[2]int
-
-func (a agreement) add(field string, ok bool) {
-	c := a[field]
-	if c == nil {
-		c = new([2]int)
-		a[field] = c
-	}
-	c[0]++
-	if ok {
-		c[1]++
-	}
-}
-
-func (a agreement) log(t *testing.T) {
-	names := make([]string, 0, len(a))
-	for n := range a {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	var sb strings.Builder
-	fmt.Fprintf(&sb, "\n%-36s %8s %8s %8s\n", "field", "frames", "agree", "%")
-	for _, n := range names {
-		c := a[n]
-		fmt.Fprintf(&sb, "%-36s %8d %8d %7.2f%%\n", n, c[0], c[1], 100*float64(c[1])/float64(c[0]))
-	}
-	t.Log(sb.String())
-}
-
 // knownDifferences lists the "capture#frame field" cells where l7sniff
 // deliberately differs from tshark on the network corpus, with the reason.
 // Keep it short; today it is empty.
@@ -171,7 +142,7 @@ func compareCorpus(t *testing.T, sub string, known map[string]string, value corp
 	if len(caps) == 0 {
 		t.Fatalf("no captures in %s", dir)
 	}
-	agree := agreement{}
+	agree := decodetest.Agreement{}
 	var p Packet
 	failures := 0
 	for _, c := range caps {
@@ -198,7 +169,7 @@ func compareCorpus(t *testing.T, sub string, known map[string]string, value corp
 				}
 				key := fmt.Sprintf("%s#%d %s", name, i+1, column)
 				_, isKnown := known[key]
-				agree.add(column, got == want || isKnown)
+				agree.Add(column, got == want || isKnown)
 				if got != want && !isKnown {
 					failures++
 					if failures <= 60 {
@@ -208,7 +179,7 @@ func compareCorpus(t *testing.T, sub string, known map[string]string, value corp
 			}
 		}
 	}
-	agree.log(t)
+	t.Log(agree.Table())
 	if failures > 60 {
 		t.Errorf("... %d mismatches in all", failures)
 	}
