@@ -32,11 +32,11 @@ deep    *.a.b.google.com
 		{"rr3---sn-4g5e6nze.googlevideo.com", "youtube"},
 		{"WWW.YouTube.COM.", "youtube"}, // case and trailing dot
 		{"google.com", "google"},
-		{"maps.google.com", "maps"},      // exact beats a shorter wildcard
-		{"x.maps.google.com", "google"},  // maps is exact only
-		{"c.a.b.google.com", "deep"},     // longest suffix wins
-		{"a.b.google.com", "google"},     // *.a.b.google.com needs a label more
-		{"notgoogle.com", ""},            // suffixes end at a label boundary
+		{"maps.google.com", "maps"},     // exact beats a shorter wildcard
+		{"x.maps.google.com", "google"}, // maps is exact only
+		{"c.a.b.google.com", "deep"},    // longest suffix wins
+		{"a.b.google.com", "google"},    // *.a.b.google.com needs a label more
+		{"notgoogle.com", ""},           // suffixes end at a label boundary
 		{"evilgoogle.com", ""},
 		{"", ""},
 		{strings.Repeat("a.", 130) + "google.com", ""}, // longer than DNS allows
