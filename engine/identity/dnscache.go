@@ -1,5 +1,7 @@
 package identity
 
+import "sync"
+
 // DNSCache remembers, from the DNS answers l7sniff saw, which name a
 // client resolved to which address, so that a flow that carries no name of
 // its own (ECH, no SNI, plain TCP to an address) can still be named. It is
@@ -7,10 +9,14 @@ package identity
 // an entry stops answering when its TTL runs out. Time is the capture's,
 // passed in, so replays and tests are exact.
 //
-// A DNSCache is not safe for concurrent use: the engine feeds and asks it
-// from its ordered side, in capture order, so a flow sees exactly the
-// answers that came before it on the wire.
+// A DNSCache is safe for concurrent use. The engine adds answers from its
+// capture stage, in capture order, before it hands later packets to the
+// shards, and a shard asks once, when a flow without a name starts: so a
+// flow sees exactly the answers that came before it on the wire, whatever
+// the shard count. The one mutex is taken per DNS answer and per new
+// unnamed flow, never per packet.
 type DNSCache struct {
+	mu         sync.Mutex
 	maxEntries int
 	maxBytes   int
 	bytes      int
@@ -73,6 +79,8 @@ func (c *DNSCache) Add(now int64, client, addr [16]byte, name []byte, ttl uint32
 	if len(name) == 0 || len(name) > MaxHostLen {
 		return
 	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	c.stats.Inserted++
 	k := dnsKey{client, addr}
 	expires := now + int64(ttl)*1e9
@@ -102,6 +110,8 @@ func (c *DNSCache) Add(now int64, client, addr [16]byte, name []byte, ttl uint32
 // failing that, the name anyone most recently resolved to it, while its
 // TTL lasts.
 func (c *DNSCache) Lookup(now int64, client, addr [16]byte) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	i, ok := c.byPair[dnsKey{client, addr}]
 	if !ok {
 		i, ok = c.byAddr[addr]
@@ -120,6 +130,8 @@ func (c *DNSCache) Lookup(now int64, client, addr [16]byte) (string, bool) {
 
 // Stats returns the counters.
 func (c *DNSCache) Stats() DNSCacheStats {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	s := c.stats
 	s.Entries, s.Bytes = c.live, c.bytes
 	return s
