@@ -101,7 +101,9 @@ func builtinStatus(n int) string {
 	return fmt.Sprintf("patterns: built-in set, %d loaded (start with --patterns DIR to edit and reload)", n)
 }
 
-func (h *header) view(th *Theme, width int, viewFilter string, paused bool) string {
+// view draws the header; arrived is how many packets came since the
+// display was paused, -1 when it is not.
+func (h *header) view(th *Theme, width int, viewFilter string, arrived int) string {
 	st := &h.st
 	kind := "file"
 	if st.Live {
@@ -119,8 +121,8 @@ func (h *header) view(th *Theme, width int, viewFilter string, paused bool) stri
 	}
 	l1 := th.Title.Render("l7sniff ") + safe(st.Source) + th.Label.Render(" ("+kind+")") +
 		th.Label.Render(" │ capture ") + cf + th.Label.Render(" │ view ") + vf
-	if paused {
-		l1 = th.Paused.Render(" PAUSED ") + " " + l1
+	if arrived >= 0 {
+		l1 = th.Paused.Render(fmt.Sprintf(" PAUSED · %s new ", count(uint64(arrived)))) + " " + l1
 	}
 	counters := th.Label.Render("pkts ") + count(st.Packets) + th.Label.Render(" · ") + siBytes(st.Bytes) +
 		th.Label.Render(" · flows ") + count(uint64(st.FlowsActive)) + th.Label.Render(" live, ") +

@@ -71,7 +71,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Enter):
 		return m.enter()
 	case key.Matches(msg, k.Pause):
-		m.paused = !m.paused
+		m.togglePause()
 	case key.Matches(msg, k.ViewFilter):
 		m.openInput(inputView, m.e.Ring().ViewFilter(), bpfValidator(m.e.Source().LinkType(), m.opts.Snaplen))
 	case key.Matches(msg, k.CaptureFilter):
@@ -103,7 +103,7 @@ func (m *Model) scroll(delta int) {
 	switch m.view {
 	case viewPackets:
 		m.pk.move(delta)
-		m.pk.refresh(m.e.Ring(), m.paused)
+		m.pk.refresh(m.e.Ring(), m.shownUpTo())
 	case viewFlows:
 		m.fl.move(delta)
 	case viewDetail:
@@ -128,7 +128,7 @@ func (m *Model) mouse(msg tea.MouseMsg) {
 		switch m.view {
 		case viewPackets:
 			m.pk.clickRow(y)
-			m.pk.refresh(m.e.Ring(), m.paused)
+			m.pk.refresh(m.e.Ring(), m.shownUpTo())
 		case viewFlows:
 			m.fl.clickRow(y)
 		case viewDetail:

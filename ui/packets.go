@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -29,10 +31,16 @@ type packetList struct {
 
 func newPacketList() packetList { return packetList{follow: true} }
 
-// refresh fetches the rows on screen. frozen (display paused) keeps the
-// count where it was, so new packets do not appear, while movement still
-// shows the rows moved to.
-func (l *packetList) refresh(r *engine.Ring, frozen bool) {
+// showAll is refresh's upTo when the display is not paused.
+const showAll = math.MaxUint64
+
+// refresh fetches the rows on screen, none newer than packet upTo: while
+// the display is paused (upTo is then the newest packet at the pause) the
+// count stays where it was and packets that arrive later are left out,
+// even where the screen has room for them, while movement still shows
+// the rows moved to.
+func (l *packetList) refresh(r *engine.Ring, upTo uint64) {
+	frozen := upTo != showAll
 	n, first, _ := r.Len()
 	if l.t0.IsZero() && n > 0 {
 		if v, ok := r.Get(first); ok {
@@ -53,12 +61,24 @@ func (l *packetList) refresh(r *engine.Ring, frozen bool) {
 	l.sel = clamp(l.sel, 0, l.total-1)
 	l.scroll()
 	l.rows = l.rows[:0]
-	for _, v := range r.View(l.top, l.height) {
+	for _, v := range r.View(l.top, min(l.height, l.total-l.top)) {
+		if v.Seq > upTo {
+			break
+		}
 		l.rows = append(l.rows, l.fmt.format(&v, l.t0))
 	}
 	if i := l.sel - l.top; i >= 0 && i < len(l.rows) {
 		l.selSeq = l.rows[i].seq
 	}
+}
+
+// viewLenUpTo is how many packets pass the view filter up to packet upTo.
+func viewLenUpTo(r *engine.Ring, upTo uint64) int {
+	if upTo == showAll {
+		return r.ViewLen()
+	}
+	n, _ := slices.BinarySearch(r.ViewSeqs(), upTo+1)
+	return n
 }
 
 // scroll moves the window so the selection is on screen; following, the

@@ -119,7 +119,9 @@ func (m *Model) result(msg tea.Msg) tea.Cmd {
 		}
 		m.closeInput(inputView)
 		m.pk.follow = true
-		m.pk.refresh(m.e.Ring(), false)
+		// The count is kept while paused; the new filter changes it.
+		m.pk.total = viewLenUpTo(m.e.Ring(), m.shownUpTo())
+		m.pk.refresh(m.e.Ring(), m.shownUpTo())
 		if msg.expr == "" {
 			m.setStatus("view filter removed", false)
 		} else {

@@ -101,8 +101,12 @@ type Model struct {
 
 	view, back viewID
 	showHelp   bool
-	paused     bool
 	hex        bool
+	// paused freezes the display (space); pausedAt is the newest packet
+	// then, so the lists leave out what came later and the header can
+	// say how much did.
+	paused   bool
+	pausedAt uint64
 
 	hdr  header
 	pk   packetList
@@ -255,7 +259,7 @@ func (m *Model) refresh(now time.Time, force bool) tea.Cmd {
 	}
 	switch m.view {
 	case viewPackets:
-		m.pk.refresh(m.e.Ring(), m.paused)
+		m.pk.refresh(m.e.Ring(), m.shownUpTo())
 	case viewFlows:
 		due := force || !m.fl.fetched || (!m.paused && now.Sub(m.lastFlows) >= 500*time.Millisecond)
 		if due && !m.flowsBusy {
@@ -265,6 +269,23 @@ func (m *Model) refresh(now time.Time, force bool) tea.Cmd {
 		}
 	}
 	return tea.Batch(cmds...)
+}
+
+// shownUpTo is the newest packet the lists may show: all of them unless
+// the display is paused.
+func (m *Model) shownUpTo() uint64 {
+	if m.paused {
+		return m.pausedAt
+	}
+	return showAll
+}
+
+// togglePause pauses or resumes the display.
+func (m *Model) togglePause() {
+	m.paused = !m.paused
+	if m.paused && m.e != nil {
+		_, _, m.pausedAt = m.e.Ring().Len()
+	}
 }
 
 // statsMsg and flowsMsg are engine snapshots fetched by refresh.

@@ -18,7 +18,12 @@ func (m *Model) View() string {
 	case m.e == nil:
 		head = box(m.th.Title.Render("l7sniff"), headerLines)
 	default:
-		head = m.hdr.view(m.th, m.width, m.e.Ring().ViewFilter(), m.paused)
+		arrived := -1
+		if m.paused {
+			_, _, last := m.e.Ring().Len()
+			arrived = int(last - m.pausedAt)
+		}
+		head = m.hdr.view(m.th, m.width, m.e.Ring().ViewFilter(), arrived)
 	}
 	switch {
 	case m.showHelp:
