@@ -77,7 +77,12 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.CaptureFilter):
 		m.openInput(inputCapture, m.hdr.st.CaptureFilter, bpfValidator(m.e.Source().LinkType(), m.opts.Snaplen))
 	case key.Matches(msg, k.Find):
-		m.openInput(inputFind, m.find, nil)
+		// Empty, so typing starts a new term; ↑ recalls the last one
+		// and enter on nothing repeats it.
+		m.openInput(inputFind, "", validateFind)
+		if m.find != "" {
+			m.in.ti.Placeholder = m.find + "  (enter repeats, ↑ edits)"
+		}
 	case key.Matches(msg, k.Next):
 		return m.findNext(+1)
 	case key.Matches(msg, k.Prev):

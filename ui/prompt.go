@@ -42,7 +42,10 @@ func (m *Model) accept(kind inputKind, v string) tea.Cmd {
 		e := m.e
 		return func() tea.Msg { return captureFilterMsg{v, e.SetCaptureFilter(v)} }
 	case inputFind:
-		m.in, m.find = nil, v
+		m.in = nil
+		if v != "" {
+			m.find = v
+		}
 		return m.findNext(+1)
 	case inputWrite:
 		if v == "" {
