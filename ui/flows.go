@@ -49,21 +49,26 @@ const verdictCol = 4
 
 // flowList is the flows view: every flow the engine knows, sorted.
 type flowList struct {
-	flows   []engine.FlowView
-	sortBy  int
-	desc    bool
-	sel     int
-	selID   uint64 // keeps the selection on a flow as the list re-sorts
-	top     int
-	height  int
-	fetched bool
+	flows    []engine.FlowView
+	sortBy   int
+	desc     bool
+	sel      int
+	selID    uint64 // keeps the selection on a flow as the list re-sorts
+	top      int
+	height   int
+	fetched  bool
+	filtered bool // by the view filter
 }
 
 func newFlowList() flowList { return flowList{sortBy: 7, desc: true} } // biggest first
 
-// set replaces the flows with a new snapshot.
-func (l *flowList) set(flows []engine.FlowView) {
-	l.flows, l.fetched = flows, true
+// set replaces the flows with a new snapshot, keeping those in pass
+// (the flows the view filter lets through; nil keeps all).
+func (l *flowList) set(flows []engine.FlowView, pass map[uint64]bool) {
+	if pass != nil {
+		flows = slices.DeleteFunc(flows, func(f engine.FlowView) bool { return !pass[f.ID] })
+	}
+	l.flows, l.fetched, l.filtered = flows, true, pass != nil
 	l.sort()
 }
 
@@ -176,7 +181,10 @@ func (l *flowList) view(th *Theme, width, height int) string {
 	lines := 1
 	if len(l.flows) == 0 {
 		msg := "no flows yet"
-		if !l.fetched {
+		switch {
+		case l.filtered:
+			msg = "no flow has a packet passing the view filter"
+		case !l.fetched:
 			msg = "loading flows…"
 		}
 		b.WriteString("\n" + th.Dim.Render(fit("  "+msg, width)))

@@ -50,8 +50,14 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		}
 		return m.show(viewPackets)
 	case key.Matches(msg, k.Back):
-		if m.view == viewDetail || m.view == viewFollow {
+		switch {
+		case m.view == viewDetail || m.view == viewFollow:
 			return m.show(m.back)
+		case m.view == viewPackets && m.drillFrom != nil:
+			// Back out of a flow's packets: the filter before it returns.
+			prev := *m.drillFrom
+			m.drillFrom = nil
+			return tea.Batch(m.show(viewFlows), applyViewFilter(m.e.Ring(), prev, m.e.Source().LinkType()))
 		}
 	case key.Matches(msg, k.Up):
 		m.scroll(-1)
@@ -171,6 +177,8 @@ func (m *Model) enter() tea.Cmd {
 			m.setStatus(err.Error(), true)
 			return nil
 		}
+		prev := m.e.Ring().ViewFilter()
+		m.drillFrom = &prev
 		return tea.Batch(m.show(viewPackets), applyViewFilter(m.e.Ring(), expr, m.e.Source().LinkType()))
 	}
 	return nil

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -37,6 +38,7 @@ func (m *Model) accept(kind inputKind, v string) tea.Cmd {
 	link := m.e.Source().LinkType()
 	switch kind {
 	case inputView:
+		m.drillFrom = nil // a filter of one's own: esc no longer undoes a drill-down
 		return applyViewFilter(m.e.Ring(), v, link)
 	case inputCapture:
 		e := m.e
@@ -129,6 +131,9 @@ func (m *Model) result(msg tea.Msg) tea.Cmd {
 			m.setStatus("view filter removed", false)
 		} else {
 			m.setStatus(fmt.Sprintf("view filter %q: %d packets", msg.expr, m.pk.total), false)
+		}
+		if m.view == viewFlows {
+			return m.refresh(time.Now(), true)
 		}
 	case captureFilterMsg:
 		if msg.err != nil {

@@ -115,6 +115,10 @@ type Model struct {
 	fw   follow
 	pick picker
 
+	// drillFrom is the view filter in force before enter on a flow
+	// replaced it; esc in the packets view puts it back.
+	drillFrom *string
+
 	in        *input
 	hist      map[inputKind][]string
 	status    string
@@ -202,7 +206,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.hdr.st, m.statsBusy = engine.Stats(msg), false
 	case flowsMsg:
 		m.flowsBusy = false
-		m.fl.set(msg)
+		m.fl.set(msg.flows, msg.pass)
+		if m.e.Ring().ViewFilter() != msg.expr {
+			// The view filter changed while these were fetched.
+			return m, m.refresh(time.Now(), true)
+		}
 	case tea.KeyMsg:
 		return m, m.key(msg)
 	case tea.MouseMsg:
@@ -265,7 +273,10 @@ func (m *Model) refresh(now time.Time, force bool) tea.Cmd {
 		if due && !m.flowsBusy {
 			m.flowsBusy, m.lastFlows = true, now
 			e := m.e
-			cmds = append(cmds, func() tea.Msg { return flowsMsg(e.Flows()) })
+			cmds = append(cmds, func() tea.Msg {
+				expr := e.Ring().ViewFilter()
+				return flowsMsg{e.Flows(), e.Ring().ViewFlows(), expr}
+			})
 		}
 	}
 	return tea.Batch(cmds...)
@@ -288,10 +299,16 @@ func (m *Model) togglePause() {
 	}
 }
 
-// statsMsg and flowsMsg are engine snapshots fetched by refresh.
+// statsMsg and flowsMsg are engine snapshots fetched by refresh; pass
+// are the flows the view filter (expr, read before them) lets through
+// (nil: all).
 type (
 	statsMsg engine.Stats
-	flowsMsg []engine.FlowView
+	flowsMsg struct {
+		flows []engine.FlowView
+		pass  map[uint64]bool
+		expr  string
+	}
 )
 
 func (m *Model) setStatus(s string, isErr bool) {
