@@ -21,7 +21,7 @@ type header struct {
 	st       engine.Stats
 	patterns string // the pattern set's status line
 	patErr   bool
-	fps      int
+	fps      int // redraws a second, shown with --debug (-1: not measured)
 }
 
 // sparkChars are the eight heights of a sparkline cell.
@@ -147,7 +147,10 @@ func (h *header) view(th *Theme, width int, viewFilter string, arrived int) stri
 		}
 	}
 	rate := fmt.Sprintf(" │ %s pps %s ", count(uint64(st.PPS)), si(st.BPS, "bit/s"))
-	fps := th.Label.Render(fmt.Sprintf(" │ ui %d fps", h.fps))
+	fps := ""
+	if h.fps >= 0 {
+		fps = th.Label.Render(fmt.Sprintf(" │ ui %d fps", h.fps))
+	}
 	spark := max(width-ansi.StringWidth(counters+rate+fps), 0)
 	l2 := counters + th.Label.Render(rate) + th.Spark.Render(sparkline(st.History, min(spark, 60))) + fps
 	l4 := th.Label.Render(h.patterns)

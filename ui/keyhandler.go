@@ -81,6 +81,11 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.ViewFilter):
 		m.openInput(inputView, m.e.Ring().ViewFilter(), bpfValidator(m.e.Source().LinkType(), m.opts.Snaplen))
 	case key.Matches(msg, k.CaptureFilter):
+		if !m.e.Source().Live() && m.e.Done() {
+			m.setStatus("the capture filter cannot change what was already read: "+safe(m.hdr.st.Source)+
+				" has been read to the end (/ filters the view)", true)
+			return nil
+		}
 		m.openInput(inputCapture, m.hdr.st.CaptureFilter, bpfValidator(m.e.Source().LinkType(), m.opts.Snaplen))
 	case key.Matches(msg, k.Find):
 		// Empty, so typing starts a new term; ↑ recalls the last one

@@ -42,6 +42,9 @@ type Options struct {
 	// starts capturing on it.
 	Devices []string
 	Start   func(device string) (*engine.Engine, <-chan error, error)
+	// Debug shows the UI's own redraw rate in the header (--debug), for
+	// measuring the UI rather than the traffic.
+	Debug bool
 }
 
 // fps caps redraws: the renderer flushes at most this often and the
@@ -55,7 +58,9 @@ func Run(ctx context.Context, e *engine.Engine, opts Options) error {
 	out := &frameCounter{File: os.Stdout}
 	th := NewTheme(lipgloss.NewRenderer(os.Stdout), !opts.Light, opts.NoColor)
 	m := New(e, opts, th)
-	m.frames = &out.frames
+	if opts.Debug {
+		m.frames = &out.frames
+	}
 	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithOutput(out),
 		tea.WithFPS(fps), tea.WithContext(ctx))
 	_, err := p.Run()
@@ -127,7 +132,7 @@ type Model struct {
 
 	lastStats, lastFlows time.Time
 	statsBusy, flowsBusy bool          // a snapshot is being fetched
-	frames               *atomic.Int64 // nil when not drawing to a terminal
+	frames               *atomic.Int64 // nil unless --debug on a terminal
 	lastFrames           int64
 	lastFPS              time.Time
 }
@@ -141,6 +146,9 @@ func New(e *engine.Engine, opts Options, th *Theme) *Model {
 		e: e, opts: opts, th: th, keys: newKeyMap(), help: help.New(),
 		hex: true, pk: newPacketList(), fl: newFlowList(),
 		hist: map[inputKind][]string{},
+	}
+	if !opts.Debug {
+		m.hdr.fps = -1
 	}
 	m.help.Styles.ShortKey, m.help.Styles.FullKey = th.Bold, th.Bold
 	m.help.Styles.ShortDesc, m.help.Styles.FullDesc = th.Label, th.Label
