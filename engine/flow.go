@@ -94,6 +94,9 @@ type flowTable struct {
 	lastSweep  int64
 	nextID     uint64
 	shard      int
+	// closed counts the flows in the table that have closed (FIN both
+	// ways or RST) and only wait out TCPClosed: not live any more.
+	closed int
 	// ended receives each flow as it leaves the table.
 	ended func(f *flow, evicted bool)
 	// ages is the active-timeout schedule (see age.go).
@@ -184,6 +187,9 @@ func (t *flowTable) remove(i int32, evicted bool) {
 	if t.ended != nil {
 		t.ended(f, evicted)
 	}
+	if f.closed() {
+		t.closed--
+	}
 	t.unlink(i)
 	t.ageUnlink(i)
 	t.index.delete(keyHash(&f.key), i)
@@ -241,3 +247,6 @@ func (t *flowTable) flush() {
 }
 
 func (t *flowTable) len() int { return t.index.n }
+
+// live is how many of the table's flows have not closed.
+func (t *flowTable) live() int { return t.index.n - t.closed }

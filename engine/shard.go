@@ -146,6 +146,7 @@ func (s *shard) process(b *batch) {
 }
 
 func (s *shard) trackTCP(f *flow, it *item) {
+	wasClosed := f.closed()
 	f.tcpFlags[dir(it.fromA)] |= it.tcpFlags
 	switch {
 	case it.tcpFlags&decode.TCPRst != 0:
@@ -161,6 +162,9 @@ func (s *shard) trackTCP(f *flow, it *item) {
 		} else {
 			f.tcp |= tcpFinB
 		}
+	}
+	if !wasClosed && f.closed() {
+		s.table.closed++
 	}
 }
 
@@ -236,7 +240,7 @@ func (s *shard) exportMayWait() bool {
 
 func (s *shard) snapshot(withFlows bool) shardSnapshot {
 	snap := shardSnapshot{
-		active: s.table.len(), evicted: s.evicted, expired: s.expired,
+		active: s.table.live(), evicted: s.evicted, expired: s.expired,
 		endedKept: uint64(len(s.ended)), endedLost: s.endedDropped,
 		apps: make(map[string]AppStat, len(s.apps)),
 	}
