@@ -140,6 +140,16 @@ func (t *treeBuilder) network() {
 			t.ext(&p.Ext[i])
 		}
 	}
+	if p.Tunneled {
+		t.inner()
+	}
+}
+
+// inner adds the inner IP header: a tunnel's, after the outer one, or the
+// one an ICMP error quotes, after the ICMP header that carries it (as
+// Wireshark nests it).
+func (t *treeBuilder) inner() {
+	p := t.p
 	switch p.Inner.Version {
 	case 4:
 		t.ipv4(t.innerLabel()+" IPv4", &p.Inner.V4)
@@ -256,6 +266,9 @@ func (t *treeBuilder) transport() {
 	switch {
 	case p.Has(LayerICMPv4) || p.Has(LayerICMPv6):
 		t.icmp()
+	}
+	if !p.Tunneled {
+		t.inner()
 	}
 	if p.Has(LayerTCP) {
 		t.tcp()
