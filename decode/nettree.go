@@ -103,7 +103,7 @@ func sllPktType(v uint16) string {
 func (t *treeBuilder) arp() {
 	p := t.p
 	a, o := &p.ARP, p.ARP.Off
-	t.layer("ARP", string(p.appendARPSummary(nil)), o, a.Decoded)
+	t.layer("ARP", string(p.appendARPMessage(nil)), o, a.Decoded)
 	t.field("Hardware type", fmt.Sprint(a.HWType), o, 2)
 	t.field("Protocol type", hex16(a.ProtoType), o+2, 2)
 	t.field("Hardware size", fmt.Sprint(a.HWLen), o+4, 1)
