@@ -23,7 +23,7 @@ type endedFlow struct {
 
 func newTestTable(capacity int, to Timeouts) (*flowTable, *[]endedFlow) {
 	var ended []endedFlow
-	t := newFlowTable(0, capacity, to, func(f *flow, evicted bool) {
+	t := newFlowTable(capacity, to, func(f *flow, evicted bool) {
 		ended = append(ended, endedFlow{f.key.PortB, evicted})
 	})
 	return t, &ended
@@ -182,6 +182,7 @@ func TestFlowTableLookupEndsIdleFlow(t *testing.T) {
 	tab, ended := newTestTable(100, DefaultTimeouts)
 	t0 := time.Unix(1_700_000_000, 0).UnixNano()
 	first, _ := tab.lookup(ptr(testKey(17, 53)), t0)
+	first.id = 1 // as the shard numbers it: by its first packet
 	firstID := first.id
 	if f, created := tab.lookup(ptr(testKey(17, 53)), t0+int64(59*time.Second)); created || f.id != firstID {
 		t.Fatal("flow within its UDP timeout was replaced")

@@ -52,7 +52,7 @@ func newShard(e *Engine, id int) *shard {
 		req:  make(chan chan shardSnapshot),
 		apps: make(map[string]*AppStat),
 	}
-	s.table = newFlowTable(id, max(e.cfg.MaxFlows/e.nshards, 1), e.cfg.Timeouts, s.flowEnded)
+	s.table = newFlowTable(max(e.cfg.MaxFlows/e.nshards, 1), e.cfg.Timeouts, s.flowEnded)
 	s.maxEnded = max(e.cfg.MaxEnded/e.nshards, 1)
 	if x := e.cfg.Export; x != nil && e.cfg.ActiveTimeout > 0 {
 		s.table.reportEvery(int64(e.cfg.ActiveTimeout), func(f *flow) { x.flowActive(f, s.exportMayWait()) })
@@ -111,7 +111,7 @@ func (s *shard) process(b *batch) {
 		}
 		f, created := s.table.lookup(&it.key, it.ts)
 		if created {
-			f.initiatorA, f.vlan = it.fromA, it.vlan
+			f.id, f.initiatorA, f.vlan = it.seq, it.fromA, it.vlan
 			f.cell = &verdictCell{}
 			g := guessPorts(&it.key, it.fromA)
 			f.class.start(set, g, carriesAppData(&it.key))
