@@ -22,7 +22,7 @@ type flowCol struct {
 }
 
 var flowCols = []flowCol{
-	{"#", 5, true, func(f *engine.FlowView) string { return strconv.FormatUint(f.ID, 10) },
+	{"#", 7, true, func(f *engine.FlowView) string { return strconv.FormatUint(f.ID, 10) },
 		func(a, b *engine.FlowView) int { return cmp.Compare(a.ID, b.ID) }},
 	{"Proto", 8, false, func(f *engine.FlowView) string { return f.Proto },
 		func(a, b *engine.FlowView) int { return strings.Compare(a.Proto, b.Proto) }},
@@ -144,8 +144,9 @@ func flowWidths(width int) []int {
 		}
 	}
 	// Narrow terminals drop the state, then the port guess (a mismatch
-	// still shows as '!' after the verdict).
-	for _, drop := range []struct{ below, col int }{{120, 9}, {100, 5}} {
+	// still shows as '!' after the verdict), then the duration, so the
+	// endpoints keep room for an address and port at 80 columns.
+	for _, drop := range []struct{ below, col int }{{120, 9}, {100, 5}, {90, 8}} {
 		if width < drop.below {
 			fixed -= w[drop.col] + 1
 			w[drop.col] = 0
@@ -220,6 +221,8 @@ func flowRow(th *Theme, f *engine.FlowView, w []int, sel bool, width int) string
 			cells = append(cells, "")
 		case c.right:
 			cells = append(cells, fitRight(c.cell(f), w[i]))
+		case c.width == 0: // an endpoint
+			cells = append(cells, fitEndpoint(c.cell(f), w[i]))
 		default:
 			cells = append(cells, fit(c.cell(f), w[i]))
 		}

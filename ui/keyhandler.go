@@ -33,6 +33,18 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 			return tea.Quit
 		case key.Matches(msg, k.Help, k.Back):
 			m.showHelp = false
+		case key.Matches(msg, k.Up):
+			m.helpTop--
+		case key.Matches(msg, k.Down):
+			m.helpTop++
+		case key.Matches(msg, k.PgUp):
+			m.helpTop -= m.bodyHeight() - 2
+		case key.Matches(msg, k.PgDown):
+			m.helpTop += m.bodyHeight() - 2
+		case key.Matches(msg, k.Top):
+			m.helpTop = 0
+		case key.Matches(msg, k.Bottom):
+			m.helpTop = 1 << 30 // the view clamps it
 		}
 		return nil
 	}
@@ -43,7 +55,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Quit):
 		return tea.Quit
 	case key.Matches(msg, k.Help):
-		m.showHelp = true
+		m.showHelp, m.helpTop = true, 0
 	case key.Matches(msg, k.Tab):
 		if m.view == viewPackets {
 			return m.show(viewFlows)

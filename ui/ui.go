@@ -106,6 +106,7 @@ type Model struct {
 
 	view, back viewID
 	showHelp   bool
+	helpTop    int // first help line on screen
 	hex        bool
 	// paused freezes the display (space); pausedAt is the newest packet
 	// then, so the lists leave out what came later and the header can
