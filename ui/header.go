@@ -153,9 +153,13 @@ func (h *header) view(th *Theme, width int, viewFilter string, arrived int) stri
 	}
 	spark := max(width-ansi.StringWidth(counters+rate+fps), 0)
 	l2 := counters + th.Label.Render(rate) + th.Spark.Render(sparkline(st.History, min(spark, 60))) + fps
-	l4 := th.Label.Render(h.patterns)
+	return strings.Join([]string{fit(l1, width), fit(l2, width), fit(shareBar(th, st.Apps, width), width), h.patternLine(th, width)}, "\n")
+}
+
+// patternLine is the pattern set's status, red after a failed reload.
+func (h *header) patternLine(th *Theme, width int) string {
 	if h.patErr {
-		l4 = th.Error.Render(h.patterns)
+		return th.Error.Render(fit(h.patterns, width))
 	}
-	return strings.Join([]string{fit(l1, width), fit(l2, width), fit(shareBar(th, st.Apps, width), width), fit(l4, width)}, "\n")
+	return th.Label.Render(fit(h.patterns, width))
 }

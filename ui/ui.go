@@ -125,6 +125,10 @@ type Model struct {
 	// replaced it; esc in the packets view puts it back.
 	drillFrom *string
 
+	// reloaded is the last set the Watcher published: an engine the
+	// picker starts later gets it too, not the set it was configured with.
+	reloaded *patterns.Set
+
 	in        *input
 	hist      map[inputKind][]string
 	status    string
@@ -225,6 +229,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.MouseMsg:
 		m.mouse(msg)
 	case reloadMsg:
+		m.reloaded = msg.Set
 		if m.e != nil {
 			m.e.SetPatterns(msg.Set)
 		}

@@ -16,8 +16,8 @@ func (m *Model) View() string {
 	bodyH := m.bodyHeight()
 	var head, body string
 	switch {
-	case m.e == nil:
-		head = box(m.th.Title.Render("l7sniff"), headerLines)
+	case m.e == nil: // the picker: no capture yet, but patterns
+		head = box(m.th.Title.Render("l7sniff")+"\n\n\n"+m.hdr.patternLine(m.th, m.width), headerLines)
 	default:
 		arrived := -1
 		if m.paused {
