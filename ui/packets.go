@@ -135,10 +135,11 @@ type pktCols struct {
 }
 
 // Column limits: Info keeps at least minInfo cells, and the endpoints
-// get at least wantEndpoint (an IPv4 address and port) before Info grows.
+// get at least wantEndpoint, a typical IPv4 address and port, before
+// Info grows.
 const (
 	minInfo      = 30
-	wantEndpoint = len("255.255.255.255:65535") - 6
+	wantEndpoint = len("10.0.0.10:50458")
 )
 
 // packetColumns fits the columns to width: Info keeps minInfo cells and
