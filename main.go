@@ -76,6 +76,7 @@ type options struct {
 	ringPackets int
 	user        string
 	noDrop      bool
+	debug       bool // TUI: show its redraw rate
 	ipfix       ipfixOptions
 	theme       string // TUI: "dark" or "light"
 }
@@ -116,6 +117,7 @@ func parseFlags(args []string) (*options, error) {
 	fs.StringVar(&o.theme, "theme", "dark", "TUI colours for a `dark` or light terminal background (NO_COLOR turns colour off)")
 	fs.StringVar(&o.user, "Z", "nobody", "when started as root, continue as `USER` once capture and files are open")
 	fs.BoolVar(&o.noDrop, "no-drop", false, "stay root after opening the capture (not recommended)")
+	fs.BoolVar(&o.debug, "debug", false, "TUI: show the UI's own redraw rate (ui N fps) in the header")
 	o.ipfix.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return nil, err

@@ -27,7 +27,7 @@ func wantTUI(o *options, stdout io.Writer) bool {
 // runTUI runs the capture under the terminal UI. With neither -i nor -r
 // and several devices, the UI's interface picker chooses the device.
 func runTUI(ctx context.Context, o *options, stderr io.Writer) error {
-	opts := ui.Options{Light: o.theme == "light", NoColor: os.Getenv("NO_COLOR") != "", Snaplen: o.src.Snaplen}
+	opts := ui.Options{Light: o.theme == "light", NoColor: os.Getenv("NO_COLOR") != "", Snaplen: o.src.Snaplen, Debug: o.debug}
 	var set *patterns.Set
 	var err error
 	if len(o.patternDirs) > 0 {

@@ -103,7 +103,7 @@ func sllPktType(v uint16) string {
 func (t *treeBuilder) arp() {
 	p := t.p
 	a, o := &p.ARP, p.ARP.Off
-	t.layer("ARP", string(p.appendARPSummary(nil)), o, a.Decoded)
+	t.layer("ARP", string(p.appendARPMessage(nil)), o, a.Decoded)
 	t.field("Hardware type", fmt.Sprint(a.HWType), o, 2)
 	t.field("Protocol type", hex16(a.ProtoType), o+2, 2)
 	t.field("Hardware size", fmt.Sprint(a.HWLen), o+4, 1)
@@ -140,6 +140,16 @@ func (t *treeBuilder) network() {
 			t.ext(&p.Ext[i])
 		}
 	}
+	if p.Tunneled {
+		t.inner()
+	}
+}
+
+// inner adds the inner IP header: a tunnel's, after the outer one, or the
+// one an ICMP error quotes, after the ICMP header that carries it (as
+// Wireshark nests it).
+func (t *treeBuilder) inner() {
+	p := t.p
 	switch p.Inner.Version {
 	case 4:
 		t.ipv4(t.innerLabel()+" IPv4", &p.Inner.V4)
@@ -256,6 +266,9 @@ func (t *treeBuilder) transport() {
 	switch {
 	case p.Has(LayerICMPv4) || p.Has(LayerICMPv6):
 		t.icmp()
+	}
+	if !p.Tunneled {
+		t.inner()
 	}
 	if p.Has(LayerTCP) {
 		t.tcp()

@@ -4,7 +4,7 @@ package decode
 // tcpdump's and tshark's lines, e.g.
 //
 //	192.168.0.240:51034 → 72.14.213.99:80 TCP [S] seq=1 win=64240 len=0
-//	ARP who-has 10.1.1.99 tell 10.1.1.1
+//	02:00:00:00:00:01 → ff:ff:ff:ff:ff:ff ARP who-has 10.1.1.99 tell 10.1.1.1
 //	USB 2.28.0 host→dev CONTROL Submit GET_DESCRIPTOR DEVICE
 //
 // It allocates nothing when dst has room, so it can run for every packet.
@@ -70,7 +70,28 @@ func (p *Packet) appendLinkEndpoints(dst []byte) []byte {
 	return append(dst, p.LinkType.String()...)
 }
 
+// appendARPSummary appends the endpoints first, as every other summary
+// has them (and as Wireshark's Source and Destination show ARP): the
+// frame's, else the message's own hardware addresses; then the message.
 func (p *Packet) appendARPSummary(dst []byte) []byte {
+	a := &p.ARP
+	smac, okSMAC := a.SenderMAC(p.Data)
+	tmac, okTMAC := a.TargetMAC(p.Data)
+	switch {
+	case p.Has(LayerEthernet):
+		dst = p.appendLinkEndpoints(dst)
+		dst = append(dst, ' ')
+	case okSMAC && okTMAC:
+		dst = appendMAC(dst, smac)
+		dst = append(dst, " → "...)
+		dst = appendMAC(dst, tmac)
+		dst = append(dst, ' ')
+	}
+	return p.appendARPMessage(dst)
+}
+
+// appendARPMessage appends what the ARP message says, as tcpdump puts it.
+func (p *Packet) appendARPMessage(dst []byte) []byte {
 	a := &p.ARP
 	name := "ARP"
 	if a.Op == RARPRequest || a.Op == RARPReply {

@@ -17,7 +17,10 @@ const (
 
 // flow is one bidirectional conversation, owned by exactly one shard.
 type flow struct {
-	key   decode.FlowKey
+	key decode.FlowKey
+	// id is the capture's number for the flow's first packet: unique,
+	// the same whatever the number of shards, and shown alike by the
+	// TUI, --flows and the l7sniff.flow field.
 	id    uint64
 	first int64 // capture time, Unix nanoseconds
 	last  int64
@@ -92,19 +95,20 @@ type flowTable struct {
 	cap        int
 	timeouts   Timeouts
 	lastSweep  int64
-	nextID     uint64
-	shard      int
+	// closed counts the flows in the table that have closed (FIN both
+	// ways or RST) and only wait out TCPClosed: not live any more.
+	closed int
 	// ended receives each flow as it leaves the table.
 	ended func(f *flow, evicted bool)
 	// ages is the active-timeout schedule (see age.go).
 	ages ageList
 }
 
-func newFlowTable(shard, capacity int, t Timeouts, ended func(*flow, bool)) *flowTable {
+func newFlowTable(capacity int, t Timeouts, ended func(*flow, bool)) *flowTable {
 	return &flowTable{
 		index: newFlowIndex(),
 		head:  -1, tail: -1,
-		cap: capacity, timeouts: t, shard: shard, ended: ended,
+		cap: capacity, timeouts: t, ended: ended,
 		ages: ageList{head: -1, tail: -1},
 	}
 }
@@ -137,8 +141,7 @@ func (t *flowTable) lookup(key *decode.FlowKey, now int64) (f *flow, created boo
 		t.slab = append(t.slab, flow{})
 		i = int32(len(t.slab) - 1)
 	}
-	t.nextID++
-	t.slab[i] = flow{key: *key, id: t.nextID<<8 | uint64(t.shard), first: now, last: now, prev: -1, next: -1, aprev: -1, anext: -1}
+	t.slab[i] = flow{key: *key, first: now, last: now, prev: -1, next: -1, aprev: -1, anext: -1}
 	t.index.insert(h, i)
 	t.pushFront(i)
 	t.agePush(i)
@@ -183,6 +186,9 @@ func (t *flowTable) remove(i int32, evicted bool) {
 	f := &t.slab[i]
 	if t.ended != nil {
 		t.ended(f, evicted)
+	}
+	if f.closed() {
+		t.closed--
 	}
 	t.unlink(i)
 	t.ageUnlink(i)
@@ -241,3 +247,6 @@ func (t *flowTable) flush() {
 }
 
 func (t *flowTable) len() int { return t.index.n }
+
+// live is how many of the table's flows have not closed.
+func (t *flowTable) live() int { return t.index.n - t.closed }

@@ -23,7 +23,7 @@ type endedFlow struct {
 
 func newTestTable(capacity int, to Timeouts) (*flowTable, *[]endedFlow) {
 	var ended []endedFlow
-	t := newFlowTable(0, capacity, to, func(f *flow, evicted bool) {
+	t := newFlowTable(capacity, to, func(f *flow, evicted bool) {
 		ended = append(ended, endedFlow{f.key.PortB, evicted})
 	})
 	return t, &ended
@@ -182,6 +182,7 @@ func TestFlowTableLookupEndsIdleFlow(t *testing.T) {
 	tab, ended := newTestTable(100, DefaultTimeouts)
 	t0 := time.Unix(1_700_000_000, 0).UnixNano()
 	first, _ := tab.lookup(ptr(testKey(17, 53)), t0)
+	first.id = 1 // as the shard numbers it: by its first packet
 	firstID := first.id
 	if f, created := tab.lookup(ptr(testKey(17, 53)), t0+int64(59*time.Second)); created || f.id != firstID {
 		t.Fatal("flow within its UDP timeout was replaced")
@@ -192,5 +193,35 @@ func TestFlowTableLookupEndsIdleFlow(t *testing.T) {
 	}
 	if !slices.Equal(*ended, []endedFlow{{53, false}}) || tab.len() != 1 {
 		t.Errorf("ended %v, %d live; want the old flow expired and one live", *ended, tab.len())
+	}
+}
+
+// TestFlowTableLiveExcludesClosed: a TCP flow that closed waits out
+// TCPClosed in the table but is no longer counted as live; leaving the
+// table does not count it twice.
+func TestFlowTableLiveExcludesClosed(t *testing.T) {
+	tab, _ := newTestTable(10, DefaultTimeouts)
+	s := &shard{table: tab}
+	now := time.Unix(1_700_000_000, 0).UnixNano()
+	for _, k := range []decode.FlowKey{testKey(6, 1), testKey(6, 2), testKey(6, 3), testKey(17, 4)} {
+		tab.lookup(&k, now)
+	}
+	// Looked up again once the slab has stopped growing.
+	fin, _ := tab.lookup(ptr(testKey(6, 1)), now)
+	rst, _ := tab.lookup(ptr(testKey(6, 2)), now)
+	s.trackTCP(fin, &item{fromA: true, tcpFlags: decode.TCPFin | decode.TCPAck})
+	if got := tab.live(); got != 4 {
+		t.Errorf("after one FIN: %d live, want 4", got)
+	}
+	s.trackTCP(fin, &item{fromA: false, tcpFlags: decode.TCPFin | decode.TCPAck})
+	s.trackTCP(fin, &item{fromA: true, tcpFlags: decode.TCPAck}) // the last ACK: still one close
+	s.trackTCP(rst, &item{fromA: true, tcpFlags: decode.TCPRst})
+	s.trackTCP(rst, &item{fromA: false, tcpFlags: decode.TCPRst})
+	if got, n := tab.live(), tab.len(); got != 2 || n != 4 {
+		t.Errorf("after FIN both ways and RST: %d live of %d in the table, want 2 of 4", got, n)
+	}
+	tab.flush()
+	if got, c := tab.live(), tab.closed; got != 0 || c != 0 {
+		t.Errorf("after flush: %d live, %d closed, want 0 and 0", got, c)
 	}
 }

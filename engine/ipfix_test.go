@@ -462,7 +462,7 @@ func TestIPFIXActiveExportsAreDeltas(t *testing.T) {
 func TestActiveTimeoutSchedule(t *testing.T) {
 	sec := int64(time.Second)
 	var reported []uint16
-	tbl := newFlowTable(0, 16, DefaultTimeouts, nil)
+	tbl := newFlowTable(16, DefaultTimeouts, nil)
 	tbl.reportEvery(10*sec, func(f *flow) { reported = append(reported, f.key.PortA) })
 	key := func(p uint16) *decode.FlowKey {
 		return &decode.FlowKey{Kind: decode.FlowIPv4, Proto: 6, PortA: p, PortB: 80}

@@ -16,21 +16,17 @@ import (
 )
 
 // lineOutput runs the engine over file with n shards and returns the
-// per-packet lines (summary, verdict at that moment, port guess, flow by
-// order of first appearance) and the flow report.
+// per-packet lines (summary, verdict at that moment, port guess, flow
+// id) and the flow report.
 func lineOutput(t *testing.T, file string, shards int) (lines, report string) {
 	t.Helper()
 	var b strings.Builder
-	flowNo := map[uint64]int{}
 	cfg := Config{Source: SourceConfig{File: file}, Shards: shards,
 		Packet: func(p *decode.Packet, info *PacketInfo) error {
-			// Flow ids carry the shard number; number flows by first
-			// appearance instead.
-			if _, ok := flowNo[info.FlowID]; !ok && info.FlowID != 0 {
-				flowNo[info.FlowID] = len(flowNo) + 1
-			}
+			// Flow ids are the number of the flow's first packet, so
+			// they too must not depend on the shards.
 			fmt.Fprintf(&b, "%d %s %s flow=%d app=%s guess=%s\n", p.Number, p.Time.UTC().Format(time.RFC3339Nano),
-				p.AppendSummary(nil), flowNo[info.FlowID], info.App, info.PortGuess)
+				p.AppendSummary(nil), info.FlowID, info.App, info.PortGuess)
 			return nil
 		}}
 	e, err := runEngine(t, cfg)
@@ -68,8 +64,8 @@ func TestDeterministicOutput(t *testing.T) {
 				t.Errorf("%s: %d shards: lines differ from a 1-shard run:\n%s", file, shards, firstDiff(want, got))
 			}
 			// Flows that start in the same microsecond are ordered by id,
-			// which depends on the shard; the demo capture has none.
-			if file == demoPcap && report != wantReport {
+			// the number of their first packet: no shard in it either.
+			if report != wantReport {
 				t.Errorf("%s: %d shards: flow report differs:\n%s", file, shards, firstDiff(wantReport, report))
 			}
 		}

@@ -17,12 +17,12 @@ func WriteFlowReport(w io.Writer, flows []FlowView, st Stats) error {
 	sortFlows(flows)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "#\tproto\tA\tB\tpkts A→B\tpkts B→A\tbytes\tduration\tverdict\tport guess\tnote")
-	for i, f := range flows {
+	for _, f := range flows {
 		note := ""
 		if f.Mismatch {
 			note = "MISMATCH"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\n", i+1, f.Proto, safe(f.A), safe(f.B),
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\n", f.ID, f.Proto, safe(f.A), safe(f.B),
 			f.Packets[0], f.Packets[1], f.TotalBytes(), f.Duration().Round(time.Millisecond), safe(f.App), f.PortGuess, note)
 	}
 	tw.Flush()

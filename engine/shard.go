@@ -52,7 +52,7 @@ func newShard(e *Engine, id int) *shard {
 		req:  make(chan chan shardSnapshot),
 		apps: make(map[string]*AppStat),
 	}
-	s.table = newFlowTable(id, max(e.cfg.MaxFlows/e.nshards, 1), e.cfg.Timeouts, s.flowEnded)
+	s.table = newFlowTable(max(e.cfg.MaxFlows/e.nshards, 1), e.cfg.Timeouts, s.flowEnded)
 	s.maxEnded = max(e.cfg.MaxEnded/e.nshards, 1)
 	if x := e.cfg.Export; x != nil && e.cfg.ActiveTimeout > 0 {
 		s.table.reportEvery(int64(e.cfg.ActiveTimeout), func(f *flow) { x.flowActive(f, s.exportMayWait()) })
@@ -111,7 +111,7 @@ func (s *shard) process(b *batch) {
 		}
 		f, created := s.table.lookup(&it.key, it.ts)
 		if created {
-			f.initiatorA, f.vlan = it.fromA, it.vlan
+			f.id, f.initiatorA, f.vlan = it.seq, it.fromA, it.vlan
 			f.cell = &verdictCell{}
 			g := guessPorts(&it.key, it.fromA)
 			f.class.start(set, g, carriesAppData(&it.key))
@@ -146,6 +146,7 @@ func (s *shard) process(b *batch) {
 }
 
 func (s *shard) trackTCP(f *flow, it *item) {
+	wasClosed := f.closed()
 	f.tcpFlags[dir(it.fromA)] |= it.tcpFlags
 	switch {
 	case it.tcpFlags&decode.TCPRst != 0:
@@ -161,6 +162,9 @@ func (s *shard) trackTCP(f *flow, it *item) {
 		} else {
 			f.tcp |= tcpFinB
 		}
+	}
+	if !wasClosed && f.closed() {
+		s.table.closed++
 	}
 }
 
@@ -236,7 +240,7 @@ func (s *shard) exportMayWait() bool {
 
 func (s *shard) snapshot(withFlows bool) shardSnapshot {
 	snap := shardSnapshot{
-		active: s.table.len(), evicted: s.evicted, expired: s.expired,
+		active: s.table.live(), evicted: s.evicted, expired: s.expired,
 		endedKept: uint64(len(s.ended)), endedLost: s.endedDropped,
 		apps: make(map[string]AppStat, len(s.apps)),
 	}

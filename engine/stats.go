@@ -18,7 +18,9 @@ type Stats struct {
 	// KernelOK false otherwise).
 	KernelReceived, KernelDropped uint64
 	KernelOK                      bool
-	// RingEvicted packets left the history; FlowsEvicted left the flow
+	// RingEvicted packets left the history. FlowsActive are live: in the
+	// flow table and not closed (a closed TCP flow stays a moment for
+	// late packets, but is not counted here). FlowsEvicted left the flow
 	// table early because it was full; FlowsExpired ended by timeout or
 	// close; FlowsLost ended after the report's cap and are only counted.
 	RingEvicted                           uint64

@@ -129,6 +129,24 @@ func (r *Ring) View(i, n int) []PacketView {
 	return out
 }
 
+// ViewFlows returns the ids of the flows that have a kept packet passing
+// the view filter, so a flows view can follow the filter too; nil when
+// there is no filter (every flow passes).
+func (r *Ring) ViewFlows() map[uint64]bool {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	if r.view.filters == nil {
+		return nil
+	}
+	ids := make(map[uint64]bool)
+	for _, seq := range r.view.match {
+		if id := r.slotOf(seq).flowID; id != 0 {
+			ids[id] = true
+		}
+	}
+	return ids
+}
+
 // ViewSeqs returns the sequence numbers of all packets passing the view
 // filter (for writing them to a file).
 func (r *Ring) ViewSeqs() []uint64 {

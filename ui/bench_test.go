@@ -49,7 +49,7 @@ func benchResponsiveness(b *testing.B, pps int) {
 	stop := make(chan struct{})
 	fed := make(chan error, 1)
 	go func() { fed <- feed(fifo, pps, stop, &written) }()
-	tm := startTmux(b, 120, 40, bin+" --no-drop -r "+fifo+"; sleep 60")
+	tm := startTmux(b, 120, 40, bin+" --no-drop --debug -r "+fifo+"; sleep 60")
 	tm.waitText("No.", "10.")
 
 	fpsRe := regexp.MustCompile(`ui (\d+) fps`)

@@ -37,6 +37,9 @@ func (d *detail) move(delta int) {
 	if d.sel >= d.top+h {
 		d.top = d.sel - h + 1
 	}
+	// When the tree gets more room (x turns the hex dump off) it fills
+	// it rather than leaving the freed rows blank.
+	d.top = clamp(d.top, 0, max(len(d.nodes)-h, 0))
 }
 
 // mark is the byte range of the selected field.

@@ -121,6 +121,9 @@ func (in *input) recall(delta int) {
 	in.check()
 }
 
+// isFilter reports whether the input edits a BPF filter.
+func (in *input) isFilter() bool { return in.kind == inputView || in.kind == inputCapture }
+
 func (in *input) value() string { return strings.TrimSpace(in.ti.Value()) }
 
 // setError shows an error from applying the text (the capture handle
@@ -133,10 +136,12 @@ func (in *input) status(th *Theme, width int) string {
 	switch {
 	case in.err != nil:
 		return th.Error.Render(fit("✗ "+safe(in.err.Error()), width))
-	case in.validate != nil && in.value() == "":
+	case in.isFilter() && in.value() == "":
 		return th.Label.Render(fit("empty: no filter", width))
-	case in.validate != nil:
+	case in.isFilter():
 		return th.OK.Render(fit("✓ valid BPF — enter applies, esc cancels", width))
+	case in.kind == inputFind:
+		return th.Label.Render(fit("text (any case) in the row, addresses or payload, or hex:4745 for bytes; ↑ recalls, enter finds", width))
 	}
 	return th.Label.Render(fit("enter accepts, esc cancels", width))
 }
@@ -148,7 +153,7 @@ func (in *input) view(th *Theme, width int) string {
 	switch {
 	case in.err != nil:
 		ti.PromptStyle = th.Error
-	case in.validate != nil:
+	case in.isFilter():
 		ti.PromptStyle = th.OK
 	}
 	return ti.View()

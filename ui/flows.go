@@ -22,7 +22,7 @@ type flowCol struct {
 }
 
 var flowCols = []flowCol{
-	{"#", 5, true, func(f *engine.FlowView) string { return strconv.FormatUint(f.ID, 10) },
+	{"#", 7, true, func(f *engine.FlowView) string { return strconv.FormatUint(f.ID, 10) },
 		func(a, b *engine.FlowView) int { return cmp.Compare(a.ID, b.ID) }},
 	{"Proto", 8, false, func(f *engine.FlowView) string { return f.Proto },
 		func(a, b *engine.FlowView) int { return strings.Compare(a.Proto, b.Proto) }},
@@ -49,21 +49,26 @@ const verdictCol = 4
 
 // flowList is the flows view: every flow the engine knows, sorted.
 type flowList struct {
-	flows   []engine.FlowView
-	sortBy  int
-	desc    bool
-	sel     int
-	selID   uint64 // keeps the selection on a flow as the list re-sorts
-	top     int
-	height  int
-	fetched bool
+	flows    []engine.FlowView
+	sortBy   int
+	desc     bool
+	sel      int
+	selID    uint64 // keeps the selection on a flow as the list re-sorts
+	top      int
+	height   int
+	fetched  bool
+	filtered bool // by the view filter
 }
 
 func newFlowList() flowList { return flowList{sortBy: 7, desc: true} } // biggest first
 
-// set replaces the flows with a new snapshot.
-func (l *flowList) set(flows []engine.FlowView) {
-	l.flows, l.fetched = flows, true
+// set replaces the flows with a new snapshot, keeping those in pass
+// (the flows the view filter lets through; nil keeps all).
+func (l *flowList) set(flows []engine.FlowView, pass map[uint64]bool) {
+	if pass != nil {
+		flows = slices.DeleteFunc(flows, func(f engine.FlowView) bool { return !pass[f.ID] })
+	}
+	l.flows, l.fetched, l.filtered = flows, true, pass != nil
 	l.sort()
 }
 
@@ -139,8 +144,9 @@ func flowWidths(width int) []int {
 		}
 	}
 	// Narrow terminals drop the state, then the port guess (a mismatch
-	// still shows as '!' after the verdict).
-	for _, drop := range []struct{ below, col int }{{120, 9}, {100, 5}} {
+	// still shows as '!' after the verdict), then the duration, so the
+	// endpoints keep room for an address and port at 80 columns.
+	for _, drop := range []struct{ below, col int }{{120, 9}, {100, 5}, {90, 8}} {
 		if width < drop.below {
 			fixed -= w[drop.col] + 1
 			w[drop.col] = 0
@@ -176,7 +182,10 @@ func (l *flowList) view(th *Theme, width, height int) string {
 	lines := 1
 	if len(l.flows) == 0 {
 		msg := "no flows yet"
-		if !l.fetched {
+		switch {
+		case l.filtered:
+			msg = "no flow has a packet passing the view filter"
+		case !l.fetched:
 			msg = "loading flows…"
 		}
 		b.WriteString("\n" + th.Dim.Render(fit("  "+msg, width)))
@@ -212,6 +221,8 @@ func flowRow(th *Theme, f *engine.FlowView, w []int, sel bool, width int) string
 			cells = append(cells, "")
 		case c.right:
 			cells = append(cells, fitRight(c.cell(f), w[i]))
+		case c.width == 0: // an endpoint
+			cells = append(cells, fitEndpoint(c.cell(f), w[i]))
 		default:
 			cells = append(cells, fit(c.cell(f), w[i]))
 		}

@@ -24,6 +24,27 @@ func fit(s string, w int) string {
 	return s
 }
 
+// fitEndpoint is fit for an address and port ("10.0.0.1:443",
+// "[2001:db8::1]:443"): when it must be cut, the host is, so the port
+// still shows.
+func fitEndpoint(s string, w int) string {
+	i := strings.LastIndexByte(s, ':')
+	if ansi.StringWidth(s) <= w || !hasPort(s, i) || w-(len(s)-i) < 2 {
+		return fit(s, w)
+	}
+	return ansi.Truncate(s[:i], w-(len(s)-i), "…") + s[i:]
+}
+
+// hasPort reports whether s ends in a port after the colon at i: digits,
+// after an IPv4 address, a name or a bracketed IPv6 address (not the
+// last group of a MAC or a bare IPv6 address).
+func hasPort(s string, i int) bool {
+	if i <= 0 || i == len(s)-1 || strings.Trim(s[i+1:], "0123456789") != "" {
+		return false
+	}
+	return s[i-1] == ']' || !strings.Contains(s[:i], ":")
+}
+
 // fitRight is fit for numbers: right-aligned.
 func fitRight(s string, w int) string {
 	if n := ansi.StringWidth(s); n < w {

@@ -21,7 +21,7 @@ type header struct {
 	st       engine.Stats
 	patterns string // the pattern set's status line
 	patErr   bool
-	fps      int
+	fps      int // redraws a second, shown with --debug (-1: not measured)
 }
 
 // sparkChars are the eight heights of a sparkline cell.
@@ -101,7 +101,9 @@ func builtinStatus(n int) string {
 	return fmt.Sprintf("patterns: built-in set, %d loaded (start with --patterns DIR to edit and reload)", n)
 }
 
-func (h *header) view(th *Theme, width int, viewFilter string, paused bool) string {
+// view draws the header; arrived is how many packets came since the
+// display was paused, -1 when it is not.
+func (h *header) view(th *Theme, width int, viewFilter string, arrived int) string {
 	st := &h.st
 	kind := "file"
 	if st.Live {
@@ -119,8 +121,8 @@ func (h *header) view(th *Theme, width int, viewFilter string, paused bool) stri
 	}
 	l1 := th.Title.Render("l7sniff ") + safe(st.Source) + th.Label.Render(" ("+kind+")") +
 		th.Label.Render(" │ capture ") + cf + th.Label.Render(" │ view ") + vf
-	if paused {
-		l1 = th.Paused.Render(" PAUSED ") + " " + l1
+	if arrived >= 0 {
+		l1 = th.Paused.Render(fmt.Sprintf(" PAUSED · %s new ", count(uint64(arrived)))) + " " + l1
 	}
 	counters := th.Label.Render("pkts ") + count(st.Packets) + th.Label.Render(" · ") + siBytes(st.Bytes) +
 		th.Label.Render(" · flows ") + count(uint64(st.FlowsActive)) + th.Label.Render(" live, ") +
@@ -145,12 +147,19 @@ func (h *header) view(th *Theme, width int, viewFilter string, paused bool) stri
 		}
 	}
 	rate := fmt.Sprintf(" │ %s pps %s ", count(uint64(st.PPS)), si(st.BPS, "bit/s"))
-	fps := th.Label.Render(fmt.Sprintf(" │ ui %d fps", h.fps))
+	fps := ""
+	if h.fps >= 0 {
+		fps = th.Label.Render(fmt.Sprintf(" │ ui %d fps", h.fps))
+	}
 	spark := max(width-ansi.StringWidth(counters+rate+fps), 0)
 	l2 := counters + th.Label.Render(rate) + th.Spark.Render(sparkline(st.History, min(spark, 60))) + fps
-	l4 := th.Label.Render(h.patterns)
+	return strings.Join([]string{fit(l1, width), fit(l2, width), fit(shareBar(th, st.Apps, width), width), h.patternLine(th, width)}, "\n")
+}
+
+// patternLine is the pattern set's status, red after a failed reload.
+func (h *header) patternLine(th *Theme, width int) string {
 	if h.patErr {
-		l4 = th.Error.Render(h.patterns)
+		return th.Error.Render(fit(h.patterns, width))
 	}
-	return strings.Join([]string{fit(l1, width), fit(l2, width), fit(shareBar(th, st.Apps, width), width), fit(l4, width)}, "\n")
+	return th.Label.Render(fit(h.patterns, width))
 }

@@ -33,6 +33,18 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 			return tea.Quit
 		case key.Matches(msg, k.Help, k.Back):
 			m.showHelp = false
+		case key.Matches(msg, k.Up):
+			m.helpTop--
+		case key.Matches(msg, k.Down):
+			m.helpTop++
+		case key.Matches(msg, k.PgUp):
+			m.helpTop -= m.bodyHeight() - 2
+		case key.Matches(msg, k.PgDown):
+			m.helpTop += m.bodyHeight() - 2
+		case key.Matches(msg, k.Top):
+			m.helpTop = 0
+		case key.Matches(msg, k.Bottom):
+			m.helpTop = 1 << 30 // the view clamps it
 		}
 		return nil
 	}
@@ -43,15 +55,21 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Quit):
 		return tea.Quit
 	case key.Matches(msg, k.Help):
-		m.showHelp = true
+		m.showHelp, m.helpTop = true, 0
 	case key.Matches(msg, k.Tab):
 		if m.view == viewPackets {
 			return m.show(viewFlows)
 		}
 		return m.show(viewPackets)
 	case key.Matches(msg, k.Back):
-		if m.view == viewDetail || m.view == viewFollow {
+		switch {
+		case m.view == viewDetail || m.view == viewFollow:
 			return m.show(m.back)
+		case m.view == viewPackets && m.drillFrom != nil:
+			// Back out of a flow's packets: the filter before it returns.
+			prev := *m.drillFrom
+			m.drillFrom = nil
+			return tea.Batch(m.show(viewFlows), applyViewFilter(m.e.Ring(), prev, m.e.Source().LinkType()))
 		}
 	case key.Matches(msg, k.Up):
 		m.scroll(-1)
@@ -71,13 +89,23 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Enter):
 		return m.enter()
 	case key.Matches(msg, k.Pause):
-		m.paused = !m.paused
+		m.togglePause()
 	case key.Matches(msg, k.ViewFilter):
 		m.openInput(inputView, m.e.Ring().ViewFilter(), bpfValidator(m.e.Source().LinkType(), m.opts.Snaplen))
 	case key.Matches(msg, k.CaptureFilter):
+		if !m.e.Source().Live() && m.e.Done() {
+			m.setStatus("the capture filter cannot change what was already read: "+safe(m.hdr.st.Source)+
+				" has been read to the end (/ filters the view)", true)
+			return nil
+		}
 		m.openInput(inputCapture, m.hdr.st.CaptureFilter, bpfValidator(m.e.Source().LinkType(), m.opts.Snaplen))
 	case key.Matches(msg, k.Find):
-		m.openInput(inputFind, m.find, nil)
+		// Empty, so typing starts a new term; ↑ recalls the last one
+		// and enter on nothing repeats it.
+		m.openInput(inputFind, "", validateFind)
+		if m.find != "" {
+			m.in.ti.Placeholder = m.find + "  (enter repeats, ↑ edits)"
+		}
 	case key.Matches(msg, k.Next):
 		return m.findNext(+1)
 	case key.Matches(msg, k.Prev):
@@ -103,7 +131,7 @@ func (m *Model) scroll(delta int) {
 	switch m.view {
 	case viewPackets:
 		m.pk.move(delta)
-		m.pk.refresh(m.e.Ring(), m.paused)
+		m.pk.refresh(m.e.Ring(), m.shownUpTo())
 	case viewFlows:
 		m.fl.move(delta)
 	case viewDetail:
@@ -128,7 +156,7 @@ func (m *Model) mouse(msg tea.MouseMsg) {
 		switch m.view {
 		case viewPackets:
 			m.pk.clickRow(y)
-			m.pk.refresh(m.e.Ring(), m.paused)
+			m.pk.refresh(m.e.Ring(), m.shownUpTo())
 		case viewFlows:
 			m.fl.clickRow(y)
 		case viewDetail:
@@ -166,6 +194,8 @@ func (m *Model) enter() tea.Cmd {
 			m.setStatus(err.Error(), true)
 			return nil
 		}
+		prev := m.e.Ring().ViewFilter()
+		m.drillFrom = &prev
 		return tea.Batch(m.show(viewPackets), applyViewFilter(m.e.Ring(), expr, m.e.Source().LinkType()))
 	}
 	return nil

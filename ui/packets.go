@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -29,10 +31,16 @@ type packetList struct {
 
 func newPacketList() packetList { return packetList{follow: true} }
 
-// refresh fetches the rows on screen. frozen (display paused) keeps the
-// count where it was, so new packets do not appear, while movement still
-// shows the rows moved to.
-func (l *packetList) refresh(r *engine.Ring, frozen bool) {
+// showAll is refresh's upTo when the display is not paused.
+const showAll = math.MaxUint64
+
+// refresh fetches the rows on screen, none newer than packet upTo: while
+// the display is paused (upTo is then the newest packet at the pause) the
+// count stays where it was and packets that arrive later are left out,
+// even where the screen has room for them, while movement still shows
+// the rows moved to.
+func (l *packetList) refresh(r *engine.Ring, upTo uint64) {
+	frozen := upTo != showAll
 	n, first, _ := r.Len()
 	if l.t0.IsZero() && n > 0 {
 		if v, ok := r.Get(first); ok {
@@ -53,12 +61,24 @@ func (l *packetList) refresh(r *engine.Ring, frozen bool) {
 	l.sel = clamp(l.sel, 0, l.total-1)
 	l.scroll()
 	l.rows = l.rows[:0]
-	for _, v := range r.View(l.top, l.height) {
+	for _, v := range r.View(l.top, min(l.height, l.total-l.top)) {
+		if v.Seq > upTo {
+			break
+		}
 		l.rows = append(l.rows, l.fmt.format(&v, l.t0))
 	}
 	if i := l.sel - l.top; i >= 0 && i < len(l.rows) {
 		l.selSeq = l.rows[i].seq
 	}
+}
+
+// viewLenUpTo is how many packets pass the view filter up to packet upTo.
+func viewLenUpTo(r *engine.Ring, upTo uint64) int {
+	if upTo == showAll {
+		return r.ViewLen()
+	}
+	n, _ := slices.BinarySearch(r.ViewSeqs(), upTo+1)
+	return n
 }
 
 // scroll moves the window so the selection is on screen; following, the
@@ -108,25 +128,49 @@ func (l *packetList) selected() (pktRow, bool) {
 	return pktRow{}, false
 }
 
-// pktCols are the packets view's column widths for a terminal width.
+// pktCols are the packets view's column widths for a terminal width; 0
+// leaves a column out.
 type pktCols struct {
 	no, time, src, dst, proto, length, app, info int
 }
 
+// Column limits: Info keeps at least minInfo cells, and the endpoints
+// get at least wantEndpoint, a typical IPv4 address and port, before
+// Info grows.
+const (
+	minInfo      = 30
+	wantEndpoint = len("10.0.0.10:50458")
+)
+
+// packetColumns fits the columns to width: Info keeps minInfo cells and
+// the endpoints wantEndpoint; to make room, Len goes first, then Time
+// (the detail view has it), then Proto, which then leads Info instead.
 func packetColumns(width int, lastNo int) pktCols {
 	c := pktCols{no: max(len(strconv.Itoa(lastNo)), 3), time: 10, proto: 6, length: 5, app: 11}
-	if width < 90 {
-		c.length = 0 // 80 columns: the endpoints and info matter more
+	drops := []*int{&c.length, &c.time, &c.proto}
+	for {
+		rest := width - c.fixed()
+		c.src = clamp(min(rest*35/100, (rest-2-minInfo)/2), 6, 22)
+		if c.src >= wantEndpoint || len(drops) == 0 {
+			break
+		}
+		*drops[0], drops = 0, drops[1:]
 	}
-	fixed := 1 + c.no + 1 + c.time + 1 + c.proto + 1 + c.app + 1
-	if c.length > 0 {
-		fixed += c.length + 1
-	}
-	rest := max(width-fixed, 12)
-	c.src = clamp(rest*35/100, 6, 22)
 	c.dst = c.src
-	c.info = max(rest-c.src-c.dst-2, 1)
+	c.info = max(width-c.fixed()-c.src-c.dst-2, 1)
 	return c
+}
+
+// fixed is the width of everything but the endpoints and Info: the
+// cursor, the fixed columns and the spaces after them.
+func (c *pktCols) fixed() int {
+	n := 1 + c.no + 1 + c.app + 1
+	for _, w := range []int{c.time, c.proto, c.length} {
+		if w > 0 {
+			n += w + 1
+		}
+	}
+	return n
 }
 
 // view draws the column titles and the rows, height lines in all.
@@ -137,8 +181,14 @@ func (l *packetList) view(th *Theme, width, height int, waiting string) string {
 		lastNo = int(l.rows[len(l.rows)-1].seq)
 	}
 	c := packetColumns(width, lastNo)
-	titles := []string{" " + fitRight("No.", c.no), fit("Time", c.time), fit("Source", c.src), fit("Destination", c.dst),
-		fit("Proto", c.proto)}
+	titles := []string{" " + fitRight("No.", c.no)}
+	if c.time > 0 {
+		titles = append(titles, fit("Time", c.time))
+	}
+	titles = append(titles, fit("Source", c.src), fit("Destination", c.dst))
+	if c.proto > 0 {
+		titles = append(titles, fit("Proto", c.proto))
+	}
 	if c.length > 0 {
 		titles = append(titles, fitRight("Len", c.length))
 	}
@@ -170,13 +220,23 @@ func (l *packetList) rowView(th *Theme, r *pktRow, c pktCols, sel bool, width in
 	if sel {
 		cursor = ">"
 	}
-	cells := []string{cursor + fitRight(r.no, c.no), fit(r.time, c.time), fit(r.src, c.src), fit(r.dst, c.dst), fit(r.proto, c.proto)}
+	cells := []string{cursor + fitRight(r.no, c.no)}
+	if c.time > 0 {
+		cells = append(cells, fit(r.time, c.time))
+	}
+	cells = append(cells, fitEndpoint(r.src, c.src), fitEndpoint(r.dst, c.dst))
+	info := r.info
+	if c.proto > 0 {
+		cells = append(cells, fit(r.proto, c.proto))
+	} else {
+		info = r.proto + " " + info
+	}
 	if c.length > 0 {
 		cells = append(cells, fitRight(r.length, c.length))
 	}
 	left := strings.Join(cells, " ") + " "
 	app, appStyle := verdictCell(th, r.app, r.mismatch)
-	info := " " + fit(r.info, max(width-ansi.StringWidth(left)-c.app-1, 1))
+	info = " " + fit(info, max(width-ansi.StringWidth(left)-c.app-1, 1))
 	if sel {
 		return th.Selected.Render(left + fit(app, c.app) + info)
 	}

@@ -76,6 +76,9 @@ func (m *Model) started(msg startedMsg) tea.Cmd {
 		return nil
 	}
 	m.e = msg.e
+	if m.reloaded != nil {
+		m.e.SetPatterns(m.reloaded)
+	}
 	if m.opts.Watcher == nil {
 		m.hdr.patterns = builtinStatus(m.e.Patterns().Len())
 	}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -37,12 +38,16 @@ func (m *Model) accept(kind inputKind, v string) tea.Cmd {
 	link := m.e.Source().LinkType()
 	switch kind {
 	case inputView:
+		m.drillFrom = nil // a filter of one's own: esc no longer undoes a drill-down
 		return applyViewFilter(m.e.Ring(), v, link)
 	case inputCapture:
 		e := m.e
 		return func() tea.Msg { return captureFilterMsg{v, e.SetCaptureFilter(v)} }
 	case inputFind:
-		m.in, m.find = nil, v
+		m.in = nil
+		if v != "" {
+			m.find = v
+		}
 		return m.findNext(+1)
 	case inputWrite:
 		if v == "" {
@@ -119,11 +124,16 @@ func (m *Model) result(msg tea.Msg) tea.Cmd {
 		}
 		m.closeInput(inputView)
 		m.pk.follow = true
-		m.pk.refresh(m.e.Ring(), false)
+		// The count is kept while paused; the new filter changes it.
+		m.pk.total = viewLenUpTo(m.e.Ring(), m.shownUpTo())
+		m.pk.refresh(m.e.Ring(), m.shownUpTo())
 		if msg.expr == "" {
 			m.setStatus("view filter removed", false)
 		} else {
 			m.setStatus(fmt.Sprintf("view filter %q: %d packets", msg.expr, m.pk.total), false)
+		}
+		if m.view == viewFlows {
+			return m.refresh(time.Now(), true)
 		}
 	case captureFilterMsg:
 		if msg.err != nil {

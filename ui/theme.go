@@ -7,6 +7,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"l7sniff/decode"
+	"l7sniff/engine"
 )
 
 // rowInfo is what a colouring rule looks at: the decoded packet and its
@@ -45,8 +46,8 @@ var rules = []rule{
 	{"icmp", "ICMP and ICMPv6", isICMP, colour{c("#d7afff", "#8700af"), c("", ""), false}},
 	{"arp", "ARP and RARP", has(decode.LayerARP), colour{c("#ffd75f", "#875f00"), c("", ""), false}},
 	{"routing", "OSPF, BGP, RIP, VRRP, IGMP", isRouting, colour{c("#d7d787", "#5f5f00"), c("", ""), false}},
-	{"http", "HTTP, by verdict or port 80", appOrPort("http", 80, 8080), colour{c("#87ff87", "#006f00"), c("", ""), false}},
-	{"dns", "DNS, by verdict or port 53", appOrPort("dns", 53, 5353), colour{c("#87d7ff", "#005f87"), c("", ""), false}},
+	{"http", "HTTP by verdict, else port 80", appOrPort("http", 80, 8080), colour{c("#87ff87", "#006f00"), c("", ""), false}},
+	{"dns", "DNS by verdict, else port 53", appOrPort("dns", 53, 5353), colour{c("#87d7ff", "#005f87"), c("", ""), false}},
 	{"tcp-synfin", "TCP SYN or FIN", tcpFlag(decode.TCPSyn | decode.TCPFin), colour{c("#a8a8a8", "#6c6c6c"), c("", ""), false}},
 	{"broadcast", "broadcast and multicast", isBroadcast, colour{c("#8a8a8a", "#808080"), c("", ""), false}},
 	{"usb", "USB transfers", isUSB, colour{c("#87d7d7", "#005f5f"), c("", ""), false}},
@@ -76,10 +77,18 @@ func isRouting(r *rowInfo) bool {
 	return port(r.p, 179) || port(r.p, 520)
 }
 
+// appOrPort matches a flow classified as app, or, while its flow has no
+// verdict yet (or none will come), one on the protocol's ports; a flow the
+// payload says is something else is not painted by its port (BitTorrent
+// on 8080 is not HTTP).
 func appOrPort(app string, ports ...uint16) func(*rowInfo) bool {
 	return func(r *rowInfo) bool {
-		if r.app == app {
+		switch r.app {
+		case app:
 			return true
+		case "", engine.AppClassifying, engine.AppUnknown:
+		default:
+			return false
 		}
 		for _, n := range ports {
 			if port(r.p, n) {

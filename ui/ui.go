@@ -42,6 +42,9 @@ type Options struct {
 	// starts capturing on it.
 	Devices []string
 	Start   func(device string) (*engine.Engine, <-chan error, error)
+	// Debug shows the UI's own redraw rate in the header (--debug), for
+	// measuring the UI rather than the traffic.
+	Debug bool
 }
 
 // fps caps redraws: the renderer flushes at most this often and the
@@ -55,7 +58,9 @@ func Run(ctx context.Context, e *engine.Engine, opts Options) error {
 	out := &frameCounter{File: os.Stdout}
 	th := NewTheme(lipgloss.NewRenderer(os.Stdout), !opts.Light, opts.NoColor)
 	m := New(e, opts, th)
-	m.frames = &out.frames
+	if opts.Debug {
+		m.frames = &out.frames
+	}
 	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithOutput(out),
 		tea.WithFPS(fps), tea.WithContext(ctx))
 	_, err := p.Run()
@@ -101,8 +106,13 @@ type Model struct {
 
 	view, back viewID
 	showHelp   bool
-	paused     bool
+	helpTop    int // first help line on screen
 	hex        bool
+	// paused freezes the display (space); pausedAt is the newest packet
+	// then, so the lists leave out what came later and the header can
+	// say how much did.
+	paused   bool
+	pausedAt uint64
 
 	hdr  header
 	pk   packetList
@@ -110,6 +120,14 @@ type Model struct {
 	dt   detail
 	fw   follow
 	pick picker
+
+	// drillFrom is the view filter in force before enter on a flow
+	// replaced it; esc in the packets view puts it back.
+	drillFrom *string
+
+	// reloaded is the last set the Watcher published: an engine the
+	// picker starts later gets it too, not the set it was configured with.
+	reloaded *patterns.Set
 
 	in        *input
 	hist      map[inputKind][]string
@@ -119,7 +137,7 @@ type Model struct {
 
 	lastStats, lastFlows time.Time
 	statsBusy, flowsBusy bool          // a snapshot is being fetched
-	frames               *atomic.Int64 // nil when not drawing to a terminal
+	frames               *atomic.Int64 // nil unless --debug on a terminal
 	lastFrames           int64
 	lastFPS              time.Time
 }
@@ -133,6 +151,9 @@ func New(e *engine.Engine, opts Options, th *Theme) *Model {
 		e: e, opts: opts, th: th, keys: newKeyMap(), help: help.New(),
 		hex: true, pk: newPacketList(), fl: newFlowList(),
 		hist: map[inputKind][]string{},
+	}
+	if !opts.Debug {
+		m.hdr.fps = -1
 	}
 	m.help.Styles.ShortKey, m.help.Styles.FullKey = th.Bold, th.Bold
 	m.help.Styles.ShortDesc, m.help.Styles.FullDesc = th.Label, th.Label
@@ -198,12 +219,17 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.hdr.st, m.statsBusy = engine.Stats(msg), false
 	case flowsMsg:
 		m.flowsBusy = false
-		m.fl.set(msg)
+		m.fl.set(msg.flows, msg.pass)
+		if m.e.Ring().ViewFilter() != msg.expr {
+			// The view filter changed while these were fetched.
+			return m, m.refresh(time.Now(), true)
+		}
 	case tea.KeyMsg:
 		return m, m.key(msg)
 	case tea.MouseMsg:
 		m.mouse(msg)
 	case reloadMsg:
+		m.reloaded = msg.Set
 		if m.e != nil {
 			m.e.SetPatterns(msg.Set)
 		}
@@ -255,22 +281,48 @@ func (m *Model) refresh(now time.Time, force bool) tea.Cmd {
 	}
 	switch m.view {
 	case viewPackets:
-		m.pk.refresh(m.e.Ring(), m.paused)
+		m.pk.refresh(m.e.Ring(), m.shownUpTo())
 	case viewFlows:
 		due := force || !m.fl.fetched || (!m.paused && now.Sub(m.lastFlows) >= 500*time.Millisecond)
 		if due && !m.flowsBusy {
 			m.flowsBusy, m.lastFlows = true, now
 			e := m.e
-			cmds = append(cmds, func() tea.Msg { return flowsMsg(e.Flows()) })
+			cmds = append(cmds, func() tea.Msg {
+				expr := e.Ring().ViewFilter()
+				return flowsMsg{e.Flows(), e.Ring().ViewFlows(), expr}
+			})
 		}
 	}
 	return tea.Batch(cmds...)
 }
 
-// statsMsg and flowsMsg are engine snapshots fetched by refresh.
+// shownUpTo is the newest packet the lists may show: all of them unless
+// the display is paused.
+func (m *Model) shownUpTo() uint64 {
+	if m.paused {
+		return m.pausedAt
+	}
+	return showAll
+}
+
+// togglePause pauses or resumes the display.
+func (m *Model) togglePause() {
+	m.paused = !m.paused
+	if m.paused && m.e != nil {
+		_, _, m.pausedAt = m.e.Ring().Len()
+	}
+}
+
+// statsMsg and flowsMsg are engine snapshots fetched by refresh; pass
+// are the flows the view filter (expr, read before them) lets through
+// (nil: all).
 type (
 	statsMsg engine.Stats
-	flowsMsg []engine.FlowView
+	flowsMsg struct {
+		flows []engine.FlowView
+		pass  map[uint64]bool
+		expr  string
+	}
 )
 
 func (m *Model) setStatus(s string, isErr bool) {

@@ -154,12 +154,20 @@ func TestFilterHistory(t *testing.T) {
 	s.keys("esc")
 }
 
-func TestCaptureFilter(t *testing.T) {
+// TestCaptureFilterOnFinishedFile: a file read to the end has nothing
+// left for a capture filter to act on, and F says so instead of claiming
+// to have installed one.
+func TestCaptureFilterOnFinishedFile(t *testing.T) {
 	e := demoEngine(t)
 	s := start(t, New(e, Options{}, testTheme()), 100, 30)
-	s.waitFor(">305")
-	s.keys("F", "udp port 53", "enter")
-	s.waitFor(`capture filter "udp port 53" installed`, "capture udp port 53")
+	s.waitFor(">305", "(file, ended)")
+	s.keys("F")
+	s.waitFor("the capture filter cannot change what was already read")
+	s.keys("udp port 53", "enter")
+	scr := s.final()
+	if strings.Contains(scr, "installed") || strings.Contains(scr, "capture udp") || strings.Contains(scr, "capture filter ›") {
+		t.Errorf("a capture filter was taken for a finished file:\n%s", scr)
+	}
 }
 
 func TestFlowsViewSortAndEnter(t *testing.T) {

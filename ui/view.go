@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/lipgloss"
 )
 
@@ -15,10 +16,15 @@ func (m *Model) View() string {
 	bodyH := m.bodyHeight()
 	var head, body string
 	switch {
-	case m.e == nil:
-		head = box(m.th.Title.Render("l7sniff"), headerLines)
+	case m.e == nil: // the picker: no capture yet, but patterns
+		head = box(m.th.Title.Render("l7sniff")+"\n\n\n"+m.hdr.patternLine(m.th, m.width), headerLines)
 	default:
-		head = m.hdr.view(m.th, m.width, m.e.Ring().ViewFilter(), m.paused)
+		arrived := -1
+		if m.paused {
+			_, _, last := m.e.Ring().Len()
+			arrived = int(last - m.pausedAt)
+		}
+		head = m.hdr.view(m.th, m.width, m.e.Ring().ViewFilter(), arrived)
 	}
 	switch {
 	case m.showHelp:
@@ -80,13 +86,35 @@ func (m *Model) helpView(height int) string {
 		entry(th.Classifying, "classifying", "still reading the payload"),
 		entry(th.Unknown, "unknown", "no pattern matched"),
 		entry(th.Mismatch, "ssh!", "payload and port disagree"))
-	lines := []string{th.Title.Render("Keys"), h.FullHelpView(m.keys.FullHelp()), "", th.Title.Render("Row colours and verdicts")}
-	for i := 0; i < len(legend); i += 2 {
+	lines := []string{th.Title.Render("Keys")}
+	// Side by side where they fit, else one group under the other (and
+	// the help scrolls).
+	keys := []string{h.FullHelpView(m.keys.FullHelp())}
+	if lipgloss.Width(keys[0]) > m.width {
+		keys = keys[:0]
+		for _, g := range m.keys.FullHelp() {
+			keys = append(keys, h.FullHelpView([][]key.Binding{g}))
+		}
+	}
+	lines = append(lines, keys...)
+	lines = append(lines, "", th.Title.Render("Row colours and verdicts"))
+	perLine := 2
+	if 2*lipgloss.Width(legend[0])+2 > m.width {
+		perLine = 1
+	}
+	for i := 0; i < len(legend); i += perLine {
 		l := legend[i]
-		if i+1 < len(legend) {
+		if perLine == 2 && i+1 < len(legend) {
 			l += "  " + legend[i+1]
 		}
 		lines = append(lines, l)
+	}
+	lines = strings.Split(strings.Join(lines, "\n"), "\n") // the key columns span several
+	// Taller than the screen (80×24): it scrolls, and says so.
+	m.helpTop = clamp(m.helpTop, 0, max(len(lines)-height, 0))
+	lines = lines[m.helpTop:]
+	if len(lines) > height {
+		lines = append(lines[:height-1], th.Label.Render("  ↓ more: j/↓, PgDn"))
 	}
 	return box(strings.Join(lines, "\n"), height)
 }

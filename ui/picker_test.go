@@ -1,0 +1,52 @@
+package ui
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"l7sniff/engine"
+	"l7sniff/patterns"
+)
+
+// TestReloadWhilePickerOpen: a pattern reload published while the
+// interface picker is open reaches the engine the picker then starts
+// (which was configured, as l7sniff does, with the set of the start).
+func TestReloadWhilePickerOpen(t *testing.T) {
+	dir := t.TempDir()
+	pat := filepath.Join(dir, "http.pat")
+	if err := os.WriteFile(pat, []byte("http\n^get\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w, err := patterns.NewWatcher(patterns.Options{}, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	initial := w.Current()
+	var started *engine.Engine
+	startFn := func(string) (*engine.Engine, <-chan error, error) {
+		e, err := engine.New(engine.Config{Source: engine.SourceConfig{File: demoCapture}, RingPackets: 1000, Patterns: initial})
+		if err != nil {
+			return nil, nil, err
+		}
+		started = e
+		done := make(chan error, 1)
+		go func() { done <- e.Run(context.Background()) }()
+		return e, done, nil
+	}
+	opts := Options{Devices: []string{"1.demo0 [Up]", "2.demo1 [Up]"}, Start: startFn, Watcher: w}
+	s := start(t, New(nil, opts, testTheme()), 100, 30)
+	s.waitFor("Choose an interface", "patterns v1: 1 loaded")
+	if err := os.WriteFile(pat, []byte("http\n^(get|post)\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s.waitFor("patterns v2")
+	s.keys("enter")
+	s.waitFor("pkts 305")
+	s.final()
+	if got := started.Patterns(); got == initial || got != w.Current() {
+		t.Errorf("engine runs pattern set v%d, the header shows the reload's v%d", got.Version(), w.Current().Version())
+	}
+}
