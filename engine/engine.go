@@ -22,7 +22,9 @@ package engine
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"math"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -35,7 +37,8 @@ import (
 // Config configures an Engine. Zero values mean the defaults.
 type Config struct {
 	Source SourceConfig
-	// Shards is the number of flow-table shards (0: GOMAXPROCS).
+	// Shards is the number of flow-table shards, at most MaxShards
+	// (0: GOMAXPROCS, capped at MaxShards).
 	Shards int
 	// MaxFlows caps the live flows across shards (0: 1<<20); the least
 	// recently used flow is evicted to make room.
@@ -104,8 +107,11 @@ type filterRequest struct {
 
 // New opens the source and prepares the pipeline.
 func New(cfg Config) (*Engine, error) {
+	if cfg.Shards > MaxShards {
+		return nil, fmt.Errorf("engine: %d shards: at most %d", cfg.Shards, MaxShards)
+	}
 	if cfg.Shards <= 0 {
-		cfg.Shards = runtime.GOMAXPROCS(0)
+		cfg.Shards = min(runtime.GOMAXPROCS(0), MaxShards)
 	}
 	if cfg.MaxFlows <= 0 {
 		cfg.MaxFlows = 1 << 20
@@ -158,6 +164,11 @@ func New(cfg Config) (*Engine, error) {
 
 // orderLogLen is how many packets one order log names.
 const orderLogLen = 4096
+
+// MaxShards bounds Config.Shards: the order log names a packet's shard in
+// one byte, and one capture goroutine feeds every shard, so more shards
+// than that would only cost memory (each holds six batches).
+const MaxShards = math.MaxUint8 + 1
 
 // SetWriter makes the engine write every packet to w (the -w file). Call
 // it before Run; the writer is created after New because it needs the
