@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"l7sniff/decode"
@@ -25,14 +26,23 @@ func main() {
 		return
 	}
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "l7sniff:", err)
+		printError(os.Stderr, err)
 		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, o, os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "l7sniff:", err)
+		printError(os.Stderr, err)
 		os.Exit(1)
+	}
+}
+
+// printError prints err as one "l7sniff:" line per line of its message.
+// Messages quote file names, device names and pattern files, so each
+// line goes through the terminal escaper.
+func printError(w io.Writer, err error) {
+	for line := range strings.SplitSeq(err.Error(), "\n") {
+		fmt.Fprintln(w, "l7sniff:", engine.Escape(line))
 	}
 }
 
@@ -48,7 +58,7 @@ func run(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 			return err
 		}
 		for _, d := range devs {
-			fmt.Fprintln(stdout, d)
+			fmt.Fprintln(stdout, engine.Escape(d))
 		}
 		return nil
 	}
@@ -159,7 +169,7 @@ func loadPatterns(o *options, stderr io.Writer) (*patterns.Set, error) {
 		set, errs = opts.Load(o.patternDirs...)
 	}
 	for _, e := range errs {
-		fmt.Fprintln(stderr, "l7sniff: pattern", e.Error())
+		fmt.Fprintln(stderr, "l7sniff: pattern", engine.Escape(e.Error()))
 	}
 	if set == nil || set.Len() == 0 {
 		return nil, errors.New("no usable pattern loaded")
@@ -182,7 +192,7 @@ func watchPatterns(o *options, e *engine.Engine, stderr io.Writer) (*patterns.Wa
 				e.SetPatterns(r.Set)
 				fmt.Fprintf(stderr, "l7sniff: patterns v%d: %d loaded, %d errors\n", r.Version, r.Set.Len(), len(r.Errors))
 				for _, le := range r.Errors {
-					fmt.Fprintln(stderr, "l7sniff: pattern", le.Error())
+					fmt.Fprintln(stderr, "l7sniff: pattern", engine.Escape(le.Error()))
 				}
 			}
 		}
@@ -204,7 +214,7 @@ func printGlossary(w io.Writer, what string) error {
 func packetPrinter(o *options, out *bufio.Writer) (func(*decode.Packet, *engine.PacketInfo) error, error) {
 	switch o.format {
 	case "":
-		buf := make([]byte, 0, 1024)
+		buf, sum := make([]byte, 0, 1024), make([]byte, 0, 512)
 		flush := func() error { return nil }
 		if o.lineBuf {
 			flush = out.Flush
@@ -212,10 +222,12 @@ func packetPrinter(o *options, out *bufio.Writer) (func(*decode.Packet, *engine.
 		return func(p *decode.Packet, info *engine.PacketInfo) error {
 			buf = p.Time.AppendFormat(buf[:0], "15:04:05.000000")
 			buf = append(buf, ' ')
-			buf = p.AppendSummary(buf)
+			// Summaries quote packet text; verdicts are pattern names.
+			sum = p.AppendSummary(sum[:0])
+			buf = engine.AppendEscaped(buf, sum)
 			if info.App != "" {
 				buf = append(buf, "  ["...)
-				buf = append(buf, info.App...)
+				buf = engine.AppendEscaped(buf, info.App)
 				buf = append(buf, ']')
 			}
 			buf = append(buf, '\n')

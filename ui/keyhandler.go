@@ -6,6 +6,8 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+
+	"l7sniff/engine"
 )
 
 // key routes a key press: to the open prompt, the help overlay, the
@@ -185,7 +187,7 @@ func (m *Model) followStream() tea.Cmd {
 		id, title = m.dt.v.FlowID, fmt.Sprintf("packet %d's flow", m.dt.v.Seq)
 	case viewFlows:
 		if f, ok := m.fl.selected(); ok {
-			id, title = f.ID, safe(f.Proto+" "+f.A+" ⇄ "+f.B)
+			id, title = f.ID, engine.Escape(f.Proto+" "+f.A+" ⇄ "+f.B)
 		}
 	default:
 		return nil
