@@ -4,8 +4,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
+	"math"
+	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"l7sniff/engine"
 	"l7sniff/patterns"
@@ -68,23 +72,27 @@ type options struct {
 	noDrop      bool
 	ipfix       ipfixOptions
 	theme       string // TUI: "dark" or "light"
+	version     bool
 }
 
+// parseFlags reads the command line. A mistake is returned as one line
+// for main to print; -h prints the usage on stdout (it was asked for)
+// and returns flag.ErrHelp.
 func parseFlags(args []string) (*options, error) {
 	o := &options{}
 	fs := flag.NewFlagSet("l7sniff", flag.ContinueOnError)
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: l7sniff [-i IFACE | -r FILE] [options] [capture filter expression]\n\n")
-		fs.PrintDefaults()
-	}
+	// The flag package would print the whole usage after every mistake.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	fs.BoolVar(&o.version, "version", false, "print l7sniff's version and exit")
 	fs.StringVar(&o.src.Device, "i", "", "capture on interface `IFACE` (\"any\" for all)")
 	fs.StringVar(&o.src.File, "r", "", "read packets from `FILE` (pcap or pcapng; - for stdin)")
-	fs.IntVar(&o.src.Snaplen, "s", engine.DefaultSnaplen, "keep at most `SNAPLEN` bytes per packet")
+	intVar(fs, &o.src.Snaplen, "s", engine.DefaultSnaplen, 0, engine.DefaultSnaplen, "keep at most `SNAPLEN` bytes per packet (0: whole packets)")
 	fs.BoolVar(&o.src.NoPromisc, "p", false, "don't put the interface into promiscuous mode")
-	fs.IntVar(&o.src.BufferSize, "B", 0, "kernel capture buffer size in `KiB` (default 16384)")
+	intVar(fs, &o.src.BufferSize, "B", 0, 0, math.MaxInt32/1024, "kernel capture buffer size in `KiB` (0: 16384)")
 	fs.StringVar(&o.src.Filter, "f", "", "capture filter `EXPR` (BPF, as tcpdump; or give it after the options)")
 	fs.BoolVar(&o.listDevs, "D", false, "list capture devices and exit")
-	fs.IntVar(&o.count, "c", 0, "stop after `N` packets")
+	intVar(fs, &o.count, "c", 0, 0, math.MaxInt, "stop after `N` packets (0: no limit)")
 	fs.BoolVar(&o.hex, "x", false, "print each packet's bytes in hex and ASCII (line mode)")
 	fs.StringVar(&o.format, "T", "", "output `FORMAT`: fields (with -e) or json (JSON Lines)")
 	fs.Var(&o.fields, "e", "with -T fields/json: print field `NAME` (repeatable; -G fields lists them)")
@@ -98,17 +106,26 @@ func parseFlags(args []string) (*options, error) {
 	fs.BoolVar(&o.unbuffered, "U", false, "with -w: flush after every packet")
 	fs.Var(&o.replay, "replay", "pace a file by its timestamps at `SPEED` (1 if omitted, e.g. 10, or max)")
 	fs.Var(&o.patternDirs, "patterns", "load l7-filter patterns from `DIR` (repeatable) instead of the built-in set; reloads on change")
-	fs.IntVar(&o.maxFlows, "max-flows", 1<<20, "cap on live flows; the least recently used is evicted")
-	fs.IntVar(&o.shards, "shards", 0, "flow-table shards (0: one per CPU)")
-	fs.IntVar(&o.maxPackets, "max-packets", patterns.DefaultMaxPackets, "packets per flow examined before giving up (l7-filter: 10)")
-	fs.IntVar(&o.maxBytes, "max-bytes", patterns.DefaultMaxBytes, "payload bytes per flow examined before giving up (l7-filter: 12000, kernel 2048)")
-	fs.IntVar(&o.ringPackets, "ring", engine.DefaultRingPackets, "packets kept for display")
+	// The bounds are the engine's: a flow table shard indexes flows with
+	// an int32, a flow counts its packets in a uint16, a stream its bytes
+	// in a uint32; the history's slots are allocated up front.
+	intVar(fs, &o.maxFlows, "max-flows", 1<<20, 1, 1<<30, "cap on live flows (`N`); the least recently used is evicted")
+	intVar(fs, &o.shards, "shards", 0, 0, engine.MaxShards, "`N` flow-table shards (0: one per CPU)")
+	intVar(fs, &o.maxPackets, "max-packets", patterns.DefaultMaxPackets, 1, math.MaxUint16, "`N` packets per flow examined before giving up (l7-filter: 10)")
+	intVar(fs, &o.maxBytes, "max-bytes", patterns.DefaultMaxBytes, 1, math.MaxUint32, "`N` payload bytes per flow examined before giving up (l7-filter: 12000, kernel 2048)")
+	intVar(fs, &o.ringPackets, "ring", engine.DefaultRingPackets, 1, 10_000_000, "`N` packets kept for display in the TUI")
 	fs.StringVar(&o.theme, "theme", "dark", "TUI colours for a `dark` or light terminal background (NO_COLOR turns colour off)")
 	fs.StringVar(&o.user, "Z", "nobody", "when started as root, continue as `USER` once capture and files are open")
 	fs.BoolVar(&o.noDrop, "no-drop", false, "stay root after opening the capture (not recommended)")
 	o.ipfix.register(fs)
 	if err := fs.Parse(args); err != nil {
-		return nil, err
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(os.Stdout)
+			fmt.Fprintf(os.Stdout, "usage: l7sniff [-i IFACE | -r FILE] [options] [capture filter expression]\n\n")
+			fs.PrintDefaults()
+			return nil, err
+		}
+		return nil, fmt.Errorf("%w (l7sniff -h lists the options)", err)
 	}
 	if rest := strings.Join(fs.Args(), " "); rest != "" {
 		if o.src.Filter != "" {
@@ -124,4 +141,64 @@ func parseFlags(args []string) (*options, error) {
 		return nil, errors.New("--replay paces a file: use it with -r FILE")
 	}
 	return o, nil
+}
+
+// intFlag is a numeric flag with its valid range, checked as it is set so
+// that a bad value is refused with the flag's name and the range.
+type intFlag struct {
+	v        *int
+	min, max int
+}
+
+// intVar defines an int flag with default def, valid from min to max.
+func intVar(fs *flag.FlagSet, p *int, name string, def, min, max int, usage string) {
+	*p = def
+	fs.Var(&intFlag{p, min, max}, name, usage)
+}
+
+func (f *intFlag) String() string {
+	if f.v == nil { // the zero value the flag package makes for -h
+		return "0"
+	}
+	return strconv.Itoa(*f.v)
+}
+
+func (f *intFlag) Set(s string) error {
+	n, err := strconv.ParseInt(s, 0, strconv.IntSize)
+	if err != nil || int(n) < f.min || int(n) > f.max {
+		if f.max == math.MaxInt {
+			return fmt.Errorf("want %d or more", f.min)
+		}
+		return fmt.Errorf("want %d to %d", f.min, f.max)
+	}
+	*f.v = int(n)
+	return nil
+}
+
+// durationFlag is a duration flag with a lower bound.
+type durationFlag struct {
+	v   *time.Duration
+	min time.Duration
+}
+
+// durationVar defines a duration flag with default def, valid from min.
+func durationVar(fs *flag.FlagSet, p *time.Duration, name string, def, min time.Duration, usage string) {
+	*p = def
+	fs.Var(&durationFlag{p, min}, name, usage)
+}
+
+func (f *durationFlag) String() string {
+	if f.v == nil {
+		return "0s"
+	}
+	return f.v.String()
+}
+
+func (f *durationFlag) Set(s string) error {
+	d, err := time.ParseDuration(s)
+	if err != nil || d < f.min {
+		return fmt.Errorf("want a duration of %v or more, such as 30s or 5m", f.min)
+	}
+	*f.v = d
+	return nil
 }

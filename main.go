@@ -29,6 +29,10 @@ func main() {
 		printError(os.Stderr, err)
 		os.Exit(2)
 	}
+	if o.version {
+		fmt.Println(versionLine())
+		return
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, o, os.Stdout, os.Stderr); err != nil {
