@@ -125,12 +125,7 @@ func run(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		}
 	}
 	out.Flush()
-	if o.format == "" && !o.flows {
-		fmt.Fprintf(stderr, "%d packets captured\n", st.Packets)
-		if st.KernelOK {
-			fmt.Fprintf(stderr, "%d packets received by filter\n%d packets dropped by kernel\n", st.KernelReceived, st.KernelDropped)
-		}
-	}
+	printCounters(stderr, st)
 	return runErr
 }
 
