@@ -56,6 +56,9 @@ type Config struct {
 	// Replay paces a file by its timestamps at this speed (1 = real
 	// time); 0 reads as fast as possible.
 	Replay float64
+	// Loop reads a file again from its start each time it ends, until
+	// the engine is stopped, each pass later in time than the one before.
+	Loop bool
 	// Count stops the capture after this many packets (0: no limit).
 	Count int
 	// Patterns is the set flows start on; SetPatterns replaces it.
@@ -85,6 +88,7 @@ type Engine struct {
 	patterns atomic.Pointer[patterns.Set]
 	ring     *Ring
 	stats    *statsKeeper
+	clock    clock // what replay pacing sleeps by
 	free     chan *batch
 	order    chan []uint8
 	freeLogs chan []uint8
@@ -137,7 +141,7 @@ func New(cfg Config) (*Engine, error) {
 		cfg.Export.iface = src.Name()
 	}
 	e := &Engine{
-		cfg: cfg, src: src, nshards: cfg.Shards,
+		cfg: cfg, src: src, nshards: cfg.Shards, clock: wallClock{},
 		stats:    newStatsKeeper(),
 		filters:  make(chan filterRequest),
 		finished: make(chan struct{}),
@@ -293,7 +297,8 @@ func (e *Engine) capture() {
 	}()
 	var p decode.Packet
 	var seq uint64
-	pace := newPacer(e.cfg.Replay)
+	pace := newPacer(e.cfg.Replay, e.clock)
+	loop := looper{on: e.cfg.Loop}
 	lastFlush := time.Now()
 	for !e.stop.Load() && (e.cfg.Count == 0 || seq < uint64(e.cfg.Count)) {
 		select {
@@ -303,6 +308,11 @@ func (e *Engine) capture() {
 		}
 		data, ci, link, err := e.src.Read()
 		if errors.Is(err, io.EOF) {
+			again, err := loop.restart(e.src)
+			if again {
+				continue
+			}
+			e.err = err
 			return
 		}
 		if err != nil {
@@ -315,6 +325,7 @@ func (e *Engine) capture() {
 			lastFlush = time.Now()
 			continue
 		}
+		loop.stamp(&ci)
 		if pace.wait(ci.Timestamp, &e.stop) {
 			flush()
 		}
