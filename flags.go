@@ -62,6 +62,7 @@ type options struct {
 	write       string
 	unbuffered  bool
 	replay      replayFlag
+	loop        bool
 	patternDirs stringList
 	maxFlows    int
 	shards      int
@@ -105,6 +106,7 @@ func parseFlags(args []string) (*options, error) {
 	fs.StringVar(&o.write, "w", "", "write the captured packets to `FILE` (pcap; - for stdout)")
 	fs.BoolVar(&o.unbuffered, "U", false, "with -w: flush after every packet")
 	fs.Var(&o.replay, "replay", "pace a file by its timestamps at `SPEED` (1 if omitted, e.g. 10, or max)")
+	fs.BoolVar(&o.loop, "loop", false, "read the file again each time it ends, until stopped (with --replay: a demo that keeps moving)")
 	fs.Var(&o.patternDirs, "patterns", "load l7-filter patterns from `DIR` (repeatable) instead of the built-in set; reloads on change")
 	// The bounds are the engine's: a flow table shard indexes flows with
 	// an int32, a flow counts its packets in a uint16, a stream its bytes
@@ -139,6 +141,9 @@ func parseFlags(args []string) (*options, error) {
 	}
 	if o.replay != 0 && o.src.File == "" {
 		return nil, errors.New("--replay paces a file: use it with -r FILE")
+	}
+	if o.loop && (o.src.File == "" || o.src.File == "-") {
+		return nil, errors.New("--loop reads a file again: use it with -r FILE (not standard input)")
 	}
 	return o, nil
 }

@@ -72,3 +72,24 @@ func TestManyCPUs(t *testing.T) {
 		t.Errorf("GOMAXPROCS=300: report without the demo's 305 packets:\n%s", out.String())
 	}
 }
+
+// TestLoop: --loop (what `make demo` runs) reads the demo capture again at
+// its end, later in time each pass, until -c or a stop; it refuses
+// standard input, which cannot be read twice.
+func TestLoop(t *testing.T) {
+	out, errOut, code := runBinary(t, nil, "--no-drop", "-r", "testdata/demo.pcap", "--lines", "--loop", "--replay=max", "-c", "700")
+	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	if code != 0 || len(lines) != 700 {
+		t.Fatalf("exit %d, %d lines (the demo has 305), want 700: %s", code, len(lines), errOut)
+	}
+	// Each line starts with the capture time of day; the demo lasts
+	// seconds, so it never wraps past midnight here unless it went back.
+	for i := 1; i < len(lines); i++ {
+		if lines[i][:15] < lines[i-1][:15] {
+			t.Fatalf("line %d goes back in time:\n%s\n%s", i+1, lines[i-1], lines[i])
+		}
+	}
+	if _, errOut, code := runBinary(t, nil, "-r", "-", "--loop"); code != 2 || !strings.Contains(errOut, "--loop") {
+		t.Errorf("--loop on stdin: exit %d, stderr %q; want a refusal", code, errOut)
+	}
+}

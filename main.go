@@ -134,7 +134,7 @@ func run(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 func engineConfig(o *options, set *patterns.Set) engine.Config {
 	cfg := engine.Config{
 		Source: o.src, Shards: o.shards, MaxFlows: o.maxFlows, MaxPackets: o.maxPackets,
-		Count: o.count, Patterns: set, Replay: float64(o.replay),
+		Count: o.count, Patterns: set, Replay: float64(o.replay), Loop: o.loop,
 	}
 	if o.replay < 0 {
 		cfg.Replay = 0
