@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"l7sniff/decode/decodetest"
 )
 
 // TestHostileNamesNeverReachTheTerminal gives l7sniff pattern files and a
@@ -52,5 +54,24 @@ func TestHostileNamesNeverReachTheTerminal(t *testing.T) {
 	_, errOut, code := runBinary(t, nil, "--no-drop", "--lines", "-r", filepath.Join(dir, "\x1b]0;gone\x07.pcap"))
 	if code != 1 || raw(errOut) || !strings.Contains(errOut, `\x1b]0;gone\x07.pcap`) {
 		t.Errorf("missing capture: exit %d, stderr %q; want exit 1 and the name escaped", code, errOut)
+	}
+}
+
+// TestC1FromPacketsNeverReachesTheTerminal: the one-byte CSI (C2 9B) in
+// a payload, where application Info and fields quote packet text.
+func TestC1FromPacketsNeverReachesTheTerminal(t *testing.T) {
+	evil := []byte("GET /\u009b2J HTTP/1.1\r\nHost: \u009b31mx\r\nUser-Agent: \xc2\x9b\x1b\r\n\r\n")
+	path := filepath.Join(t.TempDir(), "c1.pcap")
+	if err := os.WriteFile(path, pcapFile(decodetest.WithPayload(decodetest.EthIPv4TCP(54), evil)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"--lines", "-x"}, {"-T", "json"}, {"--flows"}, {"--flows", "--json"}} {
+		out, errOut, code := runBinary(t, nil, append([]string{"--no-drop", "-r", path}, args...)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errOut)
+		}
+		if strings.Contains(out+errOut, "\u009b") || strings.ContainsAny(out+errOut, "\x1b\x07") {
+			t.Errorf("%v: a raw control reached the terminal:\n%q", args, out)
+		}
 	}
 }

@@ -29,10 +29,14 @@ func Escape(s string) string {
 func AppendEscaped[T string | []byte](dst []byte, b T) []byte {
 	const hex = "0123456789abcdef"
 	for i := 0; i < len(b); {
-		if plain(b[i]) {
-			dst = append(dst, b[i])
-			i++
-			continue
+		// Copy a run of printable ASCII at once: most values are one.
+		j := i
+		for j < len(b) && plain(b[j]) {
+			j++
+		}
+		dst = append(dst, b[i:j]...)
+		if i = j; i == len(b) {
+			break
 		}
 		r, n := rune(b[i]), 1
 		if b[i] >= utf8.RuneSelf {

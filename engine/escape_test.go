@@ -43,3 +43,22 @@ func TestAppendEscapedAllocs(t *testing.T) {
 		t.Errorf("AppendEscaped(string): %v allocs per call, want 0", n)
 	}
 }
+
+// BenchmarkAppendEscaped: a field value as -T fields prints it, plain
+// ASCII (the common case) and with controls and UTF-8 to escape.
+func BenchmarkAppendEscaped(b *testing.B) {
+	for _, c := range []struct{ name, in string }{
+		{"ascii", "GET /index.html HTTP/1.1 Host: www.example.com"},
+		{"mixed", "GET /\x1b[2J\u009b café \xff HTTP/1.1 Host: www.example.com"},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			in := []byte(c.in)
+			dst := make([]byte, 0, 4*len(in))
+			b.SetBytes(int64(len(in)))
+			b.ReportAllocs()
+			for b.Loop() {
+				dst = AppendEscaped(dst[:0], in)
+			}
+		})
+	}
+}
