@@ -1,38 +1,59 @@
 # l7sniff — the two commands a new user types are `make demo` and `make test`.
-# Everything else they need is installed by `deps` when missing.
+# What each needs is installed when missing: `deps` for building and the
+# demo, `test-deps` (which includes deps) for the tests.
 
 GO        ?= go
 BIN       := bin/l7sniff
 PKGS      := ./...
-# Debian packages: libpcap-dev to build; the rest are used by tests
-# (live capture in network namespaces, tmux end-to-end, readback with tcpdump).
-APT_PKGS  := libpcap-dev tcpdump tmux iproute2 python3 curl openssl openssh-server openssh-client dnsmasq-base bind9-dnsutils nfdump pmacct
+# Debian packages. Building (and so the demo, which only runs the binary on
+# a bundled capture) needs libpcap-dev. The tests also need: tcpdump
+# (readback), tmux (end-to-end UI), iproute2, python3, curl, openssl,
+# openssh-server/-client, dnsmasq-base and bind9-dnsutils (live captures of
+# real servers and clients in network namespaces), nfdump and pmacct (IPFIX
+# collectors).
+DEPS_PKGS := libpcap-dev
+TEST_PKGS := tcpdump tmux iproute2 python3 curl openssl openssh-server openssh-client dnsmasq-base bind9-dnsutils nfdump pmacct
 FUZZTIME  ?= 30s
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build test bench bench-hyperscan fuzz fuzz-smoke demo vet clean
+# --version shows the commit the binary was built from.
+VERSION   ?= $(shell git describe --always --dirty 2>/dev/null || echo devel)
+
+.PHONY: all deps test-deps build test bench bench-hyperscan fuzz fuzz-smoke demo vet clean
 
 all: build
 
-deps:
-	@missing=""; for p in $(APT_PKGS); do \
-		dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; \
-	done; \
+# apt_install installs those of the Debian packages $(1) that are missing
+# and says which; apt's own output is shown only if it fails.
+define apt_install
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
-		echo "deps: installing$$missing"; \
-		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+		echo "$@: installing$$missing"; \
+		log=$$(mktemp); \
+		if { $(SUDO) apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; } >$$log 2>&1; then \
+			rm -f $$log; \
+		else \
+			cat $$log; rm -f $$log; echo "$@: apt-get failed (output above)"; exit 1; \
+		fi; \
 	fi
+endef
+
+deps:
+	$(call apt_install,$(DEPS_PKGS))
 	@$(GO) mod download
 
+test-deps: deps
+	$(call apt_install,$(TEST_PKGS))
+
 build: deps
-	$(GO) build -o $(BIN) .
+	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) .
 
 vet:
 	@test -z "$$(gofmt -l . | tee /dev/stderr)" || { echo "gofmt: files above need formatting"; exit 1; }
 	$(GO) vet $(PKGS)
 
-test: deps vet build
+test: test-deps vet build
 	$(GO) test -count=1 -timeout 15m $(PKGS)
 	# The concurrent parts again under the race detector: the pipeline and
 	# the UI, and pattern hot reload while streams are being fed.
@@ -61,8 +82,9 @@ fuzz: deps
 fuzz-smoke:
 	@$(MAKE) --no-print-directory fuzz FUZZTIME=5s
 
+# The bundled capture at its own pace, over and over until `q`.
 demo: build
-	$(BIN) --replay -r testdata/demo.pcap
+	$(BIN) --replay --loop -r testdata/demo.pcap
 
 clean:
 	rm -rf bin bench-*.txt bench-*.md
@@ -71,9 +93,7 @@ clean:
 # run. libhyperscan-dev is installed only for this target; l7sniff never
 # links it otherwise. Summarised with benchstat into bench-hyperscan.txt.
 bench-hyperscan: deps
-	@dpkg -s libhyperscan-dev >/dev/null 2>&1 || { \
-		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends libhyperscan-dev pkg-config; }
+	$(call apt_install,libhyperscan-dev pkg-config)
 	@command -v benchstat >/dev/null 2>&1 || $(GO) install golang.org/x/perf/cmd/benchstat@latest
 	$(GO) test -tags hyperscan -run '^$$' -bench 'Stream|Hyperscan|Compile' -benchmem -count 5 ./patterns/ | tee bench-hyperscan.txt
 	PATH="$$PATH:$$($(GO) env GOPATH)/bin" benchstat bench-hyperscan.txt
@@ -83,7 +103,7 @@ bench-hyperscan: deps
 # (median, p99), the redraw rate (capped at 30 fps) and packets lost (0).
 .PHONY: bench-ui
 bench: bench-ui
-bench-ui: deps
+bench-ui: test-deps
 	$(GO) test -run '^$$' -bench Responsiveness -benchtime 100x -count 3 ./ui/ | tee bench-ui.txt
 
 # ---- Throughput, memory and live-load benchmarks (BENCH.md) ----
@@ -108,13 +128,9 @@ BENCH_TOOLS   := tcpdump tshark time tcpreplay iproute2
 
 # tshark's package asks whether non-root users may capture; answer no.
 bench-tools:
-	@missing=""; for p in $(BENCH_TOOLS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-		echo "bench-tools: installing$$missing"; \
-		echo 'wireshark-common wireshark-common/install-setuid boolean false' | $(SUDO) debconf-set-selections; \
-		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
-	fi
+	@dpkg -s tshark >/dev/null 2>&1 || \
+		echo 'wireshark-common wireshark-common/install-setuid boolean false' | $(SUDO) debconf-set-selections
+	$(call apt_install,$(BENCH_TOOLS))
 	@[ -x "$$($(GO) env GOPATH)/bin/benchstat" ] || command -v benchstat >/dev/null 2>&1 || \
 		$(GO) install golang.org/x/perf/cmd/benchstat@latest
 

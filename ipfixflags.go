@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"time"
 
 	"l7sniff/engine"
@@ -15,15 +16,15 @@ type ipfixOptions struct {
 	active     time.Duration
 	refresh    time.Duration
 	interval   time.Duration
-	domain     uint
+	domain     int
 }
 
 func (o *ipfixOptions) register(fs *flag.FlagSet) {
 	fs.Var(&o.collectors, "ipfix", "export flows over IPFIX to `HOST:PORT` (UDP; tcp://HOST:PORT for TCP; repeatable)")
-	fs.DurationVar(&o.active, "ipfix-active-timeout", engine.DefaultActiveTimeout, "with --ipfix: also export flows still live every `DURATION` (0: only when they end)")
-	fs.DurationVar(&o.refresh, "ipfix-template-refresh", 60*time.Second, "with --ipfix over UDP: send the templates again every `DURATION`")
-	fs.DurationVar(&o.interval, "ipfix-interval", time.Second, "with --ipfix: send a partly filled message after `DURATION`")
-	fs.UintVar(&o.domain, "ipfix-domain", 0, "with --ipfix: observation domain `ID` in every message")
+	durationVar(fs, &o.active, "ipfix-active-timeout", engine.DefaultActiveTimeout, 0, "with --ipfix: also export flows still live every `DURATION` (0: only when they end)")
+	durationVar(fs, &o.refresh, "ipfix-template-refresh", 60*time.Second, time.Millisecond, "with --ipfix over UDP: send the templates again every `DURATION`")
+	durationVar(fs, &o.interval, "ipfix-interval", time.Second, time.Millisecond, "with --ipfix: send a partly filled message after `DURATION`")
+	intVar(fs, &o.domain, "ipfix-domain", 0, 0, math.MaxUint32, "with --ipfix: observation domain `ID` in every message")
 }
 
 // apply adds the exporter to cfg when --ipfix was given. The returned
@@ -33,13 +34,10 @@ func (o *ipfixOptions) apply(cfg *engine.Config, stderr io.Writer) (func(), erro
 	if len(o.collectors) == 0 {
 		return func() {}, nil
 	}
-	if o.domain > 1<<32-1 {
-		return nil, fmt.Errorf("--ipfix-domain %d: want a 32-bit id", o.domain)
-	}
 	x, err := engine.NewIPFIXExporter(engine.IPFIXConfig{
 		Collectors: o.collectors, DomainID: uint32(o.domain),
 		Interval: o.interval, TemplateRefresh: o.refresh,
-		Report: func(msg string) { fmt.Fprintln(stderr, "l7sniff:", msg) },
+		Report: func(msg string) { fmt.Fprintln(stderr, "l7sniff:", engine.Escape(msg)) },
 	})
 	if err != nil {
 		return nil, err

@@ -12,7 +12,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strconv"
 	"strings"
 	"syscall"
 
@@ -21,137 +20,33 @@ import (
 	"l7sniff/patterns"
 )
 
-// stringList is a repeatable flag (-e NAME -e NAME ...).
-type stringList []string
-
-func (s *stringList) String() string     { return strings.Join(*s, ",") }
-func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
-
-// replayFlag is --replay[=SPEED]: alone it means real time, "max" as fast
-// as possible while still behaving as a live source.
-type replayFlag float64
-
-func (r *replayFlag) String() string   { return strconv.FormatFloat(float64(*r), 'g', -1, 64) }
-func (r *replayFlag) IsBoolFlag() bool { return true }
-func (r *replayFlag) Set(v string) error {
-	switch v {
-	case "true":
-		*r = 1
-	case "false":
-		*r = 0
-	case "max":
-		*r = -1
-	default:
-		f, err := strconv.ParseFloat(strings.TrimSuffix(v, "x"), 64)
-		if err != nil || f <= 0 {
-			return fmt.Errorf("want a speed such as 1, 10 or max")
-		}
-		*r = replayFlag(f)
-	}
-	return nil
-}
-
-// options are the command line.
-type options struct {
-	src         engine.SourceConfig
-	listDevs    bool
-	count       int
-	hex         bool
-	format      string // -T: "", "fields", "json"
-	fields      stringList
-	fieldOpts   stringList
-	glossary    string // -G
-	lines       bool
-	lineBuf     bool
-	flows       bool
-	json        bool
-	write       string
-	unbuffered  bool
-	replay      replayFlag
-	patternDirs stringList
-	maxFlows    int
-	shards      int
-	maxPackets  int
-	maxBytes    int
-	ringPackets int
-	user        string
-	noDrop      bool
-	debug       bool // TUI: show its redraw rate
-	ipfix       ipfixOptions
-	theme       string // TUI: "dark" or "light"
-}
-
-func parseFlags(args []string) (*options, error) {
-	o := &options{}
-	fs := flag.NewFlagSet("l7sniff", flag.ContinueOnError)
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: l7sniff [-i IFACE | -r FILE] [options] [capture filter expression]\n\n")
-		fs.PrintDefaults()
-	}
-	fs.StringVar(&o.src.Device, "i", "", "capture on interface `IFACE` (\"any\" for all)")
-	fs.StringVar(&o.src.File, "r", "", "read packets from `FILE` (pcap or pcapng; - for stdin)")
-	fs.IntVar(&o.src.Snaplen, "s", engine.DefaultSnaplen, "keep at most `SNAPLEN` bytes per packet")
-	fs.BoolVar(&o.src.NoPromisc, "p", false, "don't put the interface into promiscuous mode")
-	fs.IntVar(&o.src.BufferSize, "B", 0, "kernel capture buffer size in `KiB` (default 16384)")
-	fs.StringVar(&o.src.Filter, "f", "", "capture filter `EXPR` (BPF, as tcpdump; or give it after the options)")
-	fs.BoolVar(&o.listDevs, "D", false, "list capture devices and exit")
-	fs.IntVar(&o.count, "c", 0, "stop after `N` packets")
-	fs.BoolVar(&o.hex, "x", false, "print each packet's bytes in hex and ASCII (line mode)")
-	fs.StringVar(&o.format, "T", "", "output `FORMAT`: fields (with -e) or json (JSON Lines)")
-	fs.Var(&o.fields, "e", "with -T fields/json: print field `NAME` (repeatable; -G fields lists them)")
-	fs.Var(&o.fieldOpts, "E", "with -T fields: tshark `OPTION` header=y|n, separator=/t|/s|C, occurrence=f, quote=d|s|n")
-	fs.StringVar(&o.glossary, "G", "", "print a glossary and exit: `fields`")
-	fs.BoolVar(&o.lines, "lines", false, "print one line per packet even on a terminal")
-	fs.BoolVar(&o.lineBuf, "l", false, "flush the output after every packet (for pipes, as tcpdump -l)")
-	fs.BoolVar(&o.flows, "flows", false, "at the end, print a report of every flow and per-protocol totals")
-	fs.BoolVar(&o.json, "json", false, "with --flows: print the report as JSON")
-	fs.StringVar(&o.write, "w", "", "write the captured packets to `FILE` (pcap; - for stdout)")
-	fs.BoolVar(&o.unbuffered, "U", false, "with -w: flush after every packet")
-	fs.Var(&o.replay, "replay", "pace a file by its timestamps at `SPEED` (1 if omitted, e.g. 10, or max)")
-	fs.Var(&o.patternDirs, "patterns", "load l7-filter patterns from `DIR` (repeatable) instead of the built-in set; reloads on change")
-	fs.IntVar(&o.maxFlows, "max-flows", 1<<20, "cap on live flows; the least recently used is evicted")
-	fs.IntVar(&o.shards, "shards", 0, "flow-table shards (0: one per CPU)")
-	fs.IntVar(&o.maxPackets, "max-packets", patterns.DefaultMaxPackets, "packets per flow examined before giving up (l7-filter: 10)")
-	fs.IntVar(&o.maxBytes, "max-bytes", patterns.DefaultMaxBytes, "payload bytes per flow examined before giving up (l7-filter: 12000, kernel 2048)")
-	fs.IntVar(&o.ringPackets, "ring", engine.DefaultRingPackets, "packets kept for display")
-	fs.StringVar(&o.theme, "theme", "dark", "TUI colours for a `dark` or light terminal background (NO_COLOR turns colour off)")
-	fs.StringVar(&o.user, "Z", "nobody", "when started as root, continue as `USER` once capture and files are open")
-	fs.BoolVar(&o.noDrop, "no-drop", false, "stay root after opening the capture (not recommended)")
-	fs.BoolVar(&o.debug, "debug", false, "TUI: show the UI's own redraw rate (ui N fps) in the header")
-	o.ipfix.register(fs)
-	if err := fs.Parse(args); err != nil {
-		return nil, err
-	}
-	if rest := strings.Join(fs.Args(), " "); rest != "" {
-		if o.src.Filter != "" {
-			return nil, errors.New("give the capture filter either with -f or after the options, not both")
-		}
-		o.src.Filter = rest
-	}
-	o.src.BufferSize *= 1024
-	if o.theme != "dark" && o.theme != "light" {
-		return nil, fmt.Errorf("--theme %s: expected dark or light", o.theme)
-	}
-	if o.replay != 0 && o.src.File == "" {
-		return nil, errors.New("--replay paces a file: use it with -r FILE")
-	}
-	return o, nil
-}
-
 func main() {
 	o, err := parseFlags(os.Args[1:])
 	if errors.Is(err, flag.ErrHelp) {
 		return
 	}
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "l7sniff:", err)
+		printError(os.Stderr, err)
 		os.Exit(2)
+	}
+	if o.version {
+		fmt.Println(versionLine())
+		return
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, o, os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "l7sniff:", err)
+		printError(os.Stderr, err)
 		os.Exit(1)
+	}
+}
+
+// printError prints err as one "l7sniff:" line per line of its message.
+// Messages quote file names, device names and pattern files, so each
+// line goes through the terminal escaper.
+func printError(w io.Writer, err error) {
+	for line := range strings.SplitSeq(err.Error(), "\n") {
+		fmt.Fprintln(w, "l7sniff:", engine.Escape(line))
 	}
 }
 
@@ -167,7 +62,7 @@ func run(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 			return err
 		}
 		for _, d := range devs {
-			fmt.Fprintln(stdout, d)
+			fmt.Fprintln(stdout, engine.Escape(d))
 		}
 		return nil
 	}
@@ -230,12 +125,7 @@ func run(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		}
 	}
 	out.Flush()
-	if o.format == "" && !o.flows {
-		fmt.Fprintf(stderr, "%d packets captured\n", st.Packets)
-		if st.KernelOK {
-			fmt.Fprintf(stderr, "%d packets received by filter\n%d packets dropped by kernel\n", st.KernelReceived, st.KernelDropped)
-		}
-	}
+	printCounters(stderr, st)
 	return runErr
 }
 
@@ -244,7 +134,7 @@ func run(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 func engineConfig(o *options, set *patterns.Set) engine.Config {
 	cfg := engine.Config{
 		Source: o.src, Shards: o.shards, MaxFlows: o.maxFlows, MaxPackets: o.maxPackets,
-		Count: o.count, Patterns: set, Replay: float64(o.replay),
+		Count: o.count, Patterns: set, Replay: float64(o.replay), Loop: o.loop,
 	}
 	if o.replay < 0 {
 		cfg.Replay = 0
@@ -278,7 +168,7 @@ func loadPatterns(o *options, stderr io.Writer) (*patterns.Set, error) {
 		set, errs = opts.Load(o.patternDirs...)
 	}
 	for _, e := range errs {
-		fmt.Fprintln(stderr, "l7sniff: pattern", e.Error())
+		fmt.Fprintln(stderr, "l7sniff: pattern", engine.Escape(e.Error()))
 	}
 	if set == nil || set.Len() == 0 {
 		return nil, errors.New("no usable pattern loaded")
@@ -301,7 +191,7 @@ func watchPatterns(o *options, e *engine.Engine, stderr io.Writer) (*patterns.Wa
 				e.SetPatterns(r.Set)
 				fmt.Fprintf(stderr, "l7sniff: patterns v%d: %d loaded, %d errors\n", r.Version, r.Set.Len(), len(r.Errors))
 				for _, le := range r.Errors {
-					fmt.Fprintln(stderr, "l7sniff: pattern", le.Error())
+					fmt.Fprintln(stderr, "l7sniff: pattern", engine.Escape(le.Error()))
 				}
 			}
 		}
@@ -323,7 +213,7 @@ func printGlossary(w io.Writer, what string) error {
 func packetPrinter(o *options, out *bufio.Writer) (func(*decode.Packet, *engine.PacketInfo) error, error) {
 	switch o.format {
 	case "":
-		buf := make([]byte, 0, 1024)
+		buf, sum := make([]byte, 0, 1024), make([]byte, 0, 512)
 		flush := func() error { return nil }
 		if o.lineBuf {
 			flush = out.Flush
@@ -331,10 +221,12 @@ func packetPrinter(o *options, out *bufio.Writer) (func(*decode.Packet, *engine.
 		return func(p *decode.Packet, info *engine.PacketInfo) error {
 			buf = p.Time.AppendFormat(buf[:0], "15:04:05.000000")
 			buf = append(buf, ' ')
-			buf = p.AppendSummary(buf)
+			// Summaries quote packet text; verdicts are pattern names.
+			sum = p.AppendSummary(sum[:0])
+			buf = engine.AppendEscaped(buf, sum)
 			if info.App != "" {
 				buf = append(buf, "  ["...)
-				buf = append(buf, info.App...)
+				buf = engine.AppendEscaped(buf, info.App)
 				buf = append(buf, ']')
 			}
 			buf = append(buf, '\n')

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"sync"
@@ -135,11 +134,7 @@ func (c *tuiCapture) wait(stderr io.Writer) error {
 		return nil
 	}
 	err := <-done
-	st := e.Stats()
-	fmt.Fprintf(stderr, "%d packets captured\n", st.Packets)
-	if st.KernelOK {
-		fmt.Fprintf(stderr, "%d packets received by filter\n%d packets dropped by kernel\n", st.KernelReceived, st.KernelDropped)
-	}
+	printCounters(stderr, e.Stats())
 	return err
 }
 

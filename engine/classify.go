@@ -15,6 +15,7 @@ type classifier struct {
 	packets uint16
 	started bool // the stream was fed payload (so it is tied to its set)
 	opaque  bool // the flow carries no application data (carriesAppData)
+	limited bool // gave up at the packet limit with no verdict
 	guess   uint16
 }
 
@@ -57,6 +58,7 @@ func (c *classifier) packet(payload []byte, maxPackets int, set *patterns.Set) b
 	}
 	if !c.verdict.Done() && int(c.packets) >= maxPackets {
 		c.verdict = c.stream.GiveUp()
+		c.limited = c.verdict.Unknown()
 	}
 	return c.verdict.Done()
 }

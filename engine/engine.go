@@ -22,7 +22,9 @@ package engine
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"math"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -35,7 +37,8 @@ import (
 // Config configures an Engine. Zero values mean the defaults.
 type Config struct {
 	Source SourceConfig
-	// Shards is the number of flow-table shards (0: GOMAXPROCS).
+	// Shards is the number of flow-table shards, at most MaxShards
+	// (0: GOMAXPROCS, capped at MaxShards).
 	Shards int
 	// MaxFlows caps the live flows across shards (0: 1<<20); the least
 	// recently used flow is evicted to make room.
@@ -53,6 +56,9 @@ type Config struct {
 	// Replay paces a file by its timestamps at this speed (1 = real
 	// time); 0 reads as fast as possible.
 	Replay float64
+	// Loop reads a file again from its start each time it ends, until
+	// the engine is stopped, each pass later in time than the one before.
+	Loop bool
 	// Count stops the capture after this many packets (0: no limit).
 	Count int
 	// Patterns is the set flows start on; SetPatterns replaces it.
@@ -82,6 +88,7 @@ type Engine struct {
 	patterns atomic.Pointer[patterns.Set]
 	ring     *Ring
 	stats    *statsKeeper
+	clock    clock // what replay pacing sleeps by
 	free     chan *batch
 	order    chan []uint8
 	freeLogs chan []uint8
@@ -104,8 +111,11 @@ type filterRequest struct {
 
 // New opens the source and prepares the pipeline.
 func New(cfg Config) (*Engine, error) {
+	if cfg.Shards > MaxShards {
+		return nil, fmt.Errorf("engine: %d shards: at most %d", cfg.Shards, MaxShards)
+	}
 	if cfg.Shards <= 0 {
-		cfg.Shards = runtime.GOMAXPROCS(0)
+		cfg.Shards = min(runtime.GOMAXPROCS(0), MaxShards)
 	}
 	if cfg.MaxFlows <= 0 {
 		cfg.MaxFlows = 1 << 20
@@ -131,7 +141,7 @@ func New(cfg Config) (*Engine, error) {
 		cfg.Export.iface = src.Name()
 	}
 	e := &Engine{
-		cfg: cfg, src: src, nshards: cfg.Shards,
+		cfg: cfg, src: src, nshards: cfg.Shards, clock: wallClock{},
 		stats:    newStatsKeeper(),
 		filters:  make(chan filterRequest),
 		finished: make(chan struct{}),
@@ -158,6 +168,11 @@ func New(cfg Config) (*Engine, error) {
 
 // orderLogLen is how many packets one order log names.
 const orderLogLen = 4096
+
+// MaxShards bounds Config.Shards: the order log names a packet's shard in
+// one byte, and one capture goroutine feeds every shard, so more shards
+// than that would only cost memory (each holds six batches).
+const MaxShards = math.MaxUint8 + 1
 
 // SetWriter makes the engine write every packet to w (the -w file). Call
 // it before Run; the writer is created after New because it needs the
@@ -282,7 +297,8 @@ func (e *Engine) capture() {
 	}()
 	var p decode.Packet
 	var seq uint64
-	pace := newPacer(e.cfg.Replay)
+	pace := newPacer(e.cfg.Replay, e.clock)
+	loop := looper{on: e.cfg.Loop}
 	lastFlush := time.Now()
 	for !e.stop.Load() && (e.cfg.Count == 0 || seq < uint64(e.cfg.Count)) {
 		select {
@@ -292,6 +308,11 @@ func (e *Engine) capture() {
 		}
 		data, ci, link, err := e.src.Read()
 		if errors.Is(err, io.EOF) {
+			again, err := loop.restart(e.src)
+			if again {
+				continue
+			}
+			e.err = err
 			return
 		}
 		if err != nil {
@@ -304,6 +325,7 @@ func (e *Engine) capture() {
 			lastFlush = time.Now()
 			continue
 		}
+		loop.stamp(&ci)
 		if pace.wait(ci.Timestamp, &e.stop) {
 			flush()
 		}

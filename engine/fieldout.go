@@ -227,7 +227,7 @@ func (fw *FieldWriter) Write(p *decode.Packet, info *PacketInfo) error {
 			if fw.f.Quote != 0 {
 				b = append(b, fw.f.Quote)
 			}
-			b = appendSafe(b, v)
+			b = AppendEscaped(b, v)
 			if fw.f.Quote != 0 {
 				b = append(b, fw.f.Quote)
 			}
@@ -266,17 +266,3 @@ func (fw *FieldWriter) appendJSON(b []byte, p *decode.Packet, info *PacketInfo) 
 }
 
 var allOutputFields = Fields()
-
-// appendSafe appends v with control characters escaped as \xHH, so no byte
-// from a packet reaches a terminal raw.
-func appendSafe(dst, v []byte) []byte {
-	const hex = "0123456789abcdef"
-	for _, c := range v {
-		if c < 0x20 || c == 0x7f {
-			dst = append(dst, '\\', 'x', hex[c>>4], hex[c&0xf])
-			continue
-		}
-		dst = append(dst, c)
-	}
-	return dst
-}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"text/tabwriter"
 	"time"
@@ -22,15 +23,15 @@ func WriteFlowReport(w io.Writer, flows []FlowView, st Stats) error {
 		if f.Mismatch {
 			note = "MISMATCH"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\n", f.ID, f.Proto, safe(f.A), safe(f.B),
-			f.Packets[0], f.Packets[1], f.TotalBytes(), f.Duration().Round(time.Millisecond), safe(f.App), f.PortGuess, note)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\n", f.ID, f.Proto, Escape(f.A), Escape(f.B),
+			f.Packets[0], f.Packets[1], f.TotalBytes(), f.Duration().Round(time.Millisecond), Escape(f.App), f.PortGuess, note)
 	}
 	tw.Flush()
 	fmt.Fprintln(w)
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "protocol\tflows\tpackets\tbytes\t")
 	for _, a := range totals(flows) {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t\n", safe(a.Name), a.Flows, a.Packets, a.Bytes)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t\n", Escape(a.Name), a.Flows, a.Packets, a.Bytes)
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\n%d packets, %d bytes, %d flows (%d evicted early, %d not listed)\n",
@@ -64,18 +65,30 @@ func WriteFlowJSON(w io.Writer, flows []FlowView, st Stats) error {
 		PortGuess string    `json:"port_guess,omitempty"`
 		Mismatch  bool      `json:"mismatch"`
 	}
+	// encoding/json passes C1 controls (U+0080–U+009F) raw, so strings
+	// from outside are escaped as in the text report.
 	out := struct {
 		Flows  []jsonFlow `json:"flows"`
 		Totals []AppStat  `json:"totals"`
 		Stats  Stats      `json:"stats"`
-	}{Totals: totals(flows), Stats: st}
+	}{Totals: escapeNames(totals(flows)), Stats: st}
+	out.Stats.Source, out.Stats.CaptureFilter = Escape(st.Source), Escape(st.CaptureFilter)
+	out.Stats.Apps = escapeNames(slices.Clone(st.Apps))
 	for _, f := range flows {
-		out.Flows = append(out.Flows, jsonFlow{f.ID, f.Proto, f.A, f.B, f.Packets[0], f.Packets[1], f.Bytes[0], f.Bytes[1],
-			f.First, f.Last, f.State, f.App, f.Pattern, f.PortGuess, f.Mismatch})
+		out.Flows = append(out.Flows, jsonFlow{f.ID, f.Proto, Escape(f.A), Escape(f.B), f.Packets[0], f.Packets[1], f.Bytes[0], f.Bytes[1],
+			f.First, f.Last, f.State, Escape(f.App), Escape(f.Pattern), f.PortGuess, f.Mismatch})
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
+}
+
+// escapeNames escapes the verdict names of apps in place and returns it.
+func escapeNames(apps []AppStat) []AppStat {
+	for i := range apps {
+		apps[i].Name = Escape(apps[i].Name)
+	}
+	return apps
 }
 
 // sortFlows orders flows by first packet, then id, so reports are stable.
@@ -112,15 +125,4 @@ func totals(flows []FlowView) []AppStat {
 		return out[i].Name < out[j].Name
 	})
 	return out
-}
-
-// safe escapes control characters in text that came from a packet or a
-// pattern file before it reaches a terminal.
-func safe(s string) string {
-	for i := 0; i < len(s); i++ {
-		if s[i] < 0x20 || s[i] == 0x7f {
-			return string(appendSafe(nil, []byte(s)))
-		}
-	}
-	return s
 }

@@ -30,6 +30,8 @@ type shard struct {
 	where   map[patternLoc]*string
 	evicted uint64
 	expired uint64
+	// limited counts flows left unknown by the packet limit.
+	limited uint64
 	// flushing is set while the table is emptied at the end of the
 	// capture, when exporting may wait for room in the queue.
 	flushing bool
@@ -40,6 +42,7 @@ type shardSnapshot struct {
 	flows                []FlowView
 	active               int
 	evicted, expired     uint64
+	limited              uint64
 	endedKept, endedLost uint64
 	apps                 map[string]AppStat
 }
@@ -127,6 +130,9 @@ func (s *shard) process(b *batch) {
 		if !f.class.verdict.Done() {
 			payload := b.bytes(it)[it.pay.Off:it.pay.End()]
 			if f.class.packet(payload, maxPkts, set) {
+				if f.class.limited {
+					s.limited++
+				}
 				s.decided(f)
 			}
 		} else if f.app != nil {
@@ -240,7 +246,7 @@ func (s *shard) exportMayWait() bool {
 
 func (s *shard) snapshot(withFlows bool) shardSnapshot {
 	snap := shardSnapshot{
-		active: s.table.live(), evicted: s.evicted, expired: s.expired,
+		active: s.table.live(), evicted: s.evicted, expired: s.expired, limited: s.limited,
 		endedKept: uint64(len(s.ended)), endedLost: s.endedDropped,
 		apps: make(map[string]AppStat, len(s.apps)),
 	}

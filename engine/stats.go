@@ -26,6 +26,9 @@ type Stats struct {
 	RingEvicted                           uint64
 	FlowsActive                           int
 	FlowsEvicted, FlowsExpired, FlowsLost uint64
+	// FlowsLimited reached the packet limit (Config.MaxPackets) before
+	// any pattern matched, and so are unknown.
+	FlowsLimited uint64
 	// PPS and BPS are the rates over the last full second of capture
 	// time; History the packets per second of the last minute, oldest
 	// first.
@@ -139,6 +142,7 @@ func (e *Engine) Stats() Stats {
 		st.FlowsEvicted += s.evicted
 		st.FlowsExpired += s.expired
 		st.FlowsLost += s.endedLost
+		st.FlowsLimited += s.limited
 		for name, a := range s.apps {
 			t := apps[name]
 			if t == nil {

@@ -58,12 +58,12 @@ func (d *detail) summary(th *Theme) string {
 	if v.FlowID == 0 {
 		return th.Title.Render(s)
 	}
-	s = th.Title.Render(s+fmt.Sprintf(" · flow %d · verdict ", v.FlowID)) + th.App(v.App).Render(safe(v.App))
+	s = th.Title.Render(s+fmt.Sprintf(" · flow %d · verdict ", v.FlowID)) + th.App(v.App).Render(engine.Escape(v.App))
 	if v.Pattern != "" {
-		s += th.Label.Render(" matched by ") + safe(v.Pattern)
+		s += th.Label.Render(" matched by ") + engine.Escape(v.Pattern)
 	}
 	if v.PortGuess != "" {
-		s += th.Label.Render(" · port guess ") + safe(v.PortGuess)
+		s += th.Label.Render(" · port guess ") + engine.Escape(v.PortGuess)
 	}
 	if v.Mismatch {
 		s += " " + th.Mismatch.Render("! payload and port disagree")
@@ -113,9 +113,9 @@ func (d *detail) view(th *Theme, width, height int, hex bool) string {
 
 func (d *detail) nodeLine(th *Theme, i, width int) string {
 	n := &d.nodes[i]
-	text := strings.Repeat("  ", n.Depth) + safe(n.Label)
+	text := strings.Repeat("  ", n.Depth) + engine.Escape(n.Label)
 	if n.Value != "" {
-		text += ": " + safe(n.Value)
+		text += ": " + engine.Escape(n.Value)
 	}
 	if i == d.sel {
 		return th.Selected.Render(fit(">"+text, width))

@@ -135,7 +135,7 @@ func (in *input) setError(err error) { in.err = err }
 func (in *input) status(th *Theme, width int) string {
 	switch {
 	case in.err != nil:
-		return th.Error.Render(fit("✗ "+safe(in.err.Error()), width))
+		return th.Error.Render(fit("✗ "+engine.Escape(in.err.Error()), width))
 	case in.isFilter() && in.value() == "":
 		return th.Label.Render(fit("empty: no filter", width))
 	case in.isFilter():

@@ -251,7 +251,7 @@ func verdictCell(th *Theme, app string, mismatch bool) (string, lipgloss.Style) 
 	case app == "":
 		return "-", th.Unknown
 	case mismatch:
-		return safe(app) + "!", th.Mismatch
+		return engine.Escape(app) + "!", th.Mismatch
 	}
-	return safe(app), th.App(app)
+	return engine.Escape(app), th.App(app)
 }

@@ -21,7 +21,7 @@ type picker struct {
 func newPicker(lines []string) picker {
 	p := picker{}
 	for _, l := range lines {
-		p.devices = append(p.devices, safe(l))
+		p.devices = append(p.devices, engine.Escape(l))
 	}
 	return p
 }
@@ -72,7 +72,7 @@ func (m *Model) pickerKey(msg tea.KeyMsg) tea.Cmd {
 func (m *Model) started(msg startedMsg) tea.Cmd {
 	m.pick.opening = ""
 	if msg.err != nil {
-		m.pick.err = safe(msg.err.Error())
+		m.pick.err = engine.Escape(msg.err.Error())
 		return nil
 	}
 	m.e = msg.e
@@ -96,7 +96,7 @@ func (p *picker) view(th *Theme, width, height int) string {
 	}
 	switch {
 	case p.opening != "":
-		lines = append(lines, "", th.Label.Render("opening "+safe(p.opening)+"…"))
+		lines = append(lines, "", th.Label.Render("opening "+engine.Escape(p.opening)+"…"))
 	case p.err != "":
 		lines = append(lines, "", th.Error.Render(p.err))
 	}

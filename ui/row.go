@@ -51,16 +51,16 @@ func (f *rowFormatter) format(v *engine.PacketView, t0 time.Time) pktRow {
 	info := f.buf
 	if i := bytes.Index(info, []byte(arrow)); i >= 0 {
 		// "src → dst rest": the endpoints get their own columns.
-		r.src = safe(string(info[:i]))
+		r.src = engine.Escape(string(info[:i]))
 		rest := info[i+len(arrow):]
 		j := bytes.IndexByte(rest, ' ')
 		if j < 0 {
 			j = len(rest)
 		}
-		r.dst = safe(string(rest[:j]))
+		r.dst = engine.Escape(string(rest[:j]))
 		info = bytes.TrimLeft(rest[j:], " ")
 	}
-	r.info = strings.TrimPrefix(safe(string(info)), r.proto+" ")
+	r.info = strings.TrimPrefix(engine.Escape(string(info)), r.proto+" ")
 	r.style = ruleFor(p, v.App)
 	return r
 }

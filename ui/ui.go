@@ -326,7 +326,7 @@ type (
 )
 
 func (m *Model) setStatus(s string, isErr bool) {
-	m.status, m.statusErr = safe(s), isErr
+	m.status, m.statusErr = engine.Escape(s), isErr
 }
 
 // show switches to view v and draws it from fresh data.
