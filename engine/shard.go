@@ -30,6 +30,11 @@ type shard struct {
 	where   map[patternLoc]*string
 	evicted uint64
 	expired uint64
+	// undecided counts flows that ended while still classifying: their
+	// final verdict is unknown.
+	undecided uint64
+	// probes caches which structural classifiers new flows start with.
+	probes probeCache
 	// flushing is set while the table is emptied at the end of the
 	// capture, when exporting may wait for room in the queue.
 	flushing bool
@@ -114,7 +119,7 @@ func (s *shard) process(b *batch) {
 			f.initiatorA, f.vlan = it.fromA, it.vlan
 			f.cell = &verdictCell{}
 			g := guessPorts(&it.key, it.fromA)
-			f.class.start(set, g, carriesAppData(&it.key))
+			f.class.start(set, g, carriesAppData(&it.key), s.probes.live(set, &it.key))
 			f.cell.guessName = portNames[g]
 		}
 		d := dir(it.fromA)
@@ -124,7 +129,7 @@ func (s *shard) process(b *batch) {
 		if it.isTCP {
 			s.trackTCP(f, it)
 		}
-		if !f.class.verdict.Done() {
+		if !f.class.done() {
 			payload := b.bytes(it)[it.pay.Off:it.pay.End()]
 			if f.class.packet(payload, maxPkts, set) {
 				s.decided(f)
@@ -177,14 +182,14 @@ func (s *shard) decided(f *flow) {
 	// verdict (the counter's name, one location per pattern) rather than
 	// at copies: two allocations fewer per flow.
 	f.cell.app.Store(&a.Name)
-	if p := f.class.verdict.Pattern(); p != nil {
+	if p := f.class.pattern(); p != nil {
 		loc := patternLoc{p.File, p.Line}
 		where := s.where[loc]
 		if where == nil {
 			if s.where == nil {
 				s.where = make(map[patternLoc]*string)
 			}
-			w := p.File + ":" + itoa(p.Line)
+			w := patternWhere(p)
 			where = &w
 			s.where[loc] = where
 		}
@@ -208,6 +213,13 @@ func (s *shard) flowEnded(f *flow, evicted bool) {
 		s.evicted++
 	} else {
 		s.expired++
+	}
+	// A flow ends with a verdict: one still classifying (it ended
+	// before its packet limit: FIN/RST, idle, evicted, end of capture)
+	// is unknown, counted under that name like any decided flow.
+	if f.class.end() {
+		s.undecided++
+		s.decided(f)
 	}
 	v := f.view(true)
 	switch {

@@ -1,0 +1,92 @@
+package engine
+
+import "encoding/binary"
+
+// stunCookie is RFC 8489's magic cookie, bytes 4-7 of every message.
+const stunCookie = 0x2112A442
+
+// matchSTUN recognises a STUN message (RFC 8489 §5): the two top bits of
+// the type zero, a length that is a multiple of 4 and covers exactly the
+// rest of the datagram, and the magic cookie. RFC 3489 predates the
+// cookie; its messages are taken only as a Binding request or response
+// (or error) of the exact length. TURN's ChannelData (RFC 8656 §12)
+// comes only after an Allocate, which has already decided the flow.
+func matchSTUN(p []byte, _ *probeState) probeResult {
+	if len(p) < 20 || p[0]&0xc0 != 0 {
+		return probeNo
+	}
+	n := int(binary.BigEndian.Uint16(p[2:4]))
+	if n%4 != 0 || n != len(p)-20 {
+		return probeNo
+	}
+	if binary.BigEndian.Uint32(p[4:8]) == stunCookie {
+		return probeYes
+	}
+	switch binary.BigEndian.Uint16(p[0:2]) {
+	case 0x0001, 0x0101, 0x0111:
+		return probeYes
+	}
+	return probeNo
+}
+
+// matchDTLS recognises a DTLS record header (RFC 6347 §4.1, RFC 9147
+// §4): content type change_cipher_spec, alert, handshake or data, version
+// 0xfeff (1.0) or 0xfefd (1.2, also used by 1.3 records), a 6-byte
+// sequence number, and a length within the datagram. A flow's first
+// record must be a handshake of epoch 0 (ClientHello or
+// HelloVerifyRequest), which keeps random datagrams out.
+func matchDTLS(p []byte, _ *probeState) probeResult {
+	if len(p) < 13+12 || p[0] != 22 || p[1] != 0xfe || (p[2] != 0xff && p[2] != 0xfd) {
+		return probeNo
+	}
+	if p[3] != 0 || p[4] != 0 { // epoch
+		return probeNo
+	}
+	n := int(binary.BigEndian.Uint16(p[11:13]))
+	if n < 12 || n > len(p)-13 {
+		return probeNo
+	}
+	// Handshake header: type ClientHello (1), ServerHello (2) or
+	// HelloVerifyRequest (3), and a fragment that fits the record.
+	hs := p[13:]
+	if hs[0] < 1 || hs[0] > 3 {
+		return probeNo
+	}
+	frag := int(hs[9])<<16 | int(hs[10])<<8 | int(hs[11])
+	if frag > n-12 {
+		return probeNo
+	}
+	return probeYes
+}
+
+// rtpRunNeeded is how many RTP-looking packets of one SSRC in sequence
+// decide a flow: one header alone is only two fixed bits.
+const rtpRunNeeded = 3
+
+// matchRTP recognises an RTP stream (RFC 3550 §5.1): version 2, a
+// payload type outside RTCP's 72-76 (RFC 5761 §4), room for the CSRC
+// list, and the same SSRC with sequence numbers counting up by 1 (a
+// little loss allowed) over rtpRunNeeded packets. The other direction's
+// packets, with their own SSRC, restart the run, so the flow decides on
+// rtpRunNeeded packets in a row from one side.
+func matchRTP(p []byte, st *probeState) probeResult {
+	if len(p) < 12 || p[0]&0xc0 != 0x80 {
+		return probeNo
+	}
+	pt := p[1] & 0x7f
+	if pt >= 72 && pt <= 76 || len(p) < 12+4*int(p[0]&0x0f) {
+		return probeNo
+	}
+	ssrc := binary.BigEndian.Uint32(p[8:12])
+	seq := binary.BigEndian.Uint16(p[2:4])
+	if st.rtpRun > 0 && ssrc == st.rtpSSRC && seq-st.rtpSeq >= 1 && seq-st.rtpSeq <= 3 {
+		st.rtpRun++
+	} else {
+		st.rtpRun = 1
+	}
+	st.rtpSSRC, st.rtpSeq = ssrc, seq
+	if st.rtpRun >= rtpRunNeeded {
+		return probeYes
+	}
+	return probeMaybe
+}

@@ -1,0 +1,48 @@
+package engine
+
+import "encoding/binary"
+
+// Gnutella 0.6 descriptor types (Gnutella protocol specification 0.6
+// §2.2): ping, pong, bye, vendor messages, push, query, query hit.
+func gnutellaType(t byte) bool {
+	switch t {
+	case 0x00, 0x01, 0x02, 0x31, 0x32, 0x40, 0x80, 0x81:
+		return true
+	}
+	return false
+}
+
+// matchGnutellaUDP recognises Gnutella over UDP: a descriptor with its
+// 23-byte header (16-byte GUID, type, TTL, hops, little-endian payload
+// length) whose payload length is exactly the rest of the datagram and
+// whose TTL + hops stay within the protocol's limit, or a fragment of the
+// GND UDP extension ("GND", flags, sequence, part n of count).
+func matchGnutellaUDP(p []byte, _ *probeState) probeResult {
+	if len(p) >= 8 && p[0] == 'G' && p[1] == 'N' && p[2] == 'D' {
+		part, count := p[6], p[7]
+		if part >= 1 && part <= count {
+			return probeYes
+		}
+		return probeNo
+	}
+	if len(p) < 23 || !gnutellaType(p[16]) || int(p[17])+int(p[18]) > 16 {
+		return probeNo
+	}
+	if int(binary.LittleEndian.Uint32(p[19:23])) != len(p)-23 {
+		return probeNo
+	}
+	return probeYes
+}
+
+// matchOICQ recognises OICQ, QQ's UDP protocol: a packet framed by 0x02
+// and 0x03 with a 2-byte client version, a 2-byte command (small
+// numbers) and a sequence number, as the QQ clients send it.
+func matchOICQ(p []byte, _ *probeState) probeResult {
+	if len(p) < 11 || p[0] != 0x02 || p[len(p)-1] != 0x03 {
+		return probeNo
+	}
+	if cmd := binary.BigEndian.Uint16(p[3:5]); cmd == 0 || cmd > 0x01ff {
+		return probeNo
+	}
+	return probeYes
+}

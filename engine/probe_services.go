@@ -1,0 +1,167 @@
+package engine
+
+import (
+	"bytes"
+	"encoding/binary"
+)
+
+// matchDHCP recognises a BOOTP message carrying DHCP options (RFC 2131
+// §2, RFC 2132 §2): op 1 (request) or 2 (reply), hardware type and
+// length within reason, and the magic cookie where the options start.
+func matchDHCP(p []byte, _ *probeState) probeResult {
+	if len(p) < 240 || p[0] < 1 || p[0] > 2 || p[2] > 16 || p[3] > 16 {
+		return probeNo
+	}
+	if binary.BigEndian.Uint32(p[236:240]) != 0x63825363 {
+		return probeNo
+	}
+	return probeYes
+}
+
+// matchNBNS recognises a NetBIOS name service packet (RFC 1002 §4.2.1):
+// a DNS-shaped header with at most one question and a few records, then
+// a name of 32 bytes in first-level encoding (each half-byte of the
+// 16-byte NetBIOS name as 'A'..'P'), a scope that ends with a zero
+// byte, and a type NB (0x20) or NBSTAT (0x21) in class IN.
+func matchNBNS(p []byte, _ *probeState) probeResult {
+	if len(p) < 12+34+4 || p[12] != 0x20 {
+		return probeNo
+	}
+	qd, an := binary.BigEndian.Uint16(p[4:6]), binary.BigEndian.Uint16(p[6:8])
+	if qd > 1 || an > 1 || qd+an == 0 {
+		return probeNo
+	}
+	for _, b := range p[13:45] {
+		if b < 'A' || b > 'P' {
+			return probeNo
+		}
+	}
+	// Skip the scope labels after the encoded name.
+	i := 45
+	for i < len(p) && p[i] != 0 {
+		i += 1 + int(p[i])
+	}
+	if i+5 > len(p) {
+		return probeNo
+	}
+	typ, class := binary.BigEndian.Uint16(p[i+1:i+3]), binary.BigEndian.Uint16(p[i+3:i+5])
+	if (typ != 0x20 && typ != 0x21) || class != 1 {
+		return probeNo
+	}
+	return probeYes
+}
+
+// matchSNMP recognises an SNMP message (RFC 3416 §3, RFC 3412 §6): a BER
+// SEQUENCE whose length is the rest of the datagram, then the version as
+// a one-byte INTEGER (0 = v1, 1 = v2c, 3 = v3), then an OCTET STRING
+// community (v1, v2c) or the SEQUENCE of v3's global header, and for
+// v1/v2c a PDU tag 0xa0-0xa8 after the community.
+func matchSNMP(p []byte, _ *probeState) probeResult {
+	if len(p) < 8 || p[0] != 0x30 {
+		return probeNo
+	}
+	n, l := berLength(p[1:])
+	if l == 0 || n != len(p)-1-l {
+		return probeNo
+	}
+	v := p[1+l:]
+	if len(v) < 5 || v[0] != 0x02 || v[1] != 0x01 {
+		return probeNo
+	}
+	switch v[2] {
+	case 0, 1:
+		if v[3] != 0x04 {
+			return probeNo
+		}
+		c, cl := berLength(v[4:])
+		pdu := 4 + cl + c
+		if cl == 0 || pdu >= len(v) || v[pdu] < 0xa0 || v[pdu] > 0xa8 {
+			return probeNo
+		}
+		return probeYes
+	case 3:
+		if v[3] != 0x30 {
+			return probeNo
+		}
+		return probeYes
+	}
+	return probeNo
+}
+
+// berLength decodes a BER definite length (X.690 §8.1.3): n, and l the
+// bytes it took, 0 when malformed or longer than two bytes of length.
+func berLength(p []byte) (n, l int) {
+	switch {
+	case len(p) == 0:
+		return 0, 0
+	case p[0] < 0x80:
+		return int(p[0]), 1
+	case p[0] == 0x81 && len(p) >= 2:
+		return int(p[1]), 2
+	case p[0] == 0x82 && len(p) >= 3:
+		return int(binary.BigEndian.Uint16(p[1:3])), 3
+	}
+	return 0, 0
+}
+
+// tftpModes are RFC 1350's transfer modes, lower case as sent (peers
+// treat them case-insensitively; the probe does too).
+var tftpModes = [...][]byte{[]byte("netascii"), []byte("octet"), []byte("mail")}
+
+// matchTFTP recognises how a TFTP flow starts (RFC 1350 §5, RFC 2347):
+// a read or write request (a file name and a known mode, each ending in
+// a zero byte), or, on the new port pair the server answers from, the
+// first DATA block (block 1, at most 512 bytes unless an option raised
+// it), an ACK of block 0 or 1, an option acknowledgement, or an ERROR
+// with a defined code.
+func matchTFTP(p []byte, _ *probeState) probeResult {
+	if len(p) < 4 || p[0] != 0 {
+		return probeNo
+	}
+	block := binary.BigEndian.Uint16(p[2:4])
+	switch p[1] {
+	case 1, 2:
+		name := bytes.IndexByte(p[2:], 0)
+		if name < 1 {
+			return probeNo
+		}
+		mode := p[2+name+1:]
+		end := bytes.IndexByte(mode, 0)
+		if end < 0 {
+			return probeNo
+		}
+		for _, m := range tftpModes {
+			if bytes.EqualFold(mode[:end], m) {
+				return probeYes
+			}
+		}
+	case 3:
+		if block == 1 && len(p) <= 4+65464 {
+			return probeYes
+		}
+	case 4:
+		if block <= 1 && len(p) == 4 {
+			return probeYes
+		}
+	case 5:
+		if block <= 8 && p[len(p)-1] == 0 {
+			return probeYes
+		}
+	case 6:
+		if len(p) > 4 && p[len(p)-1] == 0 && printableZ(p[2:]) {
+			return probeYes
+		}
+	}
+	return probeNo
+}
+
+// printableZ reports whether p is printable ASCII strings each ended by
+// a zero byte (TFTP option names and values).
+func printableZ(p []byte) bool {
+	for _, b := range p {
+		if b != 0 && (b < 0x20 || b > 0x7e) {
+			return false
+		}
+	}
+	return true
+}
