@@ -29,34 +29,46 @@ func matchSTUN(p []byte, _ *probeState) probeResult {
 	return probeNo
 }
 
-// matchDTLS recognises a DTLS record header (RFC 6347 §4.1, RFC 9147
-// §4): content type change_cipher_spec, alert, handshake or data, version
-// 0xfeff (1.0) or 0xfefd (1.2, also used by 1.3 records), a 6-byte
-// sequence number, and a length within the datagram. A flow's first
-// record must be a handshake of epoch 0 (ClientHello or
-// HelloVerifyRequest), which keeps random datagrams out.
+// matchDTLS recognises DTLS records (RFC 6347 §4.1, RFC 9147 §4): a
+// datagram that is exactly a chain of records, each with a content type
+// change_cipher_spec, alert, handshake or application data, one version
+// (0xfeff 1.0, 0xfefd 1.2, also used by 1.3, or OpenSSL's pre-standard
+// 0x0100), and a length within the datagram. A handshake record of
+// epoch 0 must also hold a plausible handshake header; later epochs are
+// encrypted, so a capture that starts mid-session is known by the chain
+// alone.
 func matchDTLS(p []byte, _ *probeState) probeResult {
-	if len(p) < 13+12 || p[0] != 22 || p[1] != 0xfe || (p[2] != 0xff && p[2] != 0xfd) {
+	if len(p) < 13 || !dtlsVersion(p[1], p[2]) {
 		return probeNo
 	}
-	if p[3] != 0 || p[4] != 0 { // epoch
-		return probeNo
-	}
-	n := int(binary.BigEndian.Uint16(p[11:13]))
-	if n < 12 || n > len(p)-13 {
-		return probeNo
-	}
-	// Handshake header: type ClientHello (1), ServerHello (2) or
-	// HelloVerifyRequest (3), and a fragment that fits the record.
-	hs := p[13:]
-	if hs[0] < 1 || hs[0] > 3 {
-		return probeNo
-	}
-	frag := int(hs[9])<<16 | int(hs[10])<<8 | int(hs[11])
-	if frag > n-12 {
-		return probeNo
+	for rec := p; len(rec) > 0; {
+		if len(rec) < 13 || rec[0] < 20 || rec[0] > 23 || rec[1] != p[1] || rec[2] != p[2] {
+			return probeNo
+		}
+		n := int(binary.BigEndian.Uint16(rec[11:13]))
+		if n == 0 || n > len(rec)-13 {
+			return probeNo
+		}
+		if rec[0] == 22 && rec[3] == 0 && rec[4] == 0 && !dtlsHandshake(rec[13:13+n]) {
+			return probeNo
+		}
+		rec = rec[13+n:]
 	}
 	return probeYes
+}
+
+func dtlsVersion(major, minor byte) bool {
+	return major == 0xfe && (minor == 0xff || minor == 0xfd) || major == 0x01 && minor == 0x00
+}
+
+// dtlsHandshake checks a cleartext handshake fragment's header (RFC 6347
+// §4.2.2): a message type up to finished (20) and a fragment that fits.
+func dtlsHandshake(h []byte) bool {
+	if len(h) < 12 || h[0] > 20 {
+		return false
+	}
+	frag := int(h[9])<<16 | int(h[10])<<8 | int(h[11])
+	return frag <= len(h)-12
 }
 
 // rtpRunNeeded is how many RTP-looking packets of one SSRC in sequence

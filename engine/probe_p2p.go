@@ -2,20 +2,11 @@ package engine
 
 import "encoding/binary"
 
-// Gnutella 0.6 descriptor types (Gnutella protocol specification 0.6
-// §2.2): ping, pong, bye, vendor messages, push, query, query hit.
-func gnutellaType(t byte) bool {
-	switch t {
-	case 0x00, 0x01, 0x02, 0x31, 0x32, 0x40, 0x80, 0x81:
-		return true
-	}
-	return false
-}
-
 // matchGnutellaUDP recognises Gnutella over UDP: a descriptor with its
 // 23-byte header (16-byte GUID, type, TTL, hops, little-endian payload
 // length) whose payload length is exactly the rest of the datagram and
-// whose TTL + hops stay within the protocol's limit, or a fragment of the
+// whose TTL + hops stay within the protocol's limit (any type: servents
+// use vendor-specific ones over UDP), or a fragment of the
 // GND UDP extension ("GND", flags, sequence, part n of count).
 func matchGnutellaUDP(p []byte, _ *probeState) probeResult {
 	if len(p) >= 8 && p[0] == 'G' && p[1] == 'N' && p[2] == 'D' {
@@ -25,7 +16,7 @@ func matchGnutellaUDP(p []byte, _ *probeState) probeResult {
 		}
 		return probeNo
 	}
-	if len(p) < 23 || !gnutellaType(p[16]) || int(p[17])+int(p[18]) > 16 {
+	if len(p) < 23 || int(p[17])+int(p[18]) > 16 {
 		return probeNo
 	}
 	if int(binary.LittleEndian.Uint32(p[19:23])) != len(p)-23 {

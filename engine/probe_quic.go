@@ -17,9 +17,10 @@ func matchQUIC(p []byte, _ *probeState) probeResult {
 		return probeNo
 	}
 	v := p[1:5]
-	if !quicVersion(v) {
-		return probeNo
+	if gquicVersion(v) {
+		return probeYes // Q046+ long header: its CID lengths are nibbles
 	}
+	known := quicVersion(v)
 	dcid := int(p[5])
 	if dcid > 20 || len(p) < 7+dcid {
 		return probeNo
@@ -30,8 +31,15 @@ func matchQUIC(p []byte, _ *probeState) probeResult {
 		return probeNo
 	}
 	rest = rest[scid:]
-	if gquicVersion(v) {
-		return probeYes // Q046+ long header; its fields differ from here on
+	if !known {
+		// A version l7sniff does not know (a greasing one that forces
+		// version negotiation, a vendor's): only a client's first
+		// Initial tells, by its mandatory padding to 1200 bytes and a
+		// destination CID of at least 8 (RFC 9000 §14.1, §7.2).
+		if len(p) >= 1200 && dcid >= 8 {
+			return probeYes
+		}
+		return probeNo
 	}
 	typ := (p[0] >> 4) & 3
 	if binary.BigEndian.Uint32(v) == 0x6b3343cf {
@@ -54,16 +62,18 @@ func matchQUIC(p []byte, _ *probeState) probeResult {
 	return probeYes
 }
 
-// quicVersion reports a version this probe accepts: 1, 2, an IETF draft
-// (0xff0000xx), or Google's.
+// quicVersion reports a version whose header this probe parses: 1, 2,
+// an IETF draft (0xff0000xx), or Facebook's mvfst (0xfaceb0xx).
 func quicVersion(v []byte) bool {
 	switch x := binary.BigEndian.Uint32(v); {
 	case x == 1, x == 0x6b3343cf:
 		return true
 	case x&0xffffff00 == 0xff000000 && x&0xff >= 0x0d && x&0xff <= 0x22:
 		return true
+	case x&0xffffff00 == 0xfaceb000:
+		return true
 	}
-	return gquicVersion(v)
+	return false
 }
 
 // gquicVersion: "Q0" or "T0" then two digits.
