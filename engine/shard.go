@@ -33,6 +33,10 @@ type shard struct {
 	// undecided counts flows that ended while still classifying: their
 	// final verdict is unknown.
 	undecided uint64
+	// tcpDup counts TCP segments of classifying flows that brought
+	// nothing new (not fed, not counted against the packet limit);
+	// tcpGap those that skipped sequence space (fed; see tcpOrder).
+	tcpDup, tcpGap uint64
 	// probes caches which structural classifiers new flows start with.
 	probes probeCache
 	// flushing is set while the table is emptied at the end of the
@@ -131,7 +135,15 @@ func (s *shard) process(b *batch) {
 		}
 		if !f.class.done() {
 			payload := b.bytes(it)[it.pay.Off:it.pay.End()]
-			if f.class.packet(payload, maxPkts, set) {
+			feed := true
+			if it.isTCP {
+				var dup, gap bool
+				payload, dup, gap = f.order.admit(d, it.tcpSeq, it.tcpAck, it.tcpFlags, payload)
+				feed = !dup
+				s.tcpDup += b2u(dup)
+				s.tcpGap += b2u(gap)
+			}
+			if feed && f.class.packet(payload, maxPkts, set) {
 				s.decided(f)
 			}
 		} else if f.app != nil {
