@@ -1,0 +1,226 @@
+package engine
+
+import (
+	"bytes"
+	"encoding/hex"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"l7sniff/decode"
+	"l7sniff/patterns"
+)
+
+// unhex decodes a hex dump with spaces, as tcpdump -x prints it.
+func unhex(t *testing.T, s string) []byte {
+	t.Helper()
+	b, err := hex.DecodeString(strings.ReplaceAll(s, " ", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// probeByName returns the registry's probe for name.
+func probeByName(t *testing.T, name string) *probe {
+	t.Helper()
+	for i := range probes {
+		if probes[i].pattern.Name == name {
+			return &probes[i]
+		}
+	}
+	t.Fatalf("no probe %q", name)
+	return nil
+}
+
+// runProbe feeds packets to one probe as the classifier would and
+// returns its last answer.
+func runProbe(p *probe, pkts ...[]byte) probeResult {
+	var st probeState
+	r := probeMaybe
+	for _, pk := range pkts {
+		if r = p.match(pk, &st); r != probeMaybe {
+			return r
+		}
+	}
+	return r
+}
+
+// TestProbesPositive checks each probe on packets transcribed from the
+// corpora (../shared/corpus/ndpi and app: tcpdump -x of the flows nDPI
+// names) or built to the protocol's specification where noted.
+func TestProbesPositive(t *testing.T) {
+	pad := func(b []byte, n int) []byte { return append(b, make([]byte, n-len(b))...) }
+	dhcp := pad(unhex(t, "0101 0600 a678 4b7d 0000 0000 0000 0000 0000 0000 0000 0000 0000 0000 0800 27e6 e559"), 236)
+	dhcp = append(dhcp, unhex(t, "6382 5363 3501 03ff")...)
+	rtp := func(seq byte) []byte {
+		return unhex(t, "8000 00"+hex.EncodeToString([]byte{seq})+" 0000 0000 dead beef 0102 0304")
+	}
+	for _, c := range []struct {
+		probe string
+		pkts  [][]byte
+	}{
+		// quic_q46.pcap: a gQUIC Q046 long header.
+		{"quic", [][]byte{pad(unhex(t, "c351 3034 3650 eacf e6e7 06df 272d 0000 0004 60da"), 1350)}},
+		// An RFC 9000 v1 Initial: DCID 8, SCID 0, token 0, length 2.
+		{"quic", [][]byte{unhex(t, "c000 0000 0108 0102 0304 0506 0708 0000 02aa bb")}},
+		// quic_interop_V.pcapng: version 0x0a0a0a0a forcing negotiation.
+		{"quic", [][]byte{pad(unhex(t, "c60a 0a0a 0a08 c18e f59e f8c3 c544 00"), 1232)}},
+		// An RFC 8489 Binding request, no attributes.
+		{"stun", [][]byte{unhex(t, "0001 0000 2112 a442 0102 0304 0506 0708 090a 0b0c")}},
+		// dtls_old_version.pcapng: OpenSSL's 0x0100 ClientHello record.
+		{"dtls", [][]byte{unhex(t, "16 0100 0000 0000 0000 0000 000e 01 000002 0000 000000 000002 feff")}},
+		// gnutella.pcap's first DHCP request, cut to the cookie.
+		{"dhcp", [][]byte{dhcp}},
+		// An NBNS name query for "*" (RFC 1002 §4.2.12).
+		{"nbns", [][]byte{unhex(t, "8001 0010 0001 0000 0000 0000 20"+hex.EncodeToString([]byte("CKAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"))+"00 0020 0001")}},
+		// An SNMPv1 GetRequest, community "public".
+		{"snmp", [][]byte{unhex(t, "3018 0201 0004 0670 7562 6c69 63a0 0b02 0101 0201 0002 0100 3000")}},
+		// A TFTP read request, and a first DATA block on the reply's ports.
+		{"tftp", [][]byte{append(unhex(t, "0001"), []byte("file.bin\x00octet\x00")...)}},
+		{"tftp", [][]byte{append(unhex(t, "0003 0001"), bytes.Repeat([]byte{7}, 512)...)}},
+		// A WireGuard handshake initiation (148 bytes).
+		{"wireguard", [][]byte{pad([]byte{1}, 148)}},
+		// openvpn-tlscrypt.pcap: client hard reset v3, then a server reset.
+		{"openvpn", [][]byte{pad(unhex(t, "50aa e065 1239 2a3d 710a 0100 0162 5a9e"), 353), pad(unhex(t, "4011 2233 4455 6677 8800 0000 0000 00"), 60)}},
+		// gnutella.pcap: a GND fragment and a 23-byte-header descriptor.
+		{"gnutella", [][]byte{unhex(t, "474e 4410 3e8f 0101 540b 514b 5250 0652 4e41 5d2f e235 0970")}},
+		{"gnutella", [][]byte{append(unhex(t, "1685 3102 e2bb b5b3 6735 2fbc a01e 4419 4400 0005 0000 00"), "GTKG!"...)}},
+		// oicq.pcap: a QQ login packet.
+		{"qq", [][]byte{unhex(t, "023b 0b00 0100 1756 1f0c 7b00 0000 0000 0000 030c 949f b351 0c59 cbd5 27d1 9e69 5348 2ec8 7708 0103 0e47 03")}},
+		// Three RTP packets of one SSRC in sequence.
+		{"rtp", [][]byte{rtp(1), rtp(2), rtp(3)}},
+	} {
+		if r := runProbe(probeByName(t, c.probe), c.pkts...); r != probeYes {
+			t.Errorf("%s: sample not recognised (%d)", c.probe, r)
+		}
+	}
+}
+
+// TestProbesNegative feeds every probe random datagrams and other
+// protocols' first packets (the same ports carry them) and counts false
+// matches.
+func TestProbesNegative(t *testing.T) {
+	others := map[string][]byte{
+		"dns query":  unhex(t, "1234 0100 0001 0000 0000 0000 0765 7861 6d70 6c65 0363 6f6d 0000 0100 01"),
+		"ntp client": append([]byte{0x23}, make([]byte, 47)...),
+		"tls hello":  unhex(t, "1603 0100 2e01 0000 2a03 03"),
+		"http":       []byte("GET / HTTP/1.1\r\nHost: x\r\n\r\n"),
+		"ssdp":       []byte("M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\n\r\n"),
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	const randoms = 20000
+	for i := range probes {
+		p := &probes[i]
+		for name, pk := range others {
+			if runProbe(p, pk, pk, pk) == probeYes {
+				t.Errorf("%s claims a %s packet", p.pattern.Name, name)
+			}
+		}
+		claimed := 0
+		for range randoms {
+			n := 1 + rng.IntN(1400)
+			pk := make([]byte, n)
+			for j := range pk {
+				pk[j] = byte(rng.Uint32())
+			}
+			if runProbe(p, pk) == probeYes {
+				claimed++
+			}
+		}
+		// One in a thousand random datagrams is already more than a
+		// structural check should let through.
+		if claimed > randoms/1000 {
+			t.Errorf("%s claims %d of %d random datagrams", p.pattern.Name, claimed, randoms)
+		}
+	}
+}
+
+// TestTCPRetransmissionFedOnce checks that a retransmitted segment is fed
+// to the classifier once and does not count against the packet limit,
+// that an overlapping one is trimmed to its new bytes, and that a gap is
+// counted.
+func TestTCPRetransmissionFedOnce(t *testing.T) {
+	var o tcpOrder
+	if _, dup, _ := o.admit(0, 99, 0, decode.TCPSyn, nil); dup {
+		t.Fatal("first SYN taken as a duplicate")
+	}
+	if _, dup, _ := o.admit(0, 99, 0, decode.TCPSyn, nil); !dup {
+		t.Error("repeated SYN not a duplicate")
+	}
+	got, dup, _ := o.admit(0, 100, 5, decode.TCPAck, []byte("abcd"))
+	if dup || string(got) != "abcd" {
+		t.Fatalf("first segment: %q dup %v", got, dup)
+	}
+	if got, dup, _ = o.admit(0, 100, 5, decode.TCPAck, []byte("abcd")); !dup || got != nil {
+		t.Errorf("retransmission: %q dup %v, want skipped", got, dup)
+	}
+	if got, _, _ = o.admit(0, 102, 5, decode.TCPAck, []byte("cdef")); string(got) != "ef" {
+		t.Errorf("overlap: %q, want the new bytes ef", got)
+	}
+	if _, _, gap := o.admit(0, 200, 5, decode.TCPAck, []byte("z")); !gap {
+		t.Error("a jump in sequence space not counted as a gap")
+	}
+
+	// Through the shard: a pattern that needs the 4th data packet still
+	// matches when every packet before it arrives twice.
+	set := patternSet(t, patterns.Options{}, map[string]string{"four": "^1234"})
+	e := &Engine{cfg: Config{MaxPackets: 5, MaxFlows: 64, Timeouts: DefaultTimeouts}, nshards: 1}
+	e.patterns.Store(set)
+	s := newShard(e, 0)
+	var frames [][]byte
+	for i, d := range []string{"1", "2", "3"} {
+		f := tcpSegment(t, "10.0.0.1", "10.0.0.2", 4000, 7000, "PA", uint32(1000+i), []byte(d))
+		frames = append(frames, f, f)
+	}
+	frames = append(frames, tcpSegment(t, "10.0.0.1", "10.0.0.2", 4000, 7000, "PA", 1003, []byte("4")))
+	processFrames(s, frames...)
+	snap := s.snapshot(true)
+	if len(snap.flows) != 1 || snap.flows[0].App != "four" {
+		t.Errorf("flows %+v, want one classified four", snap.flows)
+	}
+	if s.tcpDup != 3 {
+		t.Errorf("%d duplicates counted, want 3", s.tcpDup)
+	}
+}
+
+// TestFlowEndingEarlyIsUnknown checks the final verdict of a flow that
+// ends (here: the end of the capture, which ends every flow) at its 3rd
+// packet, before the packet limit: unknown, counted, never classifying.
+func TestFlowEndingEarlyIsUnknown(t *testing.T) {
+	set := patternSet(t, patterns.Options{}, map[string]string{"abc": "^abc"})
+	e := &Engine{cfg: Config{MaxPackets: 10, MaxFlows: 64, Timeouts: DefaultTimeouts}, nshards: 1}
+	e.patterns.Store(set)
+	s := newShard(e, 0)
+	processFrames(s,
+		tcpFrame(t, "10.0.0.1", "10.0.0.2", 4100, 7000, "S", nil),
+		tcpFrame(t, "10.0.0.2", "10.0.0.1", 7000, 4100, "SA", nil),
+		tcpFrame(t, "10.0.0.1", "10.0.0.2", 4100, 7000, "PA", []byte("ab")), // half a match
+	)
+	if live := s.snapshot(true).flows; len(live) != 1 || live[0].App != AppClassifying {
+		t.Fatalf("live flow %+v, want classifying", live)
+	}
+	s.table.flush()
+	ended := s.snapshot(true)
+	if len(ended.flows) != 1 || ended.flows[0].App != AppUnknown || !ended.flows[0].Ended {
+		t.Errorf("ended flow %+v, want unknown", ended.flows)
+	}
+	if s.undecided != 1 || ended.apps[AppUnknown].Flows != 1 {
+		t.Errorf("undecided %d, unknown flows %d; want 1 and 1", s.undecided, ended.apps[AppUnknown].Flows)
+	}
+}
+
+// processFrames runs frames through a shard's per-packet step, 1 ms
+// apart.
+func processFrames(s *shard, frames ...[]byte) {
+	b := newBatch()
+	b.reset(0)
+	var p decode.Packet
+	t0 := time.Unix(1_700_000_000, 0)
+	for i, f := range frames {
+		decode.Decode(decode.LinkEthernet, f, len(f), &p)
+		b.add(uint64(i+1), t0.Add(time.Duration(i)*time.Millisecond).UnixNano(), decode.LinkEthernet, f, len(f), &p)
+	}
+	s.process(b)
+}
