@@ -137,54 +137,6 @@ func TestProbesNegative(t *testing.T) {
 	}
 }
 
-// TestTCPRetransmissionFedOnce checks that a retransmitted segment is fed
-// to the classifier once and does not count against the packet limit,
-// that an overlapping one is trimmed to its new bytes, and that a gap is
-// counted.
-func TestTCPRetransmissionFedOnce(t *testing.T) {
-	var o tcpOrder
-	if _, dup, _ := o.admit(0, 99, 0, decode.TCPSyn, nil); dup {
-		t.Fatal("first SYN taken as a duplicate")
-	}
-	if _, dup, _ := o.admit(0, 99, 0, decode.TCPSyn, nil); !dup {
-		t.Error("repeated SYN not a duplicate")
-	}
-	got, dup, _ := o.admit(0, 100, 5, decode.TCPAck, []byte("abcd"))
-	if dup || string(got) != "abcd" {
-		t.Fatalf("first segment: %q dup %v", got, dup)
-	}
-	if got, dup, _ = o.admit(0, 100, 5, decode.TCPAck, []byte("abcd")); !dup || got != nil {
-		t.Errorf("retransmission: %q dup %v, want skipped", got, dup)
-	}
-	if got, _, _ = o.admit(0, 102, 5, decode.TCPAck, []byte("cdef")); string(got) != "ef" {
-		t.Errorf("overlap: %q, want the new bytes ef", got)
-	}
-	if _, _, gap := o.admit(0, 200, 5, decode.TCPAck, []byte("z")); !gap {
-		t.Error("a jump in sequence space not counted as a gap")
-	}
-
-	// Through the shard: a pattern that needs the 4th data packet still
-	// matches when every packet before it arrives twice.
-	set := patternSet(t, patterns.Options{}, map[string]string{"four": "^1234"})
-	e := &Engine{cfg: Config{MaxPackets: 5, MaxFlows: 64, Timeouts: DefaultTimeouts}, nshards: 1}
-	e.patterns.Store(set)
-	s := newShard(e, 0)
-	var frames [][]byte
-	for i, d := range []string{"1", "2", "3"} {
-		f := tcpSegment(t, "10.0.0.1", "10.0.0.2", 4000, 7000, "PA", uint32(1000+i), []byte(d))
-		frames = append(frames, f, f)
-	}
-	frames = append(frames, tcpSegment(t, "10.0.0.1", "10.0.0.2", 4000, 7000, "PA", 1003, []byte("4")))
-	processFrames(s, frames...)
-	snap := s.snapshot(true)
-	if len(snap.flows) != 1 || snap.flows[0].App != "four" {
-		t.Errorf("flows %+v, want one classified four", snap.flows)
-	}
-	if s.tcpDup != 3 {
-		t.Errorf("%d duplicates counted, want 3", s.tcpDup)
-	}
-}
-
 // TestFlowEndingEarlyIsUnknown checks the final verdict of a flow that
 // ends (here: the end of the capture, which ends every flow) at its 3rd
 // packet, before the packet limit: unknown, counted, never classifying.

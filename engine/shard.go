@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"l7sniff/decode"
+	"l7sniff/patterns"
 )
 
 // shard owns the flows whose symmetric hash maps to it: its flow table,
@@ -35,8 +36,10 @@ type shard struct {
 	undecided uint64
 	// tcpDup counts TCP segments of classifying flows that brought
 	// nothing new (not fed, not counted against the packet limit);
-	// tcpGap those that skipped sequence space (fed; see tcpOrder).
-	tcpDup, tcpGap uint64
+	// tcpHeld those that waited in the reorder pool; tcpGap the gaps in
+	// sequence space skipped (see tcpOrder).
+	tcpDup, tcpHeld, tcpGap uint64
+	reorder                 reorderPool
 	// probes caches which structural classifiers new flows start with.
 	probes probeCache
 	// flushing is set while the table is emptied at the end of the
@@ -50,6 +53,9 @@ type shardSnapshot struct {
 	active               int
 	evicted, expired     uint64
 	endedKept, endedLost uint64
+	undecided            uint64
+	tcpDup, tcpHeld      uint64
+	tcpGap               uint64
 	apps                 map[string]AppStat
 }
 
@@ -135,15 +141,9 @@ func (s *shard) process(b *batch) {
 		}
 		if !f.class.done() {
 			payload := b.bytes(it)[it.pay.Off:it.pay.End()]
-			feed := true
 			if it.isTCP {
-				var dup, gap bool
-				payload, dup, gap = f.order.admit(d, it.tcpSeq, it.tcpAck, it.tcpFlags, payload)
-				feed = !dup
-				s.tcpDup += b2u(dup)
-				s.tcpGap += b2u(gap)
-			}
-			if feed && f.class.packet(payload, maxPkts, set) {
+				s.classifyTCP(f, it, d, payload, maxPkts, set)
+			} else if f.class.packet(payload, maxPkts, set) {
 				s.decided(f)
 			}
 		} else if f.app != nil {
@@ -160,6 +160,72 @@ func (s *shard) process(b *batch) {
 		}
 		s.table.expire(it.ts)
 	}
+}
+
+// classifyTCP feeds a classifying TCP flow's segment in sequence order
+// (see tcpOrder): duplicates are skipped, a segment after a gap waits in
+// the reorder pool for the bytes before it, and when they come the held
+// segment follows them; a gap that does not fill (another gap comes
+// first, or no room) is skipped and counted.
+func (s *shard) classifyTCP(f *flow, it *item, d int, payload []byte, maxPkts int, set *patterns.Set) {
+	fresh, kind := f.order.admit(d, it.tcpSeq, it.tcpAck, it.tcpFlags, payload)
+	switch kind {
+	case segDup:
+		s.tcpDup++
+		return
+	case segAhead:
+		if h := s.reorder.held(&f.order); h != nil {
+			// A second gap: stop waiting for the first.
+			s.feedHeld(f, h, true, maxPkts, set)
+			if f.class.done() {
+				return
+			}
+			if fresh, kind = f.order.admit(d, it.tcpSeq, it.tcpAck, it.tcpFlags, payload); kind != segAhead {
+				s.feed(f, fresh, kind, maxPkts, set)
+				return
+			}
+		}
+		if s.reorder.hold(&f.order, d, it.tcpSeq, it.tcpAck, fresh) {
+			s.tcpHeld++
+			return
+		}
+		s.tcpGap++
+		f.order.accept(d, it.tcpSeq, len(fresh))
+	}
+	if s.feed(f, fresh, segNew, maxPkts, set) {
+		return
+	}
+	if h := s.reorder.held(&f.order); h != nil && int(h.dir) == d {
+		if ahead := int32(h.seq - f.order.next[d]); ahead <= 0 {
+			s.feedHeld(f, h, false, maxPkts, set)
+		}
+	}
+}
+
+// feedHeld feeds flow f's held segment and frees its slot; gap says the
+// bytes before it never came.
+func (s *shard) feedHeld(f *flow, h *heldSegment, gap bool, maxPkts int, set *patterns.Set) {
+	d := int(h.dir)
+	if gap {
+		s.tcpGap++
+		f.order.accept(d, h.seq, 0)
+	}
+	fresh, kind := f.order.admit(d, h.seq, h.ack, 0, h.data[:h.n])
+	s.feed(f, fresh, kind, maxPkts, set)
+	s.reorder.release(&f.order)
+}
+
+// feed gives the classifier a segment's new bytes (nothing for a
+// duplicate) and reports whether the flow is now decided.
+func (s *shard) feed(f *flow, fresh []byte, kind segKind, maxPkts int, set *patterns.Set) bool {
+	if kind == segDup {
+		return f.class.done()
+	}
+	if f.class.packet(fresh, maxPkts, set) {
+		s.decided(f)
+		s.reorder.release(&f.order)
+	}
+	return f.class.done()
 }
 
 func (s *shard) trackTCP(f *flow, it *item) {
@@ -233,6 +299,7 @@ func (s *shard) flowEnded(f *flow, evicted bool) {
 		s.undecided++
 		s.decided(f)
 	}
+	s.reorder.release(&f.order)
 	v := f.view(true)
 	switch {
 	case len(s.ended) < s.maxEnded:
@@ -262,6 +329,7 @@ func (s *shard) snapshot(withFlows bool) shardSnapshot {
 	snap := shardSnapshot{
 		active: s.table.len(), evicted: s.evicted, expired: s.expired,
 		endedKept: uint64(len(s.ended)), endedLost: s.endedDropped,
+		undecided: s.undecided, tcpDup: s.tcpDup, tcpHeld: s.tcpHeld, tcpGap: s.tcpGap,
 		apps: make(map[string]AppStat, len(s.apps)),
 	}
 	for k, v := range s.apps {
