@@ -12,12 +12,13 @@ import (
 // budget, and the probes stop looking at the same budget.
 type classifier struct {
 	stream  patterns.Stream
-	verdict patterns.Verdict
+	verdict patterns.Verdict // the stream's
 	// found is the probe that decided the flow (nil: none did; the
 	// verdict is the stream's).
 	found   *probe
 	probes  probeState
 	packets uint16
+	final   bool // the verdict is decided
 	started bool // the stream was fed payload (so it is tied to its set)
 	opaque  bool // the flow carries no application data (carriesAppData)
 	guess   uint16
@@ -43,7 +44,7 @@ func carriesAppData(k *decode.FlowKey) bool {
 }
 
 // done reports whether the flow has its final verdict.
-func (c *classifier) done() bool { return c.found != nil || c.verdict.Done() }
+func (c *classifier) done() bool { return c.final }
 
 // pattern is what named the flow: the stream's pattern or the probe's,
 // nil while classifying or when unknown.
@@ -56,9 +57,11 @@ func (c *classifier) pattern() *patterns.Pattern {
 
 // packet accounts one packet of the flow and feeds its payload. It returns
 // true when this packet decided the verdict. In one packet the probes and
-// the patterns compete by priority, as patterns do among themselves.
+// the patterns compete by priority, as patterns do among themselves; the
+// flow is unknown once neither the stream nor any probe can still match,
+// or at the packet limit.
 func (c *classifier) packet(payload []byte, maxPackets int, set *patterns.Set) bool {
-	if c.done() {
+	if c.final {
 		return false
 	}
 	if !c.started && c.stream.Set() != set {
@@ -70,30 +73,48 @@ func (c *classifier) packet(payload []byte, maxPackets int, set *patterns.Set) b
 	c.packets++
 	if c.opaque {
 		c.verdict = c.stream.GiveUp()
+		c.final = true
 		return true
 	}
 	if len(payload) > 0 {
 		c.started = true
 		p := c.probes.examine(payload, set.MaxBytes())
 		c.verdict = c.stream.Feed(payload)
-		if p != nil && (c.verdict.Pattern() == nil || p.priority <= c.verdict.Pattern().Priority) {
+		switch pat := c.verdict.Pattern(); {
+		case p != nil && (pat == nil || p.priority <= pat.Priority):
 			c.found = p
-			c.verdict = c.stream.GiveUp()
+			c.final = true
+		case pat != nil:
+			c.final = true
+		case c.verdict.Done() && c.probes.live == 0:
+			c.decide()
 		}
 	}
-	if !c.done() && int(c.packets) >= maxPackets {
-		c.verdict = c.stream.GiveUp()
+	if !c.final && int(c.packets) >= maxPackets {
+		c.decide()
 	}
-	return c.done()
+	return c.final
+}
+
+// decide ends classification without a match in this packet: the
+// probes' provisional verdict if one was seen (see probeLikely), else
+// unknown.
+func (c *classifier) decide() {
+	c.verdict = c.stream.GiveUp()
+	if c.verdict.Pattern() == nil && c.probes.fallback != 0 {
+		c.found = &probes[c.probes.fallback-1]
+	}
+	c.final = true
 }
 
 // end gives a flow that is leaving the table still undecided its final
-// verdict, unknown, and reports whether it did.
+// verdict (unknown, or the probes' provisional one) and reports whether
+// it had none before.
 func (c *classifier) end() bool {
-	if c.done() {
+	if c.final {
 		return false
 	}
-	c.verdict = c.stream.GiveUp()
+	c.decide()
 	return true
 }
 
@@ -103,7 +124,7 @@ func (c *classifier) app() string {
 	switch {
 	case c.pattern() != nil:
 		return c.pattern().Name
-	case c.done():
+	case c.final:
 		return AppUnknown
 	}
 	return AppClassifying

@@ -25,6 +25,8 @@ type probe struct {
 	// match examines one packet's payload. st is the flow's probe
 	// scratch, for probes that need more than one packet.
 	match func(payload []byte, st *probeState) probeResult
+	// refine names the probe that may override a probeLikely answer.
+	refine string
 }
 
 // probeResult is a probe's answer about one packet.
@@ -34,6 +36,10 @@ const (
 	probeMaybe probeResult = iota // not (yet) decided: look at the next packet
 	probeNo                       // the flow is not this protocol
 	probeYes                      // the flow is this protocol
+	// probeLikely: this protocol, unless the probe named by the probe's
+	// refine matches a later packet within the limits (STUN that sets up
+	// DTLS is DTLS); only that one keeps looking.
+	probeLikely
 )
 
 // maxProbes bounds the registry so a flow's live set fits one word.
@@ -51,6 +57,9 @@ type probeState struct {
 	rtpRun  uint8
 	// openvpnReset: a client hard reset was seen.
 	openvpnReset bool
+	// fallback is 1 + the index of the probe that answered probeLikely,
+	// the verdict if nothing refines it; 0 for none.
+	fallback uint8
 }
 
 // reload re-applies the overrides of a new set to a flow that has not
@@ -92,10 +101,28 @@ func (st *probeState) examine(payload []byte, maxBytes int) *probe {
 		case probeYes:
 			return &probes[i]
 		case probeNo:
-			st.live &^= bit
+			// A refining probe keeps looking until the limits: the
+			// packets between (more STUN) are not its protocol.
+			if st.fallback == 0 {
+				st.live &^= bit
+			}
+		case probeLikely:
+			st.fallback = uint8(i + 1)
+			st.live &= probeBit(probes[i].refine)
+			return nil
 		}
 	}
 	return nil
+}
+
+// probeBit is the live-set bit of the probe named name (0 for none).
+func probeBit(name string) uint32 {
+	for i := range probes {
+		if probes[i].pattern.Name == name {
+			return 1 << i
+		}
+	}
+	return 0
 }
 
 // probesFor is the live set for a new flow of transport l4 under set:

@@ -11,22 +11,45 @@ const stunCookie = 0x2112A442
 // cookie; its messages are taken only as a Binding request or response
 // (or error) of the exact length. TURN's ChannelData (RFC 8656 §12)
 // comes only after an Allocate, which has already decided the flow.
+//
+// Over UDP the answer is provisional: ICE runs STUN on the port pair
+// that then carries the media, and a DTLS handshake that follows (WebRTC,
+// RFC 8842) names the flow DTLS.
 func matchSTUN(p []byte, _ *probeState) probeResult {
-	if len(p) < 20 || p[0]&0xc0 != 0 {
+	if !stunMessage(p, true) {
 		return probeNo
+	}
+	return probeLikely
+}
+
+// matchSTUNTCP recognises STUN over TCP (RFC 8489 §6.2.2): messages sent
+// back to back, so the first's length need only fit in the segment;
+// only cookie-bearing messages count.
+func matchSTUNTCP(p []byte, _ *probeState) probeResult {
+	if !stunMessage(p, false) {
+		return probeNo
+	}
+	return probeYes
+}
+
+// stunMessage checks a STUN header; whole says the message must be the
+// whole of p (a datagram) rather than its start.
+func stunMessage(p []byte, whole bool) bool {
+	if len(p) < 20 || p[0]&0xc0 != 0 {
+		return false
 	}
 	n := int(binary.BigEndian.Uint16(p[2:4]))
-	if n%4 != 0 || n != len(p)-20 {
-		return probeNo
+	if n%4 != 0 || n > len(p)-20 || whole && n != len(p)-20 {
+		return false
 	}
 	if binary.BigEndian.Uint32(p[4:8]) == stunCookie {
-		return probeYes
+		return true
 	}
 	switch binary.BigEndian.Uint16(p[0:2]) {
 	case 0x0001, 0x0101, 0x0111:
-		return probeYes
+		return whole
 	}
-	return probeNo
+	return false
 }
 
 // matchDTLS recognises DTLS records (RFC 6347 §4.1, RFC 9147 §4): a

@@ -165,3 +165,89 @@ func printableZ(p []byte) bool {
 	}
 	return true
 }
+
+// matchDNS recognises a DNS message (RFC 1035 §4.1) by its header and
+// question: exactly one question, small record counts, a defined opcode
+// (query, status, notify, update), a name of labels up to 63 bytes and
+// 255 in all ending in a zero byte, a non-zero type and a class IN, CH,
+// HS, NONE or ANY (mDNS sets the top bit for unicast answers). The
+// default dns pattern handles most names; this catches the rest (names
+// with bytes no pattern allows, as exfiltration tunnels send).
+func matchDNS(p []byte, _ *probeState) probeResult {
+	if len(p) < 12+1+4 {
+		return probeNo
+	}
+	if binary.BigEndian.Uint16(p[4:6]) != 1 {
+		return probeNo
+	}
+	for i := 6; i < 12; i += 2 {
+		if binary.BigEndian.Uint16(p[i:i+2]) > 64 {
+			return probeNo
+		}
+	}
+	switch (p[2] >> 3) & 0x0f {
+	case 0, 2, 4, 5:
+	default:
+		return probeNo
+	}
+	i, total := 12, 0
+	for p[i] != 0 {
+		l := int(p[i])
+		total += l + 1
+		if l > 63 || total > 255 || i+1+l >= len(p) {
+			return probeNo
+		}
+		i += 1 + l
+	}
+	if i+5 > len(p) {
+		return probeNo
+	}
+	typ, class := binary.BigEndian.Uint16(p[i+1:i+3]), binary.BigEndian.Uint16(p[i+3:i+5])&0x7fff
+	if typ == 0 || (class != 1 && class != 3 && class != 4 && class != 254 && class != 255) {
+		return probeNo
+	}
+	return probeYes
+}
+
+// h225OID is the start of H.225.0's protocol identifier (ITU-T 0.0.8.2250
+// .0.v, BER-encoded as PER carries it), the first field of every RAS and
+// call signalling message.
+var h225OID = []byte{0x06, 0x00, 0x08, 0x91, 0x4a, 0x00}
+
+// matchH323RAS recognises H.225.0 RAS over UDP (registration, admission,
+// status): the protocol identifier with a version 1-9 within the
+// message's first bytes, after the choice and request sequence number.
+func matchH323RAS(p []byte, _ *probeState) probeResult {
+	head := p[:min(len(p), 16)]
+	i := bytes.Index(head, h225OID)
+	if i < 0 || i+len(h225OID) >= len(p) || p[i+len(h225OID)] < 1 || p[i+len(h225OID)] > 9 {
+		return probeNo
+	}
+	return probeYes
+}
+
+// Q.931 message types H.225.0 call signalling uses (ITU-T Q.931 §4.4,
+// H.225.0 §7.4): alerting, call proceeding, progress, setup, connect,
+// setup acknowledge, release complete, facility, notify, status inquiry,
+// status, information.
+var q931Types = [...]byte{0x01, 0x02, 0x03, 0x05, 0x07, 0x0d, 0x5a, 0x62, 0x6e, 0x75, 0x7d, 0x7b}
+
+// matchH323 recognises H.225.0 call signalling over TCP: a TPKT header
+// (RFC 1006: version 3, reserved 0, a length that covers at least the
+// Q.931 header), then Q.931's protocol discriminator 0x08, a call
+// reference of at most 2 bytes, and a message type H.225.0 uses.
+func matchH323(p []byte, _ *probeState) probeResult {
+	if len(p) < 9 || p[0] != 3 || p[1] != 0 || p[4] != 0x08 || p[5] > 2 {
+		return probeNo
+	}
+	if n := int(binary.BigEndian.Uint16(p[2:4])); n < 9 || n > 65535 {
+		return probeNo
+	}
+	mt := p[6+int(p[5])]
+	for _, t := range q931Types {
+		if mt == t {
+			return probeYes
+		}
+	}
+	return probeNo
+}

@@ -92,7 +92,7 @@ func TestProbesPositive(t *testing.T) {
 		// Three RTP packets of one SSRC in sequence.
 		{"rtp", [][]byte{rtp(1), rtp(2), rtp(3)}},
 	} {
-		if r := runProbe(probeByName(t, c.probe), c.pkts...); r != probeYes {
+		if r := runProbe(probeByName(t, c.probe), c.pkts...); r != probeYes && r != probeLikely {
 			t.Errorf("%s: sample not recognised (%d)", c.probe, r)
 		}
 	}
@@ -114,7 +114,10 @@ func TestProbesNegative(t *testing.T) {
 	for i := range probes {
 		p := &probes[i]
 		for name, pk := range others {
-			if runProbe(p, pk, pk, pk) == probeYes {
+			if strings.HasPrefix(name, p.pattern.Name+" ") {
+				continue
+			}
+			if r := runProbe(p, pk, pk, pk); r == probeYes || r == probeLikely {
 				t.Errorf("%s claims a %s packet", p.pattern.Name, name)
 			}
 		}
@@ -125,7 +128,7 @@ func TestProbesNegative(t *testing.T) {
 			for j := range pk {
 				pk[j] = byte(rng.Uint32())
 			}
-			if runProbe(p, pk) == probeYes {
+			if r := runProbe(p, pk); r == probeYes || r == probeLikely {
 				claimed++
 			}
 		}
