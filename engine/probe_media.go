@@ -103,14 +103,17 @@ const rtpRunNeeded = 3
 // list, and the same SSRC with sequence numbers counting up by 1 (a
 // little loss allowed) over rtpRunNeeded packets. The other direction's
 // packets, with their own SSRC, restart the run, so the flow decides on
-// rtpRunNeeded packets in a row from one side.
+// rtpRunNeeded packets in a row from one side. A packet that is not RTP
+// (a keepalive, an RTCP report, a hole punch) restarts the run too
+// rather than ruling the flow out: media often starts after such.
 func matchRTP(p []byte, st *probeState) probeResult {
-	if len(p) < 12 || p[0]&0xc0 != 0x80 {
-		return probeNo
+	if len(p) < 12 || p[0]&0xc0 != 0x80 || len(p) < 12+4*int(p[0]&0x0f) {
+		st.rtpRun = 0
+		return probeMaybe
 	}
-	pt := p[1] & 0x7f
-	if pt >= 72 && pt <= 76 || len(p) < 12+4*int(p[0]&0x0f) {
-		return probeNo
+	if pt := p[1] & 0x7f; pt >= 72 && pt <= 76 {
+		st.rtpRun = 0
+		return probeMaybe
 	}
 	ssrc := binary.BigEndian.Uint32(p[8:12])
 	seq := binary.BigEndian.Uint16(p[2:4])

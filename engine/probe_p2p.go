@@ -37,3 +37,18 @@ func matchOICQ(p []byte, _ *probeState) probeResult {
 	}
 	return probeYes
 }
+
+// matchEDonkey recognises the eDonkey/eMule TCP protocol: every message
+// is a protocol byte (0xe3 eDonkey, 0xc5 eMule extensions, 0xd4 packed),
+// a little-endian length of what follows it, then the opcode; a flow
+// opens with a hello (0x01) or its answer (0x4c) from the other side,
+// which fits one segment: the length is the rest of it.
+func matchEDonkey(p []byte, _ *probeState) probeResult {
+	if len(p) < 6 || (p[0] != 0xe3 && p[0] != 0xc5 && p[0] != 0xd4) {
+		return probeNo
+	}
+	if int(binary.LittleEndian.Uint32(p[1:5])) != len(p)-5 || (p[5] != 0x01 && p[5] != 0x4c) {
+		return probeNo
+	}
+	return probeYes
+}

@@ -251,3 +251,14 @@ func matchH323(p []byte, _ *probeState) probeResult {
 	}
 	return probeNo
 }
+
+// matchRadmin recognises Radmin's TCP messages as its client and server
+// open a session: a 4-byte header 01 00 00 00, a length byte that counts
+// what follows the 9-byte message header, and the client's first request
+// or the server's answer.
+func matchRadmin(p []byte, _ *probeState) probeResult {
+	if len(p) < 10 || p[0] != 1 || p[1] != 0 || p[2] != 0 || p[3] != 0 || int(p[4]) != len(p)-9 {
+		return probeNo
+	}
+	return probeYes
+}

@@ -22,6 +22,8 @@ var probes = [...]probe{
 	newProbe("gnutella", "Gnutella over UDP: a 23-byte descriptor header whose payload length is the rest of the datagram, or a GND (UDP extension) fragment", 17, -1, matchGnutellaUDP),
 	newProbe("qq", "OICQ (QQ) over UDP: 0x02 start, 0x03 end, version and command fields", 17, 0, matchOICQ),
 	newProbe("dns", "DNS message: one question, small counts, defined opcode, a well-formed name, non-zero type, known class (RFC 1035 §4.1)", 17, 1, matchDNS),
+	newProbe("edonkey", "eDonkey/eMule over TCP: protocol byte, little-endian length = the rest of the segment, hello or hello answer", 6, 0, matchEDonkey),
+	newProbe("radmin", "Radmin over TCP: header 01 00 00 00 and a length byte = segment - 9", 6, 0, matchRadmin),
 	newProbe("rtp", "RTP: version 2, not an RTCP type, the same SSRC with consecutive sequence numbers over three packets (RFC 3550)", 17, 0, matchRTP),
 }
 
