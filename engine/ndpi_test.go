@@ -23,7 +23,7 @@ import (
 // name (see TestAccuracyVsNDPI). A change that lowers one is a
 // regression; raise them when the defaults improve.
 var ndpiFloors = map[string]struct{ recall, precision float64 }{
-	"ndpi": {recall: 721.0 / 736, precision: 721.0 / 722},
+	"ndpi": {recall: 722.0 / 736, precision: 722.0 / 723},
 	"app":  {recall: 244.0 / 248, precision: 244.0 / 480},
 }
 

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/hex"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -22,16 +24,47 @@ func unhex(t *testing.T, s string) []byte {
 	return b
 }
 
-// probeByName returns the registry's probe for name.
+// probeByName returns the registry's probe for name, the UDP one unless
+// name ends in "/tcp".
 func probeByName(t *testing.T, name string) *probe {
 	t.Helper()
+	l4 := uint8(17)
+	if n, ok := strings.CutSuffix(name, "/tcp"); ok {
+		name, l4 = n, 6
+	}
 	for i := range probes {
-		if probes[i].pattern.Name == name {
+		if probes[i].pattern.Name == name && (probes[i].l4 == l4 || !hasProbe(name, l4)) {
 			return &probes[i]
 		}
 	}
 	t.Fatalf("no probe %q", name)
 	return nil
+}
+
+// hasProbe reports whether the registry has a probe name for l4.
+func hasProbe(name string, l4 uint8) bool {
+	for i := range probes {
+		if probes[i].pattern.Name == name && probes[i].l4 == l4 {
+			return true
+		}
+	}
+	return false
+}
+
+// TestREADMEListsProbes checks that the README's classification section
+// names every structural classifier.
+func TestREADMEListsProbes(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sec, _ := strings.Cut(string(data), "### Patterns and structural classifiers")
+	sec, _, _ = strings.Cut(sec, "\n### ")
+	for _, name := range ProbeNames() {
+		if !strings.Contains(sec, "`"+name+"`") {
+			t.Errorf("README's classifier list lacks the probe %s", name)
+		}
+	}
 }
 
 // runProbe feeds packets to one probe as the classifier would and
@@ -89,8 +122,20 @@ func TestProbesPositive(t *testing.T) {
 		{"gnutella", [][]byte{append(unhex(t, "1685 3102 e2bb b5b3 6735 2fbc a01e 4419 4400 0005 0000 00"), "GTKG!"...)}},
 		// oicq.pcap: a QQ login packet.
 		{"qq", [][]byte{unhex(t, "023b 0b00 0100 1756 1f0c 7b00 0000 0000 0000 030c 949f b351 0c59 cbd5 27d1 9e69 5348 2ec8 7708 0103 0e47 03")}},
-		// Three RTP packets of one SSRC in sequence.
-		{"rtp", [][]byte{rtp(1), rtp(2), rtp(3)}},
+		// Three RTP packets of one SSRC in sequence, after a keepalive
+		// (rtp.pcapng's flows start so).
+		{"rtp", [][]byte{unhex(t, "0100 0000 0000 0000 0000 0000 0000 011c"), rtp(1), rtp(2), rtp(3)}},
+		// stun.pcap: STUN over TCP, a Binding request with the cookie.
+		{"stun/tcp", [][]byte{unhex(t, "0001 0008 2112 a442 0102 0304 0506 0708 090a 0b0c 8028 0004 1234 5678")}},
+		// h323.pcap: RAS from 17.2.0.124 and a Q.931 SETUP over TPKT.
+		{"h323", [][]byte{unhex(t, "0220 0000 0600 0891 4a00 0400 1102 007c 07f2 2200")}},
+		{"h323/tcp", [][]byte{unhex(t, "0300 00a0 0802 77f4 0504 0380 90a5")}},
+		// dns-invalid-chars.pcap: a query whose name has control bytes.
+		{"dns", [][]byte{unhex(t, "9f6c 0100 0001 0000 0000 0000 0377 7777 1761 6c6c 796f 7572 6261 0405 0661 7265 6265 6c6f 6e67 746f 0263 6e00 0001 0001")}},
+		// edonkey.pcap: the hello's start (protocol, length 119, opcode).
+		{"edonkey", [][]byte{append(unhex(t, "e377 0000 0001"), make([]byte, 118)...)}},
+		// radmin3.pcapng: the client's first request.
+		{"radmin", [][]byte{unhex(t, "0100 0000 0100 0000 0808")}},
 	} {
 		if r := runProbe(probeByName(t, c.probe), c.pkts...); r != probeYes && r != probeLikely {
 			t.Errorf("%s: sample not recognised (%d)", c.probe, r)
