@@ -224,3 +224,69 @@ func processFrames(s *shard, frames ...[]byte) {
 	}
 	s.process(b)
 }
+
+// TestProbesThroughClassifier runs probes inside the classifier's policy
+// with the default patterns: a multi-packet probe (RTP) still decides
+// after the pattern stream has given up on the first packet, and STUN
+// followed by DTLS is DTLS, STUN alone stun when the flow ends.
+func TestProbesThroughClassifier(t *testing.T) {
+	set, errs := patterns.Default()
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	rtp := func(seq byte) []byte {
+		return unhex(t, "8000 00"+hex.EncodeToString([]byte{seq})+" 0000 0000 dead beef 0102 0304")
+	}
+	stun := unhex(t, "0001 0000 2112 a442 0102 0304 0506 0708 090a 0b0c")
+	dtls := unhex(t, "16 fefd 0000 0000 0000 0000 000e 01 000002 0000 000000 000002 fefd")
+	for _, c := range []struct {
+		name string
+		pkts [][]byte
+		want string
+	}{
+		{"rtp", [][]byte{rtp(7), rtp(8), rtp(9)}, "rtp"},
+		{"stun then dtls", [][]byte{stun, stun, dtls}, "dtls"},
+		{"stun alone", [][]byte{stun, stun}, "stun"},
+	} {
+		var cl classifier
+		cl.start(set, 0, true, probesFor(17, set))
+		for _, p := range c.pkts {
+			cl.packet(p, 10, set)
+		}
+		cl.end()
+		if cl.app() != c.want {
+			t.Errorf("%s: %s, want %s", c.name, cl.app(), c.want)
+		}
+	}
+}
+
+// TestUserPatternOverridesProbe checks that a --patterns file named like
+// a probe turns the probe off, while the built-in patterns do not.
+func TestUserPatternOverridesProbe(t *testing.T) {
+	bit := probeBit("quic")
+	user := patternSet(t, patterns.Options{}, map[string]string{"quic": "^never-on-the-wire"})
+	if probesFor(17, user)&bit != 0 {
+		t.Error("a user pattern named quic left the quic probe on")
+	}
+	if probesFor(17, user)&probeBit("stun") == 0 {
+		t.Error("a user pattern named quic turned the stun probe off")
+	}
+	def, _ := patterns.Default()
+	if def.Lookup("gnutella") == nil || probesFor(17, def)&probeBit("gnutella") == 0 {
+		t.Error("the built-in gnutella pattern should leave the gnutella UDP probe on")
+	}
+}
+
+// FuzzProbes feeds arbitrary payloads to every probe, in one flow's
+// state: none may panic, whatever the lengths claim.
+func FuzzProbes(f *testing.F) {
+	f.Add([]byte{0xc0, 0, 0, 0, 1, 20})
+	f.Add([]byte{0x30, 0x82, 0xff, 0xff, 0x02, 0x01, 0x00, 0x04})
+	f.Add([]byte{0x16, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 1})
+	f.Fuzz(func(t *testing.T, p []byte) {
+		var st probeState
+		for i := range probes {
+			probes[i].match(p, &st)
+		}
+	})
+}
