@@ -24,12 +24,16 @@ func matchSTUN(p []byte, _ *probeState) probeResult {
 
 // matchSTUNTCP recognises STUN over TCP (RFC 8489 §6.2.2): messages sent
 // back to back, so the first's length need only fit in the segment;
-// only cookie-bearing messages count.
+// only cookie-bearing messages count. ICE-TCP frames each message with a
+// 2-byte length (RFC 4571, RFC 6544 §3), which must fit the segment too.
 func matchSTUNTCP(p []byte, _ *probeState) probeResult {
-	if !stunMessage(p, false) {
-		return probeNo
+	if stunMessage(p, false) {
+		return probeYes
 	}
-	return probeYes
+	if len(p) > 2 && int(binary.BigEndian.Uint16(p[0:2])) <= len(p)-2 && stunMessage(p[2:], false) {
+		return probeYes
+	}
+	return probeNo
 }
 
 // stunMessage checks a STUN header; whole says the message must be the

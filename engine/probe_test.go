@@ -127,6 +127,8 @@ func TestProbesPositive(t *testing.T) {
 		{"rtp", [][]byte{unhex(t, "0100 0000 0000 0000 0000 0000 0000 011c"), rtp(1), rtp(2), rtp(3)}},
 		// stun.pcap: STUN over TCP, a Binding request with the cookie.
 		{"stun/tcp", [][]byte{unhex(t, "0001 0008 2112 a442 0102 0304 0506 0708 090a 0b0c 8028 0004 1234 5678")}},
+		// stun.pcap: ICE-TCP, the same framed by its length (RFC 4571).
+		{"stun/tcp", [][]byte{unhex(t, "0014 0001 0000 2112 a442 0102 0304 0506 0708 090a 0b0c")}},
 		// h323.pcap: RAS from 17.2.0.124 and a Q.931 SETUP over TPKT.
 		{"h323", [][]byte{unhex(t, "0220 0000 0600 0891 4a00 0400 1102 007c 07f2 2200")}},
 		{"h323/tcp", [][]byte{unhex(t, "0300 00a0 0802 77f4 0504 0380 90a5")}},
