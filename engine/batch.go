@@ -20,6 +20,8 @@ type item struct {
 	key      decode.FlowKey
 	fromA    bool
 	tcpFlags uint16
+	tcpSeq   uint32
+	tcpAck   uint32
 	isTCP    bool
 	vlan     uint16       // outermost VLAN id, 0 when untagged
 	pay      decode.Range // relative to the packet's first byte

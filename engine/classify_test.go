@@ -13,7 +13,7 @@ import (
 // the (1-based) packet that decided it, 0 if none did.
 func feed(set *patterns.Set, maxPackets int, pkts ...string) (classifier, int) {
 	var c classifier
-	c.start(set, 0, true)
+	c.start(set, 0, true, 0)
 	decidedAt := 0
 	for i, p := range pkts {
 		if c.packet([]byte(p), maxPackets, set) {
@@ -80,7 +80,7 @@ func TestClassifierFirstVerdictFinal(t *testing.T) {
 func TestClassifierNonTransportFlowsNotClassified(t *testing.T) {
 	set := patternSet(t, patterns.Options{}, map[string]string{"icmpish": "^ping"})
 	var c classifier
-	c.start(set, 0, carriesAppData(ptr(testKey(1, 0))))
+	c.start(set, 0, carriesAppData(ptr(testKey(1, 0))), 0)
 	if !c.packet([]byte("ping payload"), 10, set) || c.app() != AppUnknown {
 		t.Errorf("ICMP flow: %s, want unknown at its first packet", c.app())
 	}
@@ -102,7 +102,7 @@ func TestClassifierReload(t *testing.T) {
 	newSet := patternSet(t, patterns.Options{}, map[string]string{"xyz": "^xyz"})
 
 	var idle classifier
-	idle.start(oldSet, 0, true)
+	idle.start(oldSet, 0, true, 0)
 	idle.packet(nil, 10, oldSet) // SYN
 	idle.packet(nil, 10, oldSet) // SYN-ACK
 	if !idle.packet([]byte("xyz"), 10, newSet) || idle.app() != "xyz" {
@@ -110,7 +110,7 @@ func TestClassifierReload(t *testing.T) {
 	}
 
 	var busy classifier
-	busy.start(oldSet, 0, true)
+	busy.start(oldSet, 0, true, 0)
 	busy.packet([]byte("ab"), 10, oldSet)
 	if !busy.packet([]byte("c"), 10, newSet) || busy.app() != "abc" {
 		t.Errorf("flow mid-match at the reload: %s, want abc (old set)", busy.app())

@@ -366,7 +366,7 @@ func (b *batch) add(seq uint64, ts int64, link decode.LinkType, data []byte, wir
 	if p.Flow.Valid() {
 		it.hasFlow, it.key, it.fromA, it.pay = true, p.Flow, p.FromA, p.Payload
 		if p.Has(decode.LayerTCP) && !p.Quoted {
-			it.isTCP, it.tcpFlags = true, p.TCP.Flags
+			it.isTCP, it.tcpFlags, it.tcpSeq, it.tcpAck = true, p.TCP.Flags, p.TCP.Seq, p.TCP.Ack
 		}
 	}
 	b.items = append(b.items, it)

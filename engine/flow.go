@@ -35,6 +35,7 @@ type flow struct {
 	// vlan is the outermost VLAN id of the flow's first packet (0: none).
 	vlan  uint16
 	class classifier
+	order tcpOrder // TCP payload in sequence order for class (tcpseq.go)
 	cell  *verdictCell
 	app   *AppStat // the shard's counter for the decided protocol
 	// LRU links (indexes into the table's slab; -1 ends the list).

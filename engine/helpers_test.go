@@ -2,9 +2,12 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -33,7 +36,29 @@ var (
 // tcpFrame builds an Ethernet/IPv4/TCP frame. flags is any of "SAFRP".
 func tcpFrame(t testing.TB, src, dst string, sport, dport uint16, flags string, payload []byte) []byte {
 	t.Helper()
-	tcp := &layers.TCP{SrcPort: layers.TCPPort(sport), DstPort: layers.TCPPort(dport), Seq: 1000, Window: 64240}
+	// Each sender's sequence numbers count on as a real stack's do, so
+	// the classifier's TCP ordering (tcpseq.go) sees no retransmission.
+	tcpSeqs.Lock()
+	k := fmt.Sprintf("%s:%d>%s:%d", src, sport, dst, dport)
+	seq, ok := tcpSeqs.next[k]
+	if !ok {
+		seq = 1000
+	}
+	tcpSeqs.next[k] = seq + uint32(len(payload)) + uint32(strings.Count(flags, "S")+strings.Count(flags, "F"))
+	tcpSeqs.Unlock()
+	return tcpSegment(t, src, dst, sport, dport, flags, seq, payload)
+}
+
+// tcpSeqs is the next sequence number of each sender of tcpFrame.
+var tcpSeqs = struct {
+	sync.Mutex
+	next map[string]uint32
+}{next: map[string]uint32{}}
+
+// tcpSegment builds an Ethernet/IPv4/TCP frame with sequence number seq.
+func tcpSegment(t testing.TB, src, dst string, sport, dport uint16, flags string, seq uint32, payload []byte) []byte {
+	t.Helper()
+	tcp := &layers.TCP{SrcPort: layers.TCPPort(sport), DstPort: layers.TCPPort(dport), Seq: seq, Window: 64240}
 	for _, f := range flags {
 		switch f {
 		case 'S':

@@ -36,6 +36,10 @@ func WriteFlowReport(w io.Writer, flows []FlowView, st Stats) error {
 	tw.Flush()
 	fmt.Fprintf(w, "\n%d packets, %d bytes, %d flows (%d evicted early, %d not listed)\n",
 		st.Packets, st.Bytes, len(flows), st.FlowsEvicted, st.FlowsLost)
+	if st.FlowsUndecided+st.TCPDuplicates+st.TCPReordered+st.TCPGaps > 0 {
+		fmt.Fprintf(w, "classification: %d flows ended before a verdict (unknown); TCP segments: %d duplicates skipped, %d reordered, %d gaps skipped\n",
+			st.FlowsUndecided, st.TCPDuplicates, st.TCPReordered, st.TCPGaps)
+	}
 	if st.KernelOK {
 		fmt.Fprintf(w, "%d packets received by filter, %d dropped by kernel\n", st.KernelReceived, st.KernelDropped)
 	}

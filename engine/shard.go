@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"l7sniff/decode"
+	"l7sniff/patterns"
 )
 
 // shard owns the flows whose symmetric hash maps to it: its flow table,
@@ -32,6 +33,17 @@ type shard struct {
 	expired uint64
 	// limited counts flows left unknown by the packet limit.
 	limited uint64
+	// undecided counts flows that ended while still classifying: their
+	// final verdict is unknown.
+	undecided uint64
+	// tcpDup counts TCP segments of classifying flows that brought
+	// nothing new (not fed, not counted against the packet limit);
+	// tcpHeld those that waited in the reorder pool; tcpGap the gaps in
+	// sequence space skipped (see tcpOrder).
+	tcpDup, tcpHeld, tcpGap uint64
+	reorder                 reorderPool
+	// probes caches which structural classifiers new flows start with.
+	probes probeCache
 	// flushing is set while the table is emptied at the end of the
 	// capture, when exporting may wait for room in the queue.
 	flushing bool
@@ -44,6 +56,9 @@ type shardSnapshot struct {
 	evicted, expired     uint64
 	limited              uint64
 	endedKept, endedLost uint64
+	undecided            uint64
+	tcpDup, tcpHeld      uint64
+	tcpGap               uint64
 	apps                 map[string]AppStat
 }
 
@@ -117,7 +132,7 @@ func (s *shard) process(b *batch) {
 			f.id, f.initiatorA, f.vlan = it.seq, it.fromA, it.vlan
 			f.cell = &verdictCell{}
 			g := guessPorts(&it.key, it.fromA)
-			f.class.start(set, g, carriesAppData(&it.key))
+			f.class.start(set, g, carriesAppData(&it.key), s.probes.live(set, &it.key))
 			f.cell.guessName = portNames[g]
 		}
 		d := dir(it.fromA)
@@ -127,12 +142,11 @@ func (s *shard) process(b *batch) {
 		if it.isTCP {
 			s.trackTCP(f, it)
 		}
-		if !f.class.verdict.Done() {
+		if !f.class.done() {
 			payload := b.bytes(it)[it.pay.Off:it.pay.End()]
-			if f.class.packet(payload, maxPkts, set) {
-				if f.class.limited {
-					s.limited++
-				}
+			if it.isTCP {
+				s.classifyTCP(f, it, d, payload, maxPkts, set)
+			} else if f.class.packet(payload, maxPkts, set) {
 				s.decided(f)
 			}
 		} else if f.app != nil {
@@ -149,6 +163,72 @@ func (s *shard) process(b *batch) {
 		}
 		s.table.expire(it.ts)
 	}
+}
+
+// classifyTCP feeds a classifying TCP flow's segment in sequence order
+// (see tcpOrder): duplicates are skipped, a segment after a gap waits in
+// the reorder pool for the bytes before it, and when they come the held
+// segment follows them; a gap that does not fill (another gap comes
+// first, or no room) is skipped and counted.
+func (s *shard) classifyTCP(f *flow, it *item, d int, payload []byte, maxPkts int, set *patterns.Set) {
+	fresh, kind := f.order.admit(d, it.tcpSeq, it.tcpAck, it.tcpFlags, payload)
+	switch kind {
+	case segDup:
+		s.tcpDup++
+		return
+	case segAhead:
+		if h := s.reorder.held(&f.order); h != nil {
+			// A second gap: stop waiting for the first.
+			s.feedHeld(f, h, true, maxPkts, set)
+			if f.class.done() {
+				return
+			}
+			if fresh, kind = f.order.admit(d, it.tcpSeq, it.tcpAck, it.tcpFlags, payload); kind != segAhead {
+				s.feed(f, fresh, kind, maxPkts, set)
+				return
+			}
+		}
+		if s.reorder.hold(&f.order, d, it.tcpSeq, it.tcpAck, fresh) {
+			s.tcpHeld++
+			return
+		}
+		s.tcpGap++
+		f.order.accept(d, it.tcpSeq, len(fresh))
+	}
+	if s.feed(f, fresh, segNew, maxPkts, set) {
+		return
+	}
+	if h := s.reorder.held(&f.order); h != nil && int(h.dir) == d {
+		if ahead := int32(h.seq - f.order.next[d]); ahead <= 0 {
+			s.feedHeld(f, h, false, maxPkts, set)
+		}
+	}
+}
+
+// feedHeld feeds flow f's held segment and frees its slot; gap says the
+// bytes before it never came.
+func (s *shard) feedHeld(f *flow, h *heldSegment, gap bool, maxPkts int, set *patterns.Set) {
+	d := int(h.dir)
+	if gap {
+		s.tcpGap++
+		f.order.accept(d, h.seq, 0)
+	}
+	fresh, kind := f.order.admit(d, h.seq, h.ack, 0, h.data[:h.n])
+	s.feed(f, fresh, kind, maxPkts, set)
+	s.reorder.release(&f.order)
+}
+
+// feed gives the classifier a segment's new bytes (nothing for a
+// duplicate) and reports whether the flow is now decided.
+func (s *shard) feed(f *flow, fresh []byte, kind segKind, maxPkts int, set *patterns.Set) bool {
+	if kind == segDup {
+		return f.class.done()
+	}
+	if f.class.packet(fresh, maxPkts, set) {
+		s.decided(f)
+		s.reorder.release(&f.order)
+	}
+	return f.class.done()
 }
 
 func (s *shard) trackTCP(f *flow, it *item) {
@@ -177,6 +257,9 @@ func (s *shard) trackTCP(f *flow, it *item) {
 // decided publishes a flow's verdict and starts counting its traffic
 // under that protocol, the packets it sent while undecided included.
 func (s *shard) decided(f *flow) {
+	if f.class.limited {
+		s.limited++
+	}
 	app := f.class.app()
 	a := s.apps[app]
 	if a == nil {
@@ -187,14 +270,14 @@ func (s *shard) decided(f *flow) {
 	// verdict (the counter's name, one location per pattern) rather than
 	// at copies: two allocations fewer per flow.
 	f.cell.app.Store(&a.Name)
-	if p := f.class.verdict.Pattern(); p != nil {
+	if p := f.class.pattern(); p != nil {
 		loc := patternLoc{p.File, p.Line}
 		where := s.where[loc]
 		if where == nil {
 			if s.where == nil {
 				s.where = make(map[patternLoc]*string)
 			}
-			w := p.File + ":" + itoa(p.Line)
+			w := patternWhere(p)
 			where = &w
 			s.where[loc] = where
 		}
@@ -219,6 +302,14 @@ func (s *shard) flowEnded(f *flow, evicted bool) {
 	} else {
 		s.expired++
 	}
+	// A flow ends with a verdict: one still classifying (it ended
+	// before its packet limit: FIN/RST, idle, evicted, end of capture)
+	// is unknown, counted under that name like any decided flow.
+	if f.class.end() {
+		s.undecided++
+		s.decided(f)
+	}
+	s.reorder.release(&f.order)
 	v := f.view(true)
 	switch {
 	case len(s.ended) < s.maxEnded:
@@ -248,6 +339,7 @@ func (s *shard) snapshot(withFlows bool) shardSnapshot {
 	snap := shardSnapshot{
 		active: s.table.live(), evicted: s.evicted, expired: s.expired, limited: s.limited,
 		endedKept: uint64(len(s.ended)), endedLost: s.endedDropped,
+		undecided: s.undecided, tcpDup: s.tcpDup, tcpHeld: s.tcpHeld, tcpGap: s.tcpGap,
 		apps: make(map[string]AppStat, len(s.apps)),
 	}
 	for k, v := range s.apps {

@@ -34,6 +34,14 @@ type Stats struct {
 	// first.
 	PPS, BPS float64
 	History  []float64
+	// FlowsUndecided ended while still classifying (before the packet
+	// limit): their final verdict is unknown, counted in Apps too.
+	FlowsUndecided uint64
+	// TCP segments of classifying flows: duplicates skipped (not fed,
+	// not counted against the packet limit), segments that waited in
+	// the reorder pool for the bytes before them, and gaps that never
+	// filled and were skipped.
+	TCPDuplicates, TCPReordered, TCPGaps uint64
 	// Apps is the traffic by verdict, biggest first (decided flows only).
 	Apps []AppStat
 	Done bool
@@ -143,6 +151,10 @@ func (e *Engine) Stats() Stats {
 		st.FlowsExpired += s.expired
 		st.FlowsLost += s.endedLost
 		st.FlowsLimited += s.limited
+		st.FlowsUndecided += s.undecided
+		st.TCPDuplicates += s.tcpDup
+		st.TCPReordered += s.tcpHeld
+		st.TCPGaps += s.tcpGap
 		for name, a := range s.apps {
 			t := apps[name]
 			if t == nil {

@@ -71,13 +71,13 @@ func (f *flow) view(ended bool) FlowView {
 		v.Packets = [2]uint64{f.pkts[1], f.pkts[0]}
 		v.Bytes = [2]uint64{f.bytes[1], f.bytes[0]}
 	}
-	if p := f.class.verdict.Pattern(); p != nil {
+	if p := f.class.pattern(); p != nil {
 		// The shard interned the location when the flow was decided;
 		// sharing it saves a string per flow in the ended list.
 		if w := f.cell.interned(); w != "" {
 			v.Pattern = w
 		} else {
-			v.Pattern = p.File + ":" + itoa(p.Line)
+			v.Pattern = patternWhere(p)
 		}
 	}
 	if f.key.Proto == 6 && f.key.Kind != decode.FlowUSB {

@@ -66,8 +66,10 @@ var firstPackets = map[string][]string{
 	"rdp": {"\x03\x00\x00\x2b\x26\xe0\x00\x00\x00\x00\x00Cookie: mstshash=alice\r\n\x01\x00\x08\x00\x03\x00\x00\x00", "\x03\x00\x00\x13\x0e\xe0\x00\x00\x00\x00\x00\x01\x00\x08\x00\x0b\x00\x00\x00",
 		// RDP-UDP SYN: snSourceAck -1, window 64, flags SYN|CORRELATION_ID|SYNEX, ISN, MTUs 1232.
 		"\xff\xff\xff\xff\x00\x40\x08\x01\x2b\x7e\x15\x16\x04\xd0\x04\xd0" + strings.Repeat("\x00", 32)},
-	"vnc":    {"RFB 003.008\n"},
-	"telnet": {"\xff\xfd\x18\xff\xfd\x20\xff\xfd\x23\xff\xfd\x27", "\xff\xfb\x01\xff\xfb\x03"},
+	"vnc":      {"RFB 003.008\n"},
+	"gnutella": {"GNUTELLA CONNECT/0.6\r\nUser-Agent: gtk-gnutella/1.2.2\r\n", "GNUTELLA/0.6 200 OK\r\n", "GIV 0:74e83102414c9fb617abb10c9760594a/file\n\n"},
+	"syslog":   {"<26>Jan 01 00:01:47 nb6 nbd: 01=7;03=95.136.242.54", "<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog - ID47 - event", "<134> 2021-04-18 15:12:38+04:00 10.126.20.68 Log"},
+	"telnet":   {"\xff\xfd\x18\xff\xfd\x20\xff\xfd\x23\xff\xfd\x27", "\xff\xfb\x01\xff\xfb\x03"},
 	"smb": {
 		"\x00\x00\x00\x85\xffSMBr\x00\x00\x00\x00\x18\x53\xc8\x00\x00",
 		"\x00\x00\x00\xb0\xfeSMB\x40\x00\x00\x00\x00\x00\x00\x00\x00\x00",
