@@ -3,6 +3,7 @@ package patterns
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -40,5 +41,58 @@ func TestPathologicalPatternsAreBounded(t *testing.T) {
 	st := set.NewStream()
 	if v := st.Feed([]byte("GET / HTTP/1.1\r\n")); v.Name() != "http" {
 		t.Errorf("verdict %s, want http", v.Name())
+	}
+}
+
+// bomb is a .pat file for protocol name whose regex is n distinct
+// eight-letter alternatives: "aaaaaaaa|aaaaaaab|...", spread so that they
+// share few prefixes.
+func bomb(name string, n int) string {
+	var b strings.Builder
+	b.WriteString(name + "\n")
+	for i := range n {
+		if i > 0 {
+			b.WriteByte('|')
+		}
+		x := uint32(i) * 2654435761 // a bijection on uint32: distinct words
+		for range 8 {
+			b.WriteByte('a' + byte(x%26))
+			x /= 26
+		}
+	}
+	b.WriteString("\n")
+	return b.String()
+}
+
+// TestPatternBombsAreBounded loads alternation bombs that once took 14.5 GB
+// and 730 s (100,000 alternatives) or more than a minute (5,000) next to a
+// good pattern. The compile budgets are counters, so each bomb fails the
+// same way however slow the machine: with a LoadError at its regex's line,
+// while the neighbour loads and matches.
+func TestPatternBombsAreBounded(t *testing.T) {
+	for _, n := range []int{100000, 5000} {
+		t.Run(strconv.Itoa(n), func(t *testing.T) {
+			dir := t.TempDir()
+			for name, body := range map[string]string{"bomb.pat": bomb("bomb", n), "http.pat": "http\n^get /\n"} {
+				if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			set, errs := Load(dir)
+			if len(errs) != 1 || filepath.Base(errs[0].File) != "bomb.pat" || errs[0].Line != 2 {
+				t.Fatalf("errors %v: want one, for bomb.pat line 2", errs)
+			}
+			t.Logf("%v", &errs[0])
+			if !strings.Contains(errs[0].Reason, "too large") {
+				t.Errorf("reason %q does not say the pattern is too large", errs[0].Reason)
+			}
+			st := set.NewStream()
+			if v := st.Feed([]byte("GET / HTTP/1.1\r\n")); v.Name() != "http" {
+				t.Errorf("verdict %s, want http", v.Name())
+			}
+			if set.Lookup("bomb") != nil {
+				t.Error("the bomb was compiled")
+			}
+		})
 	}
 }

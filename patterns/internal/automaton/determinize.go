@@ -1,13 +1,9 @@
 package automaton
 
 import (
-	"errors"
 	"slices"
 	"unsafe"
 )
-
-// errTooBig reports that a DFA would need more states than its budget.
-var errTooBig = errors.New("DFA state budget exceeded")
 
 // builder runs the subset construction for one group of patterns. A DFA
 // state is the sorted set of NFA "leaves" live at a position: byte-consuming
@@ -28,6 +24,7 @@ type builder struct {
 	states [][]uint32 // leaves of each state
 	rows   []uint32   // rows[i*n+c]: successor of state i on class c
 	budget int        // maximum number of states
+	meter  meter      // work, state-set memory and cancellation
 
 	visit   []uint32 // visit[pc] == gen when pc was seen in this closure
 	gen     uint32
@@ -38,8 +35,10 @@ type builder struct {
 }
 
 // determinize builds the DFA of the patterns in group, or errTooBig if it
-// would exceed maxMem bytes of transition table or maxStates states.
-func determinize(p *prog, group []int, maxMem int64, maxStates int) (*dfa, error) {
+// would exceed maxMem bytes of transition table or maxStates states, or the
+// error of lim (a spent budget, a cancelled context).
+func determinize(p *prog, group []int, maxMem int64, maxStates int, lim meter, st *Stats) (*dfa, error) {
+	st.Attempts++
 	var sets []byteSet
 	used := make([]bool, len(p.sets))
 	for _, t := range group {
@@ -58,7 +57,13 @@ func determinize(p *prog, group []int, maxMem int64, maxStates int) (*dfa, error
 		ids:     make(map[string]uint32),
 		visit:   make([]uint32, len(p.inst)),
 		mark:    make([]uint32, len(p.inst)),
+		meter:   lim,
 	}
+	defer func() {
+		st.Work += b.meter.work
+		st.PeakWork = max(st.PeakWork, b.meter.work)
+		st.PeakSets = max(st.PeakSets, b.meter.mem)
+	}()
 	b.budget = int(min(maxMem/int64(4*b.cls.n), int64(maxStates)))
 	b.setCls = make([][]uint8, len(p.sets))
 	for i, s := range p.sets {
@@ -82,7 +87,7 @@ func determinize(p *prog, group []int, maxMem int64, maxStates int) (*dfa, error
 	if err := b.explore(); err != nil {
 		return nil, err
 	}
-	return b.finish(), nil
+	return b.finish()
 }
 
 // where says which empty-width assertions hold during a closure.
@@ -96,6 +101,7 @@ func (b *builder) closure(pcs []uint32, at where) []uint32 {
 	for _, pc := range pcs {
 		b.walk(pc, at)
 	}
+	b.meter.work += int64(len(b.leaves))
 	slices.Sort(b.leaves)
 	return b.leaves
 }
@@ -107,6 +113,7 @@ func (b *builder) walk(pc uint32, at where) {
 	for len(b.stack) > 0 {
 		pc := b.stack[len(b.stack)-1]
 		b.stack = b.stack[:len(b.stack)-1]
+		b.meter.work++
 		if b.visit[pc] == b.gen {
 			continue
 		}
@@ -138,6 +145,7 @@ func (b *builder) epsOf(pc uint32) []uint32 {
 	if !b.epsDone[pc] {
 		b.eps[pc] = slices.Clone(b.closure([]uint32{pc}, where{}))
 		b.epsDone[pc] = true
+		b.meter.alloc(4*len(b.eps[pc]) + sliceHeader)
 	}
 	return b.eps[pc]
 }
@@ -150,6 +158,12 @@ func (b *builder) add(leaves []uint32) (uint32, error) {
 	}
 	if len(b.states) >= b.budget {
 		return 0, errTooBig
+	}
+	// A state's leaves (its key shares their memory) are what the row
+	// budget does not see: a state of many leaves costs far more than its row.
+	b.meter.alloc(4*len(leaves) + stateOverhead)
+	if !b.meter.ok() {
+		return 0, b.meter.err
 	}
 	id := uint32(len(b.states))
 	own := slices.Clone(leaves)
@@ -167,6 +181,9 @@ func (b *builder) explore() error {
 	byBucket := make(map[string]uint32)
 	var next []uint32
 	for i := 0; i < len(b.states); i++ {
+		if !b.meter.ok() {
+			return b.meter.err
+		}
 		for c := range buckets {
 			buckets[c] = buckets[c][:0]
 		}
@@ -175,12 +192,15 @@ func (b *builder) explore() error {
 				for _, c := range b.setCls[in.arg] {
 					buckets[c] = append(buckets[c], pc)
 				}
+				b.meter.work += int64(len(b.setCls[in.arg]))
 			}
 		}
+		b.meter.work += int64(len(b.states[i]))
 		clear(byBucket)
 		b.rows[i*n+nulClass] = uint32(i)
 		for c := 1; c < n; c++ {
 			bk := buckets[c]
+			b.meter.work += int64(len(bk))
 			key := unsafe.String((*byte)(unsafe.Pointer(unsafe.SliceData(bk))), 4*len(bk))
 			if id, ok := byBucket[key]; ok {
 				b.rows[i*n+c] = id
@@ -193,13 +213,16 @@ func (b *builder) explore() error {
 				next = append(next, l)
 			}
 			for _, pc := range bk {
-				for _, l := range b.epsOf(b.p.inst[pc].out) {
+				eps := b.epsOf(b.p.inst[pc].out)
+				for _, l := range eps {
 					if b.mark[l] != b.markGen {
 						b.mark[l] = b.markGen
 						next = append(next, l)
 					}
 				}
+				b.meter.work += int64(len(eps))
 			}
+			b.meter.work += int64(len(b.unanchored) + len(next))
 			slices.Sort(next)
 			id, err := b.add(next)
 			if err != nil {
