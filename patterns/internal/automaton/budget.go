@@ -85,9 +85,9 @@ func (m *meter) ok() bool {
 		return true
 	}
 	m.nextLook = min(m.work+checkEvery, m.maxWork+1)
-	switch {
-	case m.ctx.Err() != nil:
-		m.err = m.ctx.Err()
+	switch err := m.ctx.Err(); {
+	case err != nil:
+		m.err = err
 	case m.work > m.maxWork:
 		m.err = fmt.Errorf("%w (%d steps)", errWork, m.maxWork)
 	}

@@ -181,9 +181,6 @@ func (b *builder) explore() error {
 	byBucket := make(map[string]uint32)
 	var next []uint32
 	for i := 0; i < len(b.states); i++ {
-		if !b.meter.ok() {
-			return b.meter.err
-		}
 		for c := range buckets {
 			buckets[c] = buckets[c][:0]
 		}
@@ -199,6 +196,9 @@ func (b *builder) explore() error {
 		clear(byBucket)
 		b.rows[i*n+nulClass] = uint32(i)
 		for c := 1; c < n; c++ {
+			if !b.meter.ok() {
+				return b.meter.err
+			}
 			bk := buckets[c]
 			b.meter.work += int64(len(bk))
 			key := unsafe.String((*byte)(unsafe.Pointer(unsafe.SliceData(bk))), 4*len(bk))
