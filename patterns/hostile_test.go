@@ -1,6 +1,7 @@
 package patterns
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -94,5 +95,20 @@ func TestPatternBombsAreBounded(t *testing.T) {
 				t.Error("the bomb was compiled")
 			}
 		})
+	}
+}
+
+// TestLoadContextCancelled: a load whose context is done compiles nothing
+// and says why, so that a signal never waits for a compile.
+func TestLoadContextCancelled(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "http.pat"), []byte("http\n^get /\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	set, errs := Options{}.LoadContext(ctx, dir)
+	if set.Len() != 0 || len(errs) != 1 || !strings.Contains(errs[0].Reason, context.Canceled.Error()) {
+		t.Errorf("cancelled load: %d patterns, errors %v; want none compiled and the cancellation reported", set.Len(), errs)
 	}
 }

@@ -15,7 +15,7 @@ const (
 	// DefaultMaxWork is the work budget of one DFA construction, in steps:
 	// an NFA instruction visited in a closure, a leaf copied into a state
 	// or sorted. The costliest construction the l7-protocols collection
-	// needs takes about 44 million, a third of this; a step is about 5 ns.
+	// needs takes about 52 million, under half of this; a step is 5 ns or so.
 	DefaultMaxWork = 1 << 27
 
 	// maxPatternInst caps one pattern's Thompson NFA. The largest

@@ -1,6 +1,7 @@
 package automaton
 
 import (
+	"math/bits"
 	"slices"
 	"unsafe"
 )
@@ -101,7 +102,7 @@ func (b *builder) closure(pcs []uint32, at where) []uint32 {
 	for _, pc := range pcs {
 		b.walk(pc, at)
 	}
-	b.meter.work += int64(len(b.leaves))
+	b.meter.work += sortCost(len(b.leaves))
 	slices.Sort(b.leaves)
 	return b.leaves
 }
@@ -179,7 +180,7 @@ func (b *builder) explore() error {
 	n := b.cls.n
 	buckets := make([][]uint32, n)
 	byBucket := make(map[string]uint32)
-	var next []uint32
+	var next, extra []uint32
 	for i := 0; i < len(b.states); i++ {
 		for c := range buckets {
 			buckets[c] = buckets[c][:0]
@@ -206,24 +207,27 @@ func (b *builder) explore() error {
 				b.rows[i*n+c] = id
 				continue
 			}
+			// The successor is the unanchored leaves, already sorted,
+			// merged with the few others the bucket leads to: sorting
+			// only those keeps a state of many patterns' starts cheap.
 			b.markGen++
-			next = next[:0]
 			for _, l := range b.unanchored {
 				b.mark[l] = b.markGen
-				next = append(next, l)
 			}
+			extra = extra[:0]
 			for _, pc := range bk {
 				eps := b.epsOf(b.p.inst[pc].out)
 				for _, l := range eps {
 					if b.mark[l] != b.markGen {
 						b.mark[l] = b.markGen
-						next = append(next, l)
+						extra = append(extra, l)
 					}
 				}
 				b.meter.work += int64(len(eps))
 			}
-			b.meter.work += int64(len(b.unanchored) + len(next))
-			slices.Sort(next)
+			slices.Sort(extra)
+			next = mergeSorted(next[:0], b.unanchored, extra)
+			b.meter.work += 2*int64(len(b.unanchored)) + sortCost(len(extra))
 			id, err := b.add(next)
 			if err != nil {
 				return err
@@ -234,3 +238,19 @@ func (b *builder) explore() error {
 	}
 	return nil
 }
+
+// mergeSorted appends to dst the union of a and b, two sorted lists with
+// no element in common, in order.
+func mergeSorted(dst, a, b []uint32) []uint32 {
+	for len(a) > 0 && len(b) > 0 {
+		if a[0] < b[0] {
+			dst, a = append(dst, a[0]), a[1:]
+		} else {
+			dst, b = append(dst, b[0]), b[1:]
+		}
+	}
+	return append(append(dst, a...), b...)
+}
+
+// sortCost is the work of sorting n leaves, in meter steps.
+func sortCost(n int) int64 { return int64(n) * int64(bits.Len(uint(n))) }
