@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -67,11 +68,12 @@ func bomb(name string, n int) string {
 
 // TestPatternBombsAreBounded loads alternation bombs that once took 14.5 GB
 // and 730 s (100,000 alternatives) or more than a minute (5,000) next to a
-// good pattern. The compile budgets are counters, so each bomb fails the
+// good pattern. The bounds are sizes and counters, so each bomb fails the
 // same way however slow the machine: with a LoadError at its regex's line,
-// while the neighbour loads and matches.
+// while the neighbour loads and matches. The larger is refused for its
+// length before it is parsed, the smaller by the compile budget.
 func TestPatternBombsAreBounded(t *testing.T) {
-	for _, n := range []int{100000, 5000} {
+	for n, why := range map[int]string{100000: "regex too long", 5000: "too large"} {
 		t.Run(strconv.Itoa(n), func(t *testing.T) {
 			dir := t.TempDir()
 			for name, body := range map[string]string{"bomb.pat": bomb("bomb", n), "http.pat": "http\n^get /\n"} {
@@ -84,8 +86,8 @@ func TestPatternBombsAreBounded(t *testing.T) {
 				t.Fatalf("errors %v: want one, for bomb.pat line 2", errs)
 			}
 			t.Logf("%v", &errs[0])
-			if !strings.Contains(errs[0].Reason, "too large") {
-				t.Errorf("reason %q does not say the pattern is too large", errs[0].Reason)
+			if !strings.Contains(errs[0].Reason, why) {
+				t.Errorf("reason %q does not say %q", errs[0].Reason, why)
 			}
 			st := set.NewStream()
 			if v := st.Feed([]byte("GET / HTTP/1.1\r\n")); v.Name() != "http" {
@@ -110,5 +112,34 @@ func TestLoadContextCancelled(t *testing.T) {
 	set, errs := Options{}.LoadContext(ctx, dir)
 	if set.Len() != 0 || len(errs) != 1 || !strings.Contains(errs[0].Reason, context.Canceled.Error()) {
 		t.Errorf("cancelled load: %d patterns, errors %v; want none compiled and the cancellation reported", set.Len(), errs)
+	}
+}
+
+// TestUnusablePatFiles: a FIFO named .pat would block the load forever and
+// a huge file would be read whole; both are reported, the neighbour loads.
+func TestUnusablePatFiles(t *testing.T) {
+	dir := t.TempDir()
+	if err := syscall.Mkfifo(filepath.Join(dir, "fifo.pat"), 0o644); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	files := map[string]string{
+		"huge.pat": "huge\n^huge\n" + strings.Repeat("# padding\n", maxFileSize/10),
+		"http.pat": "http\n^get /\n",
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	set, errs := Load(dir)
+	reasons := map[string]string{}
+	for _, e := range errs {
+		reasons[filepath.Base(e.File)] = e.Reason
+	}
+	if !strings.Contains(reasons["fifo.pat"], "not a regular file") || !strings.Contains(reasons["huge.pat"], "file too large") || len(errs) != 2 {
+		t.Errorf("errors %v: want fifo.pat not a regular file and huge.pat too large", errs)
+	}
+	if v := verdictOf(set, "GET / HTTP/1.1\r\n"); v != "http" {
+		t.Errorf("verdict %s, want http from the neighbour", v)
 	}
 }

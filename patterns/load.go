@@ -122,7 +122,7 @@ func scan(srcs []source) []scanned {
 				return nil
 			}
 			sc := scanned{file: file, dir: i, rel: rel}
-			if data, err := fs.ReadFile(src.fsys, p); err != nil {
+			if data, err := readPat(src.fsys, p); err != nil {
 				sc.err = &LoadError{File: file, Reason: fmt.Sprintf("read: %v", unwrapPath(err))}
 			} else if pat, err := Parse(file, data); err != nil {
 				sc.err = err.(*LoadError)
