@@ -34,6 +34,11 @@ type Options struct {
 	// MaxMemory caps the compiled automaton's tables; 0 means the
 	// automaton's default (64 MiB).
 	MaxMemory int64
+	// MaxWork caps the work of each DFA construction while compiling, in
+	// steps; 0 means 2^27 steps, under a second. A pattern that cannot be
+	// built within it is reported as a LoadError, so it bounds the time
+	// a load or reload takes without a clock.
+	MaxWork int64
 	// Priority overrides the priority of the named protocols, winning over
 	// a file's "# l7sniff-priority:" header (see doc.go).
 	Priority map[string]int
@@ -197,7 +202,7 @@ func (s *Set) compile(ctx context.Context, o Options, prev *Set) {
 		for i, p := range s.patterns {
 			res[i] = p.Regexp
 		}
-		m, err := automaton.Compile(ctx, res, automaton.Options{MaxBytes: s.maxBytes, MaxMemory: o.MaxMemory})
+		m, err := automaton.Compile(ctx, res, automaton.Options{MaxBytes: s.maxBytes, MaxMemory: o.MaxMemory, MaxWork: o.MaxWork})
 		if err == nil {
 			s.machine = m
 			return
