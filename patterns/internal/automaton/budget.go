@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 )
 
 // Compile-time bounds. The subset construction can need time and memory
@@ -70,26 +71,32 @@ func newMeter(ctx context.Context, maxWork, maxMem int64) meter {
 func (m *meter) alloc(n int) {
 	m.mem += int64(n)
 	if m.mem > m.maxMem && m.err == nil {
-		m.err = fmt.Errorf("%w (%d bytes)", errSetMemory, m.maxMem)
+		m.fail(fmt.Errorf("%w (%d bytes)", errSetMemory, m.maxMem))
 	}
 }
 
+// fail records the first reason to stop; ok is false from then on.
+func (m *meter) fail(err error) {
+	m.err = err
+	m.nextLook = math.MinInt64
+}
+
 // ok reports whether the construction may go on: within its budgets and
-// not cancelled. Steps are added to work directly by the loops; ok is
-// cheap until checkEvery more of them were spent.
-func (m *meter) ok() bool {
+// not cancelled. The loops add their steps to work; ok is one comparison
+// until checkEvery more of them were spent, or a budget ran out.
+func (m *meter) ok() bool { return m.work < m.nextLook || m.look() }
+
+// look is ok's slow path: it looks at ctx and the work budget.
+func (m *meter) look() bool {
 	if m.err != nil {
 		return false
-	}
-	if m.work < m.nextLook {
-		return true
 	}
 	m.nextLook = min(m.work+checkEvery, m.maxWork+1)
 	switch err := m.ctx.Err(); {
 	case err != nil:
-		m.err = err
+		m.fail(err)
 	case m.work > m.maxWork:
-		m.err = fmt.Errorf("%w (%d steps)", errWork, m.maxWork)
+		m.fail(fmt.Errorf("%w (%d steps)", errWork, m.maxWork))
 	}
 	return m.err == nil
 }

@@ -53,9 +53,10 @@ func instCount(res []*syntax.Regexp) int {
 }
 
 // overrun bounds how far a construction may go past a budget before the
-// meter stops it: one look interval, plus one successor state's work (a
-// pass over its leaves for each byte class and a closure), which is
-// bounded by the NFA's size.
+// meter stops it: one look interval, plus the work of one state's
+// successors, as the meter looks once per state and per new state. That
+// work grows with the NFA (its leaves for each byte class); 300 steps per
+// instruction is generous for the small patterns tested here.
 func overrun(insts int) int64 { return checkEvery + int64(300*insts+300) }
 
 func TestWorkBudgetRejectsOnlyTheCostlyPattern(t *testing.T) {

@@ -111,10 +111,11 @@ func (b *builder) closure(pcs []uint32, at where) []uint32 {
 // already seen in this generation.
 func (b *builder) walk(pc uint32, at where) {
 	b.stack = append(b.stack[:0], pc)
+	pops := 0 // counted locally: b.meter is not kept in a register
 	for len(b.stack) > 0 {
 		pc := b.stack[len(b.stack)-1]
 		b.stack = b.stack[:len(b.stack)-1]
-		b.meter.work++
+		pops++
 		if b.visit[pc] == b.gen {
 			continue
 		}
@@ -138,6 +139,7 @@ func (b *builder) walk(pc uint32, at where) {
 			b.leaves = append(b.leaves, pc)
 		}
 	}
+	b.meter.work += int64(pops)
 }
 
 // epsOf returns the leaves reachable from pc, memoized: the successor sets
@@ -182,6 +184,9 @@ func (b *builder) explore() error {
 	byBucket := make(map[string]uint32)
 	var next, extra []uint32
 	for i := 0; i < len(b.states); i++ {
+		// Steps are summed locally and handed to the meter before it
+		// looks: once per state, and in add for each new state.
+		spent := int64(len(b.states[i]))
 		for c := range buckets {
 			buckets[c] = buckets[c][:0]
 		}
@@ -190,18 +195,19 @@ func (b *builder) explore() error {
 				for _, c := range b.setCls[in.arg] {
 					buckets[c] = append(buckets[c], pc)
 				}
-				b.meter.work += int64(len(b.setCls[in.arg]))
+				spent += int64(len(b.setCls[in.arg]))
 			}
 		}
-		b.meter.work += int64(len(b.states[i]))
+		b.meter.work += spent
+		if !b.meter.ok() {
+			return b.meter.err
+		}
+		spent = 0
 		clear(byBucket)
 		b.rows[i*n+nulClass] = uint32(i)
 		for c := 1; c < n; c++ {
-			if !b.meter.ok() {
-				return b.meter.err
-			}
 			bk := buckets[c]
-			b.meter.work += int64(len(bk))
+			spent += int64(len(bk))
 			key := unsafe.String((*byte)(unsafe.Pointer(unsafe.SliceData(bk))), 4*len(bk))
 			if id, ok := byBucket[key]; ok {
 				b.rows[i*n+c] = id
@@ -223,11 +229,12 @@ func (b *builder) explore() error {
 						extra = append(extra, l)
 					}
 				}
-				b.meter.work += int64(len(eps))
+				spent += int64(len(eps))
 			}
 			slices.Sort(extra)
 			next = mergeSorted(next[:0], b.unanchored, extra)
-			b.meter.work += 2*int64(len(b.unanchored)) + sortCost(len(extra))
+			b.meter.work += spent + 2*int64(len(b.unanchored)) + sortCost(len(extra))
+			spent = 0
 			id, err := b.add(next)
 			if err != nil {
 				return err
@@ -235,6 +242,7 @@ func (b *builder) explore() error {
 			b.rows[i*n+c] = id
 			byBucket[string(key)] = id
 		}
+		b.meter.work += spent
 	}
 	return nil
 }
