@@ -91,7 +91,7 @@ func NewWatcherContext(ctx context.Context, opts Options, dirs ...string) (*Watc
 	if w.Reload(); w.current.Load() == nil {
 		cancel()
 		fsw.Close()
-		return nil, fmt.Errorf("load patterns: %w", ctx.Err())
+		return nil, fmt.Errorf("loading patterns: %w", ctx.Err())
 	}
 	w.loopEnd.Add(1)
 	go w.loop()

@@ -1,6 +1,8 @@
 package patterns
 
 import (
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -192,5 +194,22 @@ func TestRebuildKeepsTheOldSetRunning(t *testing.T) {
 	if r := <-reloaded; r.Version != old.Version() || w.Current() != old {
 		t.Errorf("after Close: reload gave version %d, current %d; want the abandoned rebuild unpublished (version %d)",
 			r.Version, w.Current().Version(), old.Version())
+	}
+}
+
+// TestWatcherFirstLoadCancelled: a Watcher whose context is done before
+// its first load fails rather than publish a half-compiled set.
+func TestWatcherFirstLoadCancelled(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "http.pat"), []byte("http\n^get /\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if w, err := NewWatcherContext(ctx, Options{}, dir); !errors.Is(err, context.Canceled) {
+		if w != nil {
+			w.Close()
+		}
+		t.Fatalf("NewWatcherContext under a cancelled context: %v, want context.Canceled", err)
 	}
 }
