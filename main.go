@@ -71,7 +71,7 @@ func run(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	}
 	out := bufio.NewWriterSize(stdout, 64<<10)
 	defer out.Flush()
-	set, err := loadPatterns(o, stderr)
+	set, err := loadPatterns(ctx, o, stderr)
 	if err != nil {
 		return err
 	}
@@ -94,7 +94,7 @@ func run(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	if e.Source().Live() && len(o.patternDirs) > 0 {
 		// Reading a file, the set stays as loaded so that the output
 		// does not depend on when a file was saved.
-		w, err := watchPatterns(o, e, stderr)
+		w, err := watchPatterns(ctx, o, e, stderr)
 		if err != nil {
 			return err
 		}
@@ -157,15 +157,19 @@ func dropPrivileges(o *options, stderr io.Writer) error {
 	return engine.CheckReadable(o.patternDirs)
 }
 
-// loadPatterns loads --patterns directories, or the built-in set.
-func loadPatterns(o *options, stderr io.Writer) (*patterns.Set, error) {
+// loadPatterns loads --patterns directories, or the built-in set; a signal
+// (ctx) abandons the compile.
+func loadPatterns(ctx context.Context, o *options, stderr io.Writer) (*patterns.Set, error) {
 	opts := patterns.Options{MaxBytes: o.maxBytes}
 	var set *patterns.Set
 	var errs []patterns.LoadError
 	if len(o.patternDirs) == 0 {
 		set, errs = opts.Default()
 	} else {
-		set, errs = opts.Load(o.patternDirs...)
+		set, errs = opts.LoadContext(ctx, o.patternDirs...)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("loading patterns: %w", err)
 	}
 	for _, e := range errs {
 		fmt.Fprintln(stderr, "l7sniff: pattern", engine.Escape(e.Error()))
@@ -179,8 +183,8 @@ func loadPatterns(o *options, stderr io.Writer) (*patterns.Set, error) {
 // watchPatterns reloads the --patterns directories while a live capture
 // runs: each new set goes to the engine, and each broken file is reported
 // (its previous pattern keeps running).
-func watchPatterns(o *options, e *engine.Engine, stderr io.Writer) (*patterns.Watcher, error) {
-	w, err := patterns.NewWatcher(patterns.Options{MaxBytes: o.maxBytes}, o.patternDirs...)
+func watchPatterns(ctx context.Context, o *options, e *engine.Engine, stderr io.Writer) (*patterns.Watcher, error) {
+	w, err := patterns.NewWatcherContext(ctx, patterns.Options{MaxBytes: o.maxBytes}, o.patternDirs...)
 	if err != nil {
 		return nil, err
 	}

@@ -30,13 +30,13 @@ func runTUI(ctx context.Context, o *options, stderr io.Writer) error {
 	var set *patterns.Set
 	var err error
 	if len(o.patternDirs) > 0 {
-		w, err := patterns.NewWatcher(patterns.Options{MaxBytes: o.maxBytes}, o.patternDirs...)
+		w, err := patterns.NewWatcherContext(ctx, patterns.Options{MaxBytes: o.maxBytes}, o.patternDirs...)
 		if err != nil {
 			return err
 		}
 		defer w.Close()
 		opts.Watcher, set = w, w.Current()
-	} else if set, err = loadPatterns(o, stderr); err != nil {
+	} else if set, err = loadPatterns(ctx, o, stderr); err != nil {
 		return err
 	}
 	cfg := engineConfig(o, set)

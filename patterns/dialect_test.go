@@ -1,6 +1,7 @@
 package patterns
 
 import (
+	"context"
 	"regexp"
 	"regexp/syntax"
 	"strings"
@@ -135,7 +136,7 @@ func FuzzCompile(f *testing.F) {
 			return
 		}
 		st := (&Set{patterns: []*Pattern{p}, maxBytes: DefaultMaxBytes})
-		st.compile(Options{}, nil)
+		st.compile(context.Background(), Options{}, nil)
 		s := st.NewStream()
 		s.Feed([]byte(src))
 	})

@@ -67,6 +67,17 @@
 // specifications. A file that cannot be used is reported as a LoadError
 // and left out; everything else loads.
 //
+// Loading is bounded whatever the files hold. A .pat that is not a regular
+// file or exceeds 1 MiB is not read, a regex over 64 KiB is not parsed,
+// and compiling is bounded by sizes and counters, not by a clock: a
+// pattern's NFA by 65,536 instructions, each DFA construction by
+// Options.MaxWork steps and by half of Options.MaxMemory for the NFA state
+// sets it keeps. A pattern whose DFA does not fit alone is a LoadError at
+// its regex's line ("its DFA alone is too large: ..."); its neighbours
+// still load, and the same files give the same outcome on any machine.
+// LoadContext and NewWatcherContext stop compiling within microseconds of
+// their context being done, so a signal never waits for a compile.
+//
 // Patterns are ordered by Priority (lower first), then by the position of
 // their directory in the argument list, then by path inside it. Priority
 // is Options.Priority[name] if set, else the file's "# l7sniff-priority: N"
@@ -107,7 +118,9 @@
 // number. A file that is present but unusable (half-written, a regex that
 // does not translate or compile, unreadable) is reported with file, line
 // and reason, and its previous good pattern stays in the new Set; the rest
-// of the new Set applies. A deleted file's pattern is dropped.
+// of the new Set applies. A deleted file's pattern is dropped. While a
+// rebuild compiles, Current keeps returning the previous Set, and Close
+// abandons the rebuild without publishing it.
 //
 // A Stream keeps the Set it was created from until it decides: its
 // matcher state belongs to that Set's automaton. Sets are immutable and

@@ -2,6 +2,7 @@ package patterns
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -33,6 +34,11 @@ type Options struct {
 	// MaxMemory caps the compiled automaton's tables; 0 means the
 	// automaton's default (64 MiB).
 	MaxMemory int64
+	// MaxWork caps the work of each DFA construction while compiling, in
+	// steps; 0 means 2^27 steps, under a second. A pattern that cannot be
+	// built within it is reported as a LoadError, so it bounds the time
+	// a load or reload takes without a clock.
+	MaxWork int64
 	// Priority overrides the priority of the named protocols, winning over
 	// a file's "# l7sniff-priority:" header (see doc.go).
 	Priority map[string]int
@@ -50,7 +56,14 @@ func LoadFS(fsys fs.FS, roots ...string) (*Set, []LoadError) {
 // file that cannot be used is left out and reported; the others still
 // load. The errors are also kept in Set.Errors.
 func (o Options) Load(dirs ...string) (*Set, []LoadError) {
-	s := o.build(scan(dirSources(dirs)), nil)
+	return o.LoadContext(context.Background(), dirs...)
+}
+
+// LoadContext is Load that gives up when ctx is done: compiling a large
+// set takes seconds, and a signal must not wait for it. A Set whose load
+// was cancelled has no patterns; the caller checks ctx.Err().
+func (o Options) LoadContext(ctx context.Context, dirs ...string) (*Set, []LoadError) {
+	s := o.build(ctx, scan(dirSources(dirs)), nil)
 	return s, s.Errors()
 }
 
@@ -69,7 +82,7 @@ func (o Options) LoadFS(fsys fs.FS, roots ...string) (*Set, []LoadError) {
 	for i, r := range roots {
 		srcs[i] = source{fsys: fsys, root: r, display: r}
 	}
-	s := o.build(scan(srcs), nil)
+	s := o.build(context.Background(), scan(srcs), nil)
 	return s, s.Errors()
 }
 
@@ -114,7 +127,7 @@ func scan(srcs []source) []scanned {
 				return nil
 			}
 			sc := scanned{file: file, dir: i, rel: rel}
-			if data, err := fs.ReadFile(src.fsys, p); err != nil {
+			if data, err := readPat(src.fsys, p); err != nil {
 				sc.err = &LoadError{File: file, Reason: fmt.Sprintf("read: %v", unwrapPath(err))}
 			} else if pat, err := Parse(file, data); err != nil {
 				sc.err = err.(*LoadError)
@@ -140,8 +153,8 @@ func unwrapPath(err error) error {
 // build makes a Set of the scanned files. With prev (a reload), a file
 // that is present but unusable keeps prev's pattern from that file, and
 // so do the files under a directory that could not be read: a half-saved
-// file must not switch its protocol off.
-func (o Options) build(files []scanned, prev *Set) *Set {
+// file must not switch its protocol off. Compiling stops when ctx is done.
+func (o Options) build(ctx context.Context, files []scanned, prev *Set) *Set {
 	s := &Set{maxBytes: cmp.Or(o.MaxBytes, DefaultMaxBytes)}
 	var pats []*Pattern
 	for _, f := range files {
@@ -173,21 +186,23 @@ func (o Options) build(files []scanned, prev *Set) *Set {
 		seen[p.Name] = p
 		s.patterns = append(s.patterns, p)
 	}
-	s.compile(o, prev)
+	s.compile(ctx, o, prev)
 	return s
 }
 
 // compile builds the automaton over s.patterns, dropping (and reporting)
 // each pattern the automaton refuses; with prev, the refused pattern's
-// previous version is tried in its place.
-func (s *Set) compile(o Options, prev *Set) {
+// previous version is tried in its place. Each compile is bounded by the
+// automaton's budgets, so a pattern too costly to build becomes a
+// LoadError like a bad regex.
+func (s *Set) compile(ctx context.Context, o Options, prev *Set) {
 	retried := map[string]bool{}
 	for {
 		res := make([]*syntax.Regexp, len(s.patterns))
 		for i, p := range s.patterns {
 			res[i] = p.Regexp
 		}
-		m, err := automaton.Compile(res, automaton.Options{MaxBytes: s.maxBytes, MaxMemory: o.MaxMemory})
+		m, err := automaton.Compile(ctx, res, automaton.Options{MaxBytes: s.maxBytes, MaxMemory: o.MaxMemory, MaxWork: o.MaxWork})
 		if err == nil {
 			s.machine = m
 			return

@@ -3,8 +3,11 @@ package patterns
 import (
 	"bytes"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -26,13 +29,46 @@ const (
 // that l7-filter ignores.
 const priorityKey = "l7sniff-priority:"
 
+// Size limits of a .pat file. The l7-protocols collection's largest file
+// is under 8 KB and its longest regex about 6,300 bytes; far beyond that a
+// file is a mistake or an attack, and reading or parsing it whole would
+// cost memory and time before any compile budget applies.
+const (
+	maxFileSize = 1 << 20
+	maxRegexLen = 1 << 16
+)
+
 // ParseFile reads and parses one .pat file from disk; see Parse.
 func ParseFile(file string) (*Pattern, error) {
-	data, err := os.ReadFile(file)
+	data, err := readPat(os.DirFS(filepath.Dir(file)), filepath.Base(file))
 	if err != nil {
 		return nil, &LoadError{File: file, Reason: fmt.Sprintf("read: %v", err)}
 	}
 	return Parse(file, data)
+}
+
+// readPat reads the .pat file name in fsys, refusing what is not a regular
+// file (a FIFO would block the load forever) or is larger than maxFileSize.
+func readPat(fsys fs.FS, name string) ([]byte, error) {
+	fi, err := fs.Stat(fsys, name)
+	switch {
+	case err != nil:
+		return nil, err
+	case !fi.Mode().IsRegular():
+		return nil, fmt.Errorf("not a regular file (%v)", fi.Mode().Type())
+	case fi.Size() > maxFileSize:
+		return nil, fmt.Errorf("file too large: %d bytes, at most %d", fi.Size(), maxFileSize)
+	}
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
+	if err == nil && len(data) > maxFileSize {
+		err = fmt.Errorf("file grew beyond %d bytes while read", maxFileSize)
+	}
+	return data, err
 }
 
 // Parse parses the content of the .pat file named file and translates its
@@ -122,6 +158,9 @@ func Parse(file string, data []byte) (*Pattern, error) {
 	if p.Name == UnknownName || p.Name == UnsetName {
 		p.Pseudo = true
 		return p, nil
+	}
+	if len(p.Source) > maxRegexLen {
+		return fail(p.Line, "regex too long: %d bytes, at most %d", len(p.Source), maxRegexLen)
 	}
 	re, err := Translate(p.Source, p.Flags)
 	if err != nil {

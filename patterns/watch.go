@@ -1,6 +1,7 @@
 package patterns
 
 import (
+	"context"
 	"fmt"
 	"io/fs"
 	"path/filepath"
@@ -40,6 +41,8 @@ type Watcher struct {
 	updates chan Reload
 	done    chan struct{}
 	loopEnd sync.WaitGroup
+	ctx     context.Context    // cancels a rebuild in progress
+	cancel  context.CancelFunc // called by Close
 
 	mu      sync.Mutex // serialises rebuilds; guards the fields below
 	version uint64
@@ -56,11 +59,21 @@ type Watcher struct {
 // a directory cannot be watched at all; problems with files are reported
 // in the published sets.
 func NewWatcher(opts Options, dirs ...string) (*Watcher, error) {
+	return NewWatcherContext(context.Background(), opts, dirs...)
+}
+
+// NewWatcherContext is NewWatcher whose loads stop when ctx is done: the
+// first load then fails with ctx.Err(), and a later rebuild is abandoned
+// (the current Set stays). Close also stops a rebuild in progress.
+func NewWatcherContext(ctx context.Context, opts Options, dirs ...string) (*Watcher, error) {
 	fsw, err := fsnotify.NewWatcher()
 	if err != nil {
 		return nil, fmt.Errorf("start pattern watcher: %w", err)
 	}
+	ctx, cancel := context.WithCancel(ctx)
 	w := &Watcher{
+		ctx:     ctx,
+		cancel:  cancel,
 		opts:    opts,
 		dirs:    dirs,
 		fsw:     fsw,
@@ -70,11 +83,16 @@ func NewWatcher(opts Options, dirs ...string) (*Watcher, error) {
 	}
 	for _, d := range dirs {
 		if err := fsw.Add(d); err != nil {
+			cancel()
 			fsw.Close()
 			return nil, fmt.Errorf("watch pattern directory %s: %w", d, err)
 		}
 	}
-	w.Reload()
+	if w.Reload(); w.current.Load() == nil {
+		cancel()
+		fsw.Close()
+		return nil, fmt.Errorf("loading patterns: %w", ctx.Err())
+	}
 	w.loopEnd.Add(1)
 	go w.loop()
 	return w, nil
@@ -89,19 +107,23 @@ func (w *Watcher) Current() *Set { return w.current.Load() }
 func (w *Watcher) Updates() <-chan Reload { return w.updates }
 
 // Reload rebuilds and publishes the Set now, without waiting for a change.
+// After Close, or when the Watcher's context is done, it publishes nothing
+// and returns the current Set.
 func (w *Watcher) Reload() Reload {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.closed {
-		s := w.current.Load()
-		return Reload{Version: s.version, Set: s, Errors: s.Errors()}
+	if w.closed || w.ctx.Err() != nil {
+		return w.currentReload()
 	}
 	// Watch new subdirectories before reading them, so a file written
 	// into one while we scan still triggers the next rebuild.
 	for _, d := range w.dirs {
 		w.watchTree(d)
 	}
-	s := w.opts.build(scan(dirSources(w.dirs)), w.current.Load())
+	s := w.opts.build(w.ctx, scan(dirSources(w.dirs)), w.current.Load())
+	if w.ctx.Err() != nil {
+		return w.currentReload() // abandoned half-way: the set is incomplete
+	}
 	s.errors = append(s.errors, w.pending...)
 	w.pending = nil
 	w.version++
@@ -118,9 +140,20 @@ func (w *Watcher) Reload() Reload {
 	return r
 }
 
-// Close stops watching and closes Updates. Current keeps returning the
-// last Set.
+// currentReload describes the current Set, which may be nil only while
+// the first load is being abandoned. Caller holds w.mu.
+func (w *Watcher) currentReload() Reload {
+	s := w.current.Load()
+	if s == nil {
+		return Reload{}
+	}
+	return Reload{Version: s.version, Set: s, Errors: s.Errors()}
+}
+
+// Close stops watching and closes Updates, abandoning a rebuild in
+// progress. Current keeps returning the last Set.
 func (w *Watcher) Close() error {
+	w.cancel()
 	w.mu.Lock()
 	if w.closed {
 		w.mu.Unlock()

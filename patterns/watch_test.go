@@ -1,8 +1,11 @@
 package patterns
 
 import (
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -145,5 +148,68 @@ func TestWatcherHotReload(t *testing.T) {
 func TestWatcherMissingDir(t *testing.T) {
 	if _, err := NewWatcher(Options{}, filepath.Join(t.TempDir(), "nope")); err == nil {
 		t.Fatal("watching a missing directory succeeded")
+	}
+}
+
+// TestRebuildKeepsTheOldSetRunning starts a rebuild that has a pattern bomb
+// to compile and, while the rebuild holds the Watcher, checks that the
+// published set still classifies as before (capture reads only Current);
+// then Close abandons the rebuild, which publishes nothing.
+func TestRebuildKeepsTheOldSetRunning(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "http.pat"), []byte("http\n^get /\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w, err := NewWatcher(Options{}, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := w.Current()
+	if err := os.WriteFile(filepath.Join(dir, "bomb.pat"), []byte(bomb("bomb", 5000)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	reloaded := make(chan Reload, 1)
+	go func() { reloaded <- w.Reload() }()
+	for w.mu.TryLock() { // until a rebuild holds the Watcher
+		w.mu.Unlock()
+		select {
+		case r := <-reloaded:
+			t.Fatalf("the rebuild ended (version %d) before the test saw it running", r.Version)
+		default:
+			runtime.Gosched()
+		}
+	}
+	if cur := w.Current(); cur != old {
+		t.Fatalf("Current is version %d during the rebuild, want the old set", cur.Version())
+	}
+	if v := verdictOf(w.Current(), "GET / HTTP/1.1\r\n"); v != "http" {
+		t.Errorf("verdict %s during the rebuild, want http", v)
+	}
+	if w.mu.TryLock() {
+		t.Fatal("the rebuild ended during the checks: they did not overlap it")
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if r := <-reloaded; r.Version != old.Version() || w.Current() != old {
+		t.Errorf("after Close: reload gave version %d, current %d; want the abandoned rebuild unpublished (version %d)",
+			r.Version, w.Current().Version(), old.Version())
+	}
+}
+
+// TestWatcherFirstLoadCancelled: a Watcher whose context is done before
+// its first load fails rather than publish a half-compiled set.
+func TestWatcherFirstLoadCancelled(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "http.pat"), []byte("http\n^get /\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if w, err := NewWatcherContext(ctx, Options{}, dir); !errors.Is(err, context.Canceled) {
+		if w != nil {
+			w.Close()
+		}
+		t.Fatalf("NewWatcherContext under a cancelled context: %v, want context.Canceled", err)
 	}
 }

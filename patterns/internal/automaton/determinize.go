@@ -1,13 +1,10 @@
 package automaton
 
 import (
-	"errors"
+	"math/bits"
 	"slices"
 	"unsafe"
 )
-
-// errTooBig reports that a DFA would need more states than its budget.
-var errTooBig = errors.New("DFA state budget exceeded")
 
 // builder runs the subset construction for one group of patterns. A DFA
 // state is the sorted set of NFA "leaves" live at a position: byte-consuming
@@ -28,6 +25,7 @@ type builder struct {
 	states [][]uint32 // leaves of each state
 	rows   []uint32   // rows[i*n+c]: successor of state i on class c
 	budget int        // maximum number of states
+	meter  meter      // work, state-set memory and cancellation
 
 	visit   []uint32 // visit[pc] == gen when pc was seen in this closure
 	gen     uint32
@@ -38,8 +36,10 @@ type builder struct {
 }
 
 // determinize builds the DFA of the patterns in group, or errTooBig if it
-// would exceed maxMem bytes of transition table or maxStates states.
-func determinize(p *prog, group []int, maxMem int64, maxStates int) (*dfa, error) {
+// would exceed maxMem bytes of transition table or maxStates states, or the
+// error of lim (a spent budget, a cancelled context).
+func determinize(p *prog, group []int, maxMem int64, maxStates int, lim meter, st *Stats) (*dfa, error) {
+	st.Attempts++
 	var sets []byteSet
 	used := make([]bool, len(p.sets))
 	for _, t := range group {
@@ -58,7 +58,13 @@ func determinize(p *prog, group []int, maxMem int64, maxStates int) (*dfa, error
 		ids:     make(map[string]uint32),
 		visit:   make([]uint32, len(p.inst)),
 		mark:    make([]uint32, len(p.inst)),
+		meter:   lim,
 	}
+	defer func() {
+		st.Work += b.meter.work
+		st.PeakWork = max(st.PeakWork, b.meter.work)
+		st.PeakSets = max(st.PeakSets, b.meter.mem)
+	}()
 	b.budget = int(min(maxMem/int64(4*b.cls.n), int64(maxStates)))
 	b.setCls = make([][]uint8, len(p.sets))
 	for i, s := range p.sets {
@@ -82,7 +88,7 @@ func determinize(p *prog, group []int, maxMem int64, maxStates int) (*dfa, error
 	if err := b.explore(); err != nil {
 		return nil, err
 	}
-	return b.finish(), nil
+	return b.finish()
 }
 
 // where says which empty-width assertions hold during a closure.
@@ -96,6 +102,7 @@ func (b *builder) closure(pcs []uint32, at where) []uint32 {
 	for _, pc := range pcs {
 		b.walk(pc, at)
 	}
+	b.meter.work += sortCost(len(b.leaves))
 	slices.Sort(b.leaves)
 	return b.leaves
 }
@@ -104,9 +111,11 @@ func (b *builder) closure(pcs []uint32, at where) []uint32 {
 // already seen in this generation.
 func (b *builder) walk(pc uint32, at where) {
 	b.stack = append(b.stack[:0], pc)
+	pops := 0 // counted locally: b.meter is not kept in a register
 	for len(b.stack) > 0 {
 		pc := b.stack[len(b.stack)-1]
 		b.stack = b.stack[:len(b.stack)-1]
+		pops++
 		if b.visit[pc] == b.gen {
 			continue
 		}
@@ -130,6 +139,7 @@ func (b *builder) walk(pc uint32, at where) {
 			b.leaves = append(b.leaves, pc)
 		}
 	}
+	b.meter.work += int64(pops)
 }
 
 // epsOf returns the leaves reachable from pc, memoized: the successor sets
@@ -138,6 +148,7 @@ func (b *builder) epsOf(pc uint32) []uint32 {
 	if !b.epsDone[pc] {
 		b.eps[pc] = slices.Clone(b.closure([]uint32{pc}, where{}))
 		b.epsDone[pc] = true
+		b.meter.alloc(4*len(b.eps[pc]) + sliceHeader)
 	}
 	return b.eps[pc]
 }
@@ -150,6 +161,12 @@ func (b *builder) add(leaves []uint32) (uint32, error) {
 	}
 	if len(b.states) >= b.budget {
 		return 0, errTooBig
+	}
+	// A state's leaves (its key shares their memory) are what the row
+	// budget does not see: a state of many leaves costs far more than its row.
+	b.meter.alloc(4*len(leaves) + stateOverhead)
+	if !b.meter.ok() {
+		return 0, b.meter.err
 	}
 	id := uint32(len(b.states))
 	own := slices.Clone(leaves)
@@ -165,8 +182,11 @@ func (b *builder) explore() error {
 	n := b.cls.n
 	buckets := make([][]uint32, n)
 	byBucket := make(map[string]uint32)
-	var next []uint32
+	var next, extra []uint32
 	for i := 0; i < len(b.states); i++ {
+		// Steps are summed locally and handed to the meter before it
+		// looks: once per state, and in add for each new state.
+		spent := int64(len(b.states[i]))
 		for c := range buckets {
 			buckets[c] = buckets[c][:0]
 		}
@@ -175,32 +195,46 @@ func (b *builder) explore() error {
 				for _, c := range b.setCls[in.arg] {
 					buckets[c] = append(buckets[c], pc)
 				}
+				spent += int64(len(b.setCls[in.arg]))
 			}
 		}
+		b.meter.work += spent
+		if !b.meter.ok() {
+			return b.meter.err
+		}
+		spent = 0
 		clear(byBucket)
 		b.rows[i*n+nulClass] = uint32(i)
 		for c := 1; c < n; c++ {
 			bk := buckets[c]
+			spent += int64(len(bk))
 			key := unsafe.String((*byte)(unsafe.Pointer(unsafe.SliceData(bk))), 4*len(bk))
 			if id, ok := byBucket[key]; ok {
 				b.rows[i*n+c] = id
 				continue
 			}
+			// The successor is the unanchored leaves, already sorted,
+			// merged with the few others the bucket leads to: sorting
+			// only those keeps a state of many patterns' starts cheap.
 			b.markGen++
-			next = next[:0]
 			for _, l := range b.unanchored {
 				b.mark[l] = b.markGen
-				next = append(next, l)
 			}
+			extra = extra[:0]
 			for _, pc := range bk {
-				for _, l := range b.epsOf(b.p.inst[pc].out) {
+				eps := b.epsOf(b.p.inst[pc].out)
+				for _, l := range eps {
 					if b.mark[l] != b.markGen {
 						b.mark[l] = b.markGen
-						next = append(next, l)
+						extra = append(extra, l)
 					}
 				}
+				spent += int64(len(eps))
 			}
-			slices.Sort(next)
+			slices.Sort(extra)
+			next = mergeSorted(next[:0], b.unanchored, extra)
+			b.meter.work += spent + 2*int64(len(b.unanchored)) + sortCost(len(extra))
+			spent = 0
 			id, err := b.add(next)
 			if err != nil {
 				return err
@@ -208,6 +242,23 @@ func (b *builder) explore() error {
 			b.rows[i*n+c] = id
 			byBucket[string(key)] = id
 		}
+		b.meter.work += spent
 	}
 	return nil
 }
+
+// mergeSorted appends to dst the union of a and b, two sorted lists with
+// no element in common, in order.
+func mergeSorted(dst, a, b []uint32) []uint32 {
+	for len(a) > 0 && len(b) > 0 {
+		if a[0] < b[0] {
+			dst, a = append(dst, a[0]), a[1:]
+		} else {
+			dst, b = append(dst, b[0]), b[1:]
+		}
+	}
+	return append(append(dst, a...), b...)
+}
+
+// sortCost is the work of sorting n leaves, in meter steps.
+func sortCost(n int) int64 { return int64(n) * int64(bits.Len(uint(n))) }

@@ -31,11 +31,15 @@ func (d *dfa) states() int { return len(d.match) }
 // finish turns the explored states into a dfa: it computes the tag tables,
 // folds every state from which no pattern can match any more into the dead
 // state, and renumbers the states dead first, then matching, then the rest.
-func (b *builder) finish() *dfa {
+// It fails only when the meter runs out, in the closures at $.
+func (b *builder) finish() (*dfa, error) {
 	ns, n := len(b.states), b.cls.n
 	match := make([]uint32, ns)
 	eof := make([]uint32, ns)
 	for i, leaves := range b.states {
+		if !b.meter.ok() {
+			return nil, b.meter.err
+		}
 		match[i], eof[i] = noTag, noTag
 		for _, pc := range leaves {
 			switch in := b.p.inst[pc]; in.op {
@@ -90,7 +94,7 @@ func (b *builder) finish() *dfa {
 			row[c] = newID[b.rows[i*n+c]] * uint32(n)
 		}
 	}
-	return d
+	return d, nil
 }
 
 // live reports for each state whether some pattern can still match from it,

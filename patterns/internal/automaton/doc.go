@@ -58,6 +58,15 @@
 // Half of Options.MaxMemory goes to the components and the rest to the
 // cache, which may briefly hold two generations.
 //
+// Compiling is bounded by counters (budget.go), so that a hostile pattern
+// costs the same bounded time and memory on every machine: each pattern's
+// NFA is capped, and each DFA construction is metered in steps (closure
+// visits, leaves merged, sorted) against Options.MaxWork and in bytes of
+// NFA state sets against half of Options.MaxMemory, and looks at its
+// context every 16,384 steps. A pattern that breaks a budget alone is a
+// PatternError; a larger group that breaks one is split, as for the state
+// cap.
+//
 // # Concurrency
 //
 // A Machine is safe for concurrent use by any number of goroutines, each

@@ -1,6 +1,7 @@
 package automaton
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"regexp/syntax"
@@ -43,7 +44,7 @@ func compileBoth(t testing.TB, exprs []string, opt Options) (*Machine, *referenc
 	for i, e := range exprs {
 		res[i] = mustParse(t, e)
 	}
-	m, err := Compile(res, opt)
+	m, err := Compile(context.Background(), res, opt)
 	if err != nil {
 		t.Fatalf("Compile: %v", err)
 	}
@@ -139,7 +140,7 @@ func TestSemantics(t *testing.T) {
 
 func TestRejects(t *testing.T) {
 	for _, e := range []string{`\bfoo`, `(?m)^foo`, `\x{100}`} {
-		if _, err := Compile([]*syntax.Regexp{mustParse(t, `ok`), mustParse(t, e)}, Options{}); err == nil {
+		if _, err := Compile(context.Background(), []*syntax.Regexp{mustParse(t, `ok`), mustParse(t, e)}, Options{}); err == nil {
 			t.Errorf("%q: no error", e)
 		} else if pe, ok := err.(*PatternError); !ok || pe.Index != 1 {
 			t.Errorf("%q: error %v is not a PatternError for pattern 1", e, err)

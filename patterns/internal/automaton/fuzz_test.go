@@ -1,6 +1,7 @@
 package automaton
 
 import (
+	"context"
 	"math/rand/v2"
 	"regexp/syntax"
 	"testing"
@@ -54,7 +55,7 @@ func FuzzCompile(f *testing.F) {
 			}
 			res = append(res, re)
 		}
-		m, err := Compile(res, Options{MaxBytes: 32, MaxMemory: 4 << 20})
+		m, err := Compile(context.Background(), res, Options{MaxBytes: 32, MaxMemory: 4 << 20})
 		if err != nil {
 			return // rejected, and did not crash
 		}

@@ -1,6 +1,7 @@
 package automaton
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"regexp/syntax"
@@ -14,8 +15,13 @@ type Options struct {
 	// means 12000, the l7-filter userspace default.
 	MaxBytes int
 	// MaxMemory caps the automaton's tables and cache in bytes; 0 means
-	// 64 MiB.
+	// 64 MiB. Building a component DFA may also use up to half of it
+	// for the NFA state sets, freed when the component is done.
 	MaxMemory int64
+	// MaxWork bounds each DFA construction in steps (see
+	// DefaultMaxWork), and with it the compile time; 0 means
+	// DefaultMaxWork.
+	MaxWork int64
 }
 
 // Defaults applied by Compile to zero Options fields.
@@ -56,6 +62,9 @@ type Stats struct {
 	CacheRows  int   // product states in the current cache generation
 	Flushes    int64 // cache generations replaced (growth included)
 	Attempts   int   // DFA constructions tried while grouping
+	Work       int64 // construction steps spent over all attempts
+	PeakWork   int64 // steps of the costliest attempt
+	PeakSets   int64 // bytes of state sets of the most memory-hungry attempt
 }
 
 // PatternError reports a pattern that cannot be compiled; the caller may
@@ -76,29 +85,53 @@ var errBudget = errors.New("pattern set exceeds the memory budget")
 // Compile builds one automaton over all res; res[i] is tagged i, and a lower
 // i wins ties. Every rune in res must be a byte (0..255); FoldCase is taken
 // as ASCII case folding. A failure caused by one regex is returned as
-// *PatternError.
-func Compile(res []*syntax.Regexp, opt Options) (*Machine, error) {
+// *PatternError. When ctx is done, Compile stops within about 16,000
+// steps (microseconds) and returns ctx.Err().
+func Compile(ctx context.Context, res []*syntax.Regexp, opt Options) (*Machine, error) {
+	m := &Machine{}
+	if err := m.compile(ctx, res, opt); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// compile is Compile into m; m.stats counts the attempts even when it
+// fails, which the fuzz test checks against the budgets.
+func (m *Machine) compile(ctx context.Context, res []*syntax.Regexp, opt Options) error {
 	if opt.MaxBytes <= 0 {
 		opt.MaxBytes = DefaultMaxBytes
 	}
 	if opt.MaxMemory <= 0 {
 		opt.MaxMemory = DefaultMaxMemory
 	}
+	if opt.MaxWork <= 0 {
+		opt.MaxWork = DefaultMaxWork
+	}
 	if uint64(opt.MaxBytes) >= 1<<32 {
-		return nil, fmt.Errorf("automaton: MaxBytes %d too large", opt.MaxBytes)
+		return fmt.Errorf("automaton: MaxBytes %d too large", opt.MaxBytes)
 	}
 	p := &prog{}
 	for i, re := range res {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		if err := p.appendPattern(re, i); err != nil {
-			return nil, &PatternError{Index: i, Err: err}
+			return &PatternError{Index: i, Err: err}
+		}
+		switch size := p.ends[i] - p.begin(i); {
+		case size > maxPatternInst:
+			return &PatternError{Index: i, Err: fmt.Errorf("pattern too large: %d NFA instructions, at most %d", size, maxPatternInst)}
+		case len(p.inst) > maxProgInst:
+			return &PatternError{Index: i, Err: fmt.Errorf("pattern set too large: more than %d NFA instructions with this one", maxProgInst)}
 		}
 	}
-	m := &Machine{maxBytes: uint32(opt.MaxBytes)}
+	m.maxBytes = uint32(opt.MaxBytes)
 	// Half the memory for the components, the rest for the cache, which
 	// may briefly hold two generations while readers leave the old one.
-	comps, err := group(p, len(res), opt.MaxMemory/2, &m.stats)
+	lim := newMeter(ctx, opt.MaxWork, opt.MaxMemory/2)
+	comps, err := group(p, len(res), opt.MaxMemory/2, lim, &m.stats)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	m.comps = comps
 	m.stats.Patterns = len(res)
@@ -110,11 +143,11 @@ func Compile(res []*syntax.Regexp, opt Options) (*Machine, error) {
 	}
 	m.maxRows = int((opt.MaxMemory - m.stats.Memory) / 2 / rowBytes(len(comps)))
 	if m.maxRows < 3 {
-		return nil, fmt.Errorf("automaton: MaxMemory %d leaves no room for the cache", opt.MaxMemory)
+		return fmt.Errorf("automaton: MaxMemory %d leaves no room for the cache", opt.MaxMemory)
 	}
 	m.stats.CacheMax = 2 * int64(m.maxRows) * rowBytes(len(comps))
 	m.cache.Store(newGeneration(len(comps), min(firstRows, m.maxRows)))
-	return m, nil
+	return nil
 }
 
 // Stats describes m.
