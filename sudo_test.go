@@ -134,3 +134,93 @@ func TestRootOnlyPatternsWithFile(t *testing.T) {
 		t.Errorf("root-only --patterns with -r: exit %d, stdout %q, stderr %q; want 0 and the [hello] verdict", code, out, errOut)
 	}
 }
+
+// TestTUISaveBelongsToSudoUser drives the TUI in tmux as sudo would start
+// it, in a directory of the invoking user: the UI's w must write the file
+// there, owned by that user (as nobody it could not write there at all).
+func TestTUISaveBelongsToSudoUser(t *testing.T) {
+	needRoot(t)
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("tmux is needed (make deps installs it)")
+		}
+		t.Skip("tmux not installed")
+	}
+	bin := l7sniffBinary(t)
+	base := t.TempDir()
+	if err := os.Chmod(base, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	home := filepath.Join(base, "home")
+	if err := os.Mkdir(home, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chown(home, 4242, 4343); err != nil {
+		t.Fatal(err)
+	}
+	demo, err := filepath.Abs("testdata/demo.pcap")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sock := filepath.Join(base, "tmux")
+	tmux(t, sock, "-f", "/dev/null", "new-session", "-d", "-x", "120", "-y", "30", "-s", "s")
+	defer exec.Command("tmux", "-S", sock, "kill-server").Run()
+	tmux(t, sock, "set-option", "-g", "remain-on-exit", "on")
+	tmux(t, sock, "respawn-pane", "-k", "-t", "s", "-c", home, "SUDO_UID=4242 SUDO_GID=4343 "+bin+" -r "+demo)
+	waitFor(t, "the TUI", func() bool {
+		return strings.Contains(tmux(t, sock, "capture-pane", "-p", "-t", "s"), "10.77.0.")
+	})
+	tmux(t, sock, "send-keys", "-t", "s", "w")
+	waitFor(t, "the save prompt", func() bool {
+		return strings.Contains(tmux(t, sock, "capture-pane", "-p", "-t", "s"), "write view to")
+	})
+	tmux(t, sock, "send-keys", "-t", "s", "C-u", "saved.pcap", "Enter")
+	waitFor(t, "the save's result", func() bool {
+		s := tmux(t, sock, "capture-pane", "-p", "-t", "s")
+		return strings.Contains(s, "saved.pcap") && !strings.Contains(s, "write view to")
+	})
+	tmux(t, sock, "send-keys", "-t", "s", "q")
+	st, err := os.Stat(filepath.Join(home, "saved.pcap"))
+	if err != nil {
+		t.Fatalf("the UI's w did not write into the sudo user's directory: %v\n%s", err, tmux(t, sock, "capture-pane", "-p", "-t", "s"))
+	}
+	if sys := st.Sys().(*syscall.Stat_t); sys.Uid != 4242 || sys.Gid != 4343 {
+		t.Errorf("saved file owned by %d:%d, want the sudo user 4242:4343", sys.Uid, sys.Gid)
+	}
+}
+
+// TestRootOnlyPatternsLive: a live capture watching a --patterns
+// directory only root can read keeps running on the patterns loaded as
+// root and says that changes there will not be followed.
+func TestRootOnlyPatternsLive(t *testing.T) {
+	needRoot(t)
+	dir := filepath.Join(t.TempDir(), "pats")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "hello.pat"), []byte("# test\nhello\n^hello\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(l7sniffBinary(t), "-i", "lo", "--lines", "--patterns", dir, "udp port 9")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	lines := lineReader(stderr)
+	select {
+	case l, ok := <-lines:
+		if !ok || !strings.Contains(l, dir) || !strings.Contains(l, "not followed") {
+			t.Fatalf("stderr %q (open %v); want a notice that %s is not followed", l, ok, dir)
+		}
+	case <-time.After(hangGuard):
+		t.Fatal("no notice about the unreadable directory")
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("exit after SIGTERM: %v, want 0 (the capture kept running)", err)
+	}
+}
