@@ -156,7 +156,7 @@ func (pw *PcapWriter) write(ts int64, link decode.LinkType, data []byte, wireLen
 		le.PutUint32(pw.hdr[24:], uint32(wireLen))
 		pw.w.Write(pw.hdr[:28])
 		pw.w.Write(data)
-		pw.w.Write(pw.hdr[28 : 28+pad]) // zero bytes
+		pw.w.Write(pw.hdr[28 : 28+pad]) // padding: bytes 28-31 are never set, so zero
 		le.PutUint32(pw.hdr[0:], total)
 		if _, err := pw.w.Write(pw.hdr[:4]); err != nil {
 			return fmt.Errorf("write capture: %w", err)

@@ -395,8 +395,9 @@ func (s *Source) SetFilter(expr string) error {
 
 // Read returns the next packet that passes the capture filter and its
 // link type. The data is only valid until the next Read. At the end of a
-// file it returns io.EOF; on a live device a read timeout returns no data
-// and no error, so callers can check for shutdown.
+// file it returns io.EOF, as it does when a stream's wait is ended (see
+// whileWaiting); on a live device a read timeout returns no data and no
+// error, so callers can check for shutdown.
 func (s *Source) Read() ([]byte, gopacket.CaptureInfo, decode.LinkType, error) {
 	if s.live != nil {
 		data, ci, err := s.live.ZeroCopyReadPacketData()
