@@ -118,7 +118,7 @@ func parseFlags(args []string) (*options, error) {
 	intVar(fs, &o.maxBytes, "max-bytes", patterns.DefaultMaxBytes, 1, math.MaxUint32, "`N` payload bytes per flow examined before giving up (l7-filter: 12000, kernel 2048)")
 	intVar(fs, &o.ringPackets, "ring", engine.DefaultRingPackets, 1, 10_000_000, "`N` packets kept for display in the TUI")
 	fs.StringVar(&o.theme, "theme", "dark", "TUI colours for a `dark` or light terminal background (NO_COLOR turns colour off)")
-	fs.StringVar(&o.user, "Z", "nobody", "when started as root, continue as `USER` once capture and files are open")
+	fs.StringVar(&o.user, "Z", "", "when started as root, continue as `USER` once capture and files are open (default: the user who ran sudo, else nobody)")
 	fs.BoolVar(&o.noDrop, "no-drop", false, "stay root after opening the capture (not recommended)")
 	fs.BoolVar(&o.debug, "debug", false, "TUI: show the UI's own redraw rate (ui N fps) in the header")
 	o.ipfix.register(fs)

@@ -33,8 +33,13 @@ func main() {
 		fmt.Println(versionLine())
 		return
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		// l7sniff's only signal handler (the TUI leaves signals to it): each
+	// mode ends on ctx, restoring the terminal, flushing files and
+	// printing its counters. Once it has fired the default action is
+	// back, so a second signal ends a run that does not stop.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
+	context.AfterFunc(ctx, stop)
 	if err := run(ctx, o, os.Stdout, os.Stderr); err != nil {
 		printError(os.Stderr, err)
 		os.Exit(1)
@@ -66,8 +71,14 @@ func run(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		}
 		return nil
 	}
+	if o.write == "-" && (o.lines || o.format != "" || o.flows) {
+		return errors.New("-w - writes the capture to stdout: --lines, -T and --flows cannot share it")
+	}
 	if wantTUI(o, stdout) {
 		return runTUI(ctx, o, stderr)
+	}
+	if isTerminal(stdout) {
+		o.lineBuf = true // as tcpdump: a terminal sees each line at once
 	}
 	out := bufio.NewWriterSize(stdout, 64<<10)
 	defer out.Flush()
@@ -81,8 +92,7 @@ func run(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer closeExport()
-	// Per-packet output unless only a report was asked for.
-	if o.format != "" || o.lines || !o.flows {
+	if printsPackets(o) {
 		if cfg.Packet, err = packetPrinter(o, out); err != nil {
 			return err
 		}
@@ -91,6 +101,7 @@ func run(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	var watched []string
 	if e.Source().Live() && len(o.patternDirs) > 0 {
 		// Reading a file, the set stays as loaded so that the output
 		// does not depend on when a file was saved.
@@ -99,16 +110,21 @@ func run(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 			return err
 		}
 		defer w.Close()
+		watched = o.patternDirs
+	}
+	drop, err := planDrop(o)
+	if err != nil {
+		return err
 	}
 	if o.write != "" {
-		w, err := engine.CreatePcap(o.write, 0o600, e.Source().LinkType(), o.src.Snaplen, !o.unbuffered)
+		w, err := createWriter(o, e.Source(), drop)
 		if err != nil {
 			return err
 		}
 		defer w.Close()
 		e.SetWriter(w)
 	}
-	if err := dropPrivileges(o, stderr); err != nil {
+	if err := drop.leave(o, watched, stderr); err != nil {
 		return err
 	}
 	runErr := e.Run(ctx)
@@ -142,19 +158,17 @@ func engineConfig(o *options, set *patterns.Set) engine.Config {
 	return cfg
 }
 
-// dropPrivileges leaves root once everything that needs it is open.
-func dropPrivileges(o *options, stderr io.Writer) error {
-	if os.Geteuid() != 0 {
-		return nil
+// printsPackets reports whether a headless run prints every packet on
+// stdout. As tcpdump, -w FILE alone saves without printing (--lines or -T
+// still print), and -w - keeps stdout for the capture alone.
+func printsPackets(o *options) bool {
+	switch {
+	case o.write == "-":
+		return false
+	case o.format != "" || o.lines:
+		return true
 	}
-	if o.noDrop {
-		fmt.Fprintln(stderr, "l7sniff: warning: --no-drop: parsing packets as root")
-		return nil
-	}
-	if err := engine.DropPrivileges(o.user); err != nil {
-		return err
-	}
-	return engine.CheckReadable(o.patternDirs)
+	return !o.flows && o.write == ""
 }
 
 // loadPatterns loads --patterns directories, or the built-in set; a signal

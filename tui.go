@@ -19,8 +19,13 @@ import (
 // terminal and no headless output (--lines, -T, --flows, -w -) was asked
 // for.
 func wantTUI(o *options, stdout io.Writer) bool {
-	f, ok := stdout.(*os.File)
-	return ok && term.IsTerminal(f.Fd()) && !o.lines && o.format == "" && !o.flows && o.write != "-"
+	return isTerminal(stdout) && !o.lines && o.format == "" && !o.flows && o.write != "-"
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(f.Fd())
 }
 
 // runTUI runs the capture under the terminal UI. With neither -i nor -r
@@ -54,7 +59,7 @@ func runTUI(ctx context.Context, o *options, stderr io.Writer) error {
 	// The capture stops when the UI ends.
 	capCtx, stopCapture := context.WithCancel(ctx)
 	defer stopCapture()
-	c := &tuiCapture{o: o, cfg: cfg, ctx: capCtx, stderr: stderr}
+	c := &tuiCapture{o: o, cfg: cfg, ctx: capCtx, notes: held}
 	var e *engine.Engine
 	if o.src.Device == "" && o.src.File == "" {
 		if devs, err := engine.Devices(); err == nil && len(devs) > 1 {
@@ -75,10 +80,10 @@ func runTUI(ctx context.Context, o *options, stderr io.Writer) error {
 // tuiCapture starts the engine, at once or when the picker has chosen,
 // and waits for it after the UI has gone.
 type tuiCapture struct {
-	o      *options
-	cfg    engine.Config
-	ctx    context.Context
-	stderr io.Writer
+	o     *options
+	cfg   engine.Config
+	ctx   context.Context
+	notes io.Writer // messages for after the UI
 
 	mu   sync.Mutex
 	e    *engine.Engine
@@ -96,15 +101,25 @@ func (c *tuiCapture) start(device string) (*engine.Engine, <-chan error, error) 
 	if err != nil {
 		return nil, nil, err
 	}
+	drop, err := planDrop(c.o)
+	if err != nil {
+		e.Source().Close()
+		return nil, nil, err
+	}
 	var w *engine.PcapWriter
 	if c.o.write != "" {
-		if w, err = engine.CreatePcap(c.o.write, 0o600, e.Source().LinkType(), c.o.src.Snaplen, !c.o.unbuffered); err != nil {
+		if w, err = createWriter(c.o, e.Source(), drop); err != nil {
 			e.Source().Close()
 			return nil, nil, err
 		}
 		e.SetWriter(w)
 	}
-	if err := dropPrivileges(c.o, c.stderr); err != nil {
+	// The UI's watcher reloads the pattern directories, whatever the
+	// source.
+	if err := drop.leave(c.o, c.o.patternDirs, c.notes); err != nil {
+		if w != nil {
+			w.Close()
+		}
 		e.Source().Close()
 		return nil, nil, err
 	}

@@ -295,17 +295,20 @@ func (e *Engine) capture() {
 			e.free <- b
 		}
 	}()
+	// A quiet pipe hands on what it holds, as a device does on its read
+	// timeout, and notices Stop.
+	e.src.whileWaiting(func() bool {
+		e.serveFilter()
+		flush()
+		return !e.stop.Load()
+	})
 	var p decode.Packet
 	var seq uint64
 	pace := newPacer(e.cfg.Replay, e.clock)
 	loop := looper{on: e.cfg.Loop}
 	lastFlush := time.Now()
 	for !e.stop.Load() && (e.cfg.Count == 0 || seq < uint64(e.cfg.Count)) {
-		select {
-		case r := <-e.filters:
-			r.reply <- e.src.SetFilter(r.expr)
-		default:
-		}
+		e.serveFilter()
 		data, ci, link, err := e.src.Read()
 		if errors.Is(err, io.EOF) {
 			again, err := loop.restart(e.src)
@@ -343,15 +346,26 @@ func (e *Engine) capture() {
 		}
 		cur[sh].add(seq, ci.Timestamp.UnixNano(), link, data, ci.Length, &p)
 		log = append(log, uint8(sh))
-		// On a live source, do not hold packets back for long waiting
-		// for a batch to fill: at a trickle a batch would take minutes.
-		if e.src.Live() {
+		// On a live source or a pipe, do not hold packets back for long
+		// waiting for a batch to fill: at a trickle a batch would take
+		// minutes.
+		if e.src.Streaming() {
 			if now := time.Now(); now.Sub(lastFlush) > 5*time.Millisecond {
 				e.sampleKernel()
 				flush()
 				lastFlush = now
 			}
 		}
+	}
+}
+
+// serveFilter installs a capture filter SetCaptureFilter asked for, if
+// any (from the capture goroutine, which owns the source).
+func (e *Engine) serveFilter() {
+	select {
+	case r := <-e.filters:
+		r.reply <- e.src.SetFilter(r.expr)
+	default:
 	}
 }
 
@@ -426,7 +440,7 @@ func (e *Engine) deliver(b *batch, it *item, p *decode.Packet) error {
 		e.ring.add(it, data)
 	}
 	if w := e.cfg.Write; w != nil {
-		if err := w.WritePacket(it.ts, data, it.wireLen); err != nil {
+		if err := w.write(it.ts, it.link, data, it.wireLen); err != nil {
 			return err
 		}
 	}

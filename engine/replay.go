@@ -110,7 +110,7 @@ func (s *Source) rewind() error {
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return fmt.Errorf("loop %s: %w", s.name, err)
 	}
-	again, err := newFileSource(s.name, f)
+	again, err := newFileSource(s.name, f, false)
 	if err != nil {
 		return fmt.Errorf("loop %s: %w", s.name, err)
 	}

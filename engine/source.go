@@ -3,12 +3,15 @@ package engine
 import (
 	"bufio"
 	"cmp"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/google/gopacket"
@@ -69,6 +72,11 @@ type Source struct {
 	// type since a pcapng file can mix them.
 	bpf     map[decode.LinkType]*BPF
 	records int // records read from a file, for error messages
+	// links are the distinct link types a pcapng file declares before
+	// its first packet.
+	links []decode.LinkType
+	// stream is set when the file is a pipe, FIFO or socket.
+	stream *streamReader
 }
 
 // packetReader is what pcapgo's two readers have in common.
@@ -100,26 +108,89 @@ func Open(cfg SourceConfig) (*Source, error) {
 
 func openFile(path string) (*Source, error) {
 	name, f := path, os.Stdin
+	var err error
 	if path == "-" {
 		name = "stdin"
-	} else {
-		var err error
-		if f, err = os.Open(path); err != nil {
+		if f, err = pollableStdin(); err != nil {
 			return nil, err
 		}
+	} else if f, err = os.Open(path); err != nil {
+		return nil, err
 	}
-	s, err := newFileSource(name, f)
+	var r io.Reader = f
+	var stream *streamReader
+	// A pipe, FIFO or socket (not a terminal: its reads cannot time out).
+	if fi, err := f.Stat(); err == nil && !fi.Mode().IsRegular() && f.SetReadDeadline(time.Time{}) == nil {
+		stream = &streamReader{f: f}
+		r = stream
+	}
+	s, err := newFileSource(name, r, stream != nil)
 	if err != nil {
 		f.Close()
 		return nil, err
 	}
-	s.closer = f
+	s.closer, s.stream = f, stream
 	return s, nil
 }
 
+// pollableStdin returns standard input as a file whose reads can time
+// out when it is a pipe or a socket: a stream that goes quiet must not
+// hold back the packets already read, nor keep l7sniff from stopping.
+// Anything else is returned as it is.
+func pollableStdin() (*os.File, error) {
+	fi, err := os.Stdin.Stat()
+	if err != nil || fi.Mode()&(os.ModeNamedPipe|os.ModeSocket) == 0 {
+		return os.Stdin, nil
+	}
+	fd, err := syscall.Dup(int(os.Stdin.Fd()))
+	if err != nil {
+		return nil, fmt.Errorf("read stdin: %w", err)
+	}
+	// The flag belongs to the pipe's reading end, which is l7sniff's
+	// alone; os.NewFile registers a non-blocking descriptor with the
+	// runtime's poller, which makes read deadlines work.
+	if err := syscall.SetNonblock(fd, true); err != nil {
+		syscall.Close(fd)
+		return nil, fmt.Errorf("read stdin: %w", err)
+	}
+	return os.NewFile(uintptr(fd), "stdin"), nil
+}
+
+// errStopped ends a read from a stream because the engine is stopping.
+var errStopped = errors.New("stopped")
+
+// streamReader reads a pipe, FIFO or socket: packets arrive as they
+// happen, as on a device, but a read blocks until the writer writes.
+// While nothing arrives it calls idle every LiveDelay (the engine hands
+// on the packets it holds), and it ends the read when idle returns false.
+type streamReader struct {
+	f    *os.File
+	idle func() bool
+}
+
+func (r *streamReader) Read(p []byte) (int, error) {
+	if r.idle == nil {
+		return r.f.Read(p)
+	}
+	for {
+		if err := r.f.SetReadDeadline(time.Now().Add(LiveDelay)); err != nil {
+			return 0, err
+		}
+		n, err := r.f.Read(p)
+		switch {
+		case !errors.Is(err, os.ErrDeadlineExceeded):
+			return n, err
+		case n > 0:
+			return n, nil
+		case !r.idle():
+			return 0, errStopped
+		}
+	}
+}
+
 // newFileSource reads a pcap or pcapng stream, telling them apart by the
-// magic number.
-func newFileSource(name string, r io.Reader) (*Source, error) {
+// magic number. stream says r is a pipe or socket, whose reads may block.
+func newFileSource(name string, r io.Reader, stream bool) (*Source, error) {
 	br := bufio.NewReaderSize(r, 1<<20)
 	magic, err := br.Peek(4)
 	if err != nil {
@@ -127,11 +198,18 @@ func newFileSource(name string, r io.Reader) (*Source, error) {
 	}
 	s := &Source{name: name}
 	if string(magic) == "\x0a\x0d\x0d\x0a" {
+		// Before pcapgo reads anything: the interfaces declared ahead of
+		// the first packet give the file's link type (pcapgo says 0 when
+		// link types may mix) and tell whether it mixes them.
+		s.links = declaredLinks(br, stream)
 		ng, err := pcapgo.NewNgReader(br, pcapgo.NgReaderOptions{WantMixedLinkType: true})
 		if err != nil {
 			return nil, fmt.Errorf("read %s: pcapng: %w", name, err)
 		}
-		s.file, s.link = ng, decode.FromGopacket(ng.LinkType())
+		s.file = ng
+		if len(s.links) > 0 {
+			s.link = s.links[0]
+		}
 		return s, nil
 	}
 	pr, err := pcapgo.NewReader(br)
@@ -265,6 +343,23 @@ func (s *Source) Name() string { return s.name }
 // Live reports whether the source is a device rather than a file.
 func (s *Source) Live() bool { return s.live != nil }
 
+// Streaming reports whether packets arrive as they happen (a device, a
+// pipe, a FIFO or a socket), so they are delivered without waiting for a
+// batch to fill.
+func (s *Source) Streaming() bool { return s.live != nil || s.stream != nil }
+
+// whileWaiting makes fn run every LiveDelay while a stream source waits
+// for its writer; a false return ends the wait as the end of the input.
+func (s *Source) whileWaiting(fn func() bool) {
+	if s.stream != nil {
+		s.stream.idle = fn
+	}
+}
+
+// LinkTypes lists the distinct link types a pcapng file declares before
+// its first packet: more than one means its packets mix link types.
+func (s *Source) LinkTypes() []decode.LinkType { return s.links }
+
 // LinkType is the link-layer type of the packets (of the first interface,
 // for a pcapng file; Read reports each packet's own).
 func (s *Source) LinkType() decode.LinkType { return s.link }
@@ -300,8 +395,9 @@ func (s *Source) SetFilter(expr string) error {
 
 // Read returns the next packet that passes the capture filter and its
 // link type. The data is only valid until the next Read. At the end of a
-// file it returns io.EOF; on a live device a read timeout returns no data
-// and no error, so callers can check for shutdown.
+// file it returns io.EOF, as it does when a stream's wait is ended (see
+// whileWaiting); on a live device a read timeout returns no data and no
+// error, so callers can check for shutdown.
 func (s *Source) Read() ([]byte, gopacket.CaptureInfo, decode.LinkType, error) {
 	if s.live != nil {
 		data, ci, err := s.live.ZeroCopyReadPacketData()
@@ -317,7 +413,7 @@ func (s *Source) Read() ([]byte, gopacket.CaptureInfo, decode.LinkType, error) {
 	}
 	for {
 		data, ci, err := s.file.ZeroCopyReadPacketData()
-		if errors.Is(err, io.EOF) {
+		if errors.Is(err, io.EOF) || errors.Is(err, errStopped) {
 			return nil, ci, s.link, io.EOF
 		}
 		if err != nil {
@@ -380,5 +476,50 @@ func (s *Source) Close() {
 	}
 	if s.closer != nil {
 		s.closer.Close()
+	}
+}
+
+// declaredLinks reads, without consuming them, the pcapng blocks ahead
+// of the first packet and returns the distinct link types of their
+// interface descriptions. On a stream it looks only at what has already
+// arrived, so it never waits for the writer.
+func declaredLinks(br *bufio.Reader, stream bool) []decode.LinkType {
+	peek := func(n int) []byte {
+		if stream && n > br.Buffered() {
+			return nil
+		}
+		b, err := br.Peek(n)
+		if err != nil {
+			return nil
+		}
+		return b
+	}
+	b := peek(12)
+	if b == nil {
+		return nil
+	}
+	var order binary.ByteOrder = binary.LittleEndian
+	if binary.BigEndian.Uint32(b[8:]) == 0x1a2b3c4d {
+		order = binary.BigEndian
+	}
+	var links []decode.LinkType
+	for off := 0; ; {
+		b := peek(off + 10)
+		if b == nil {
+			return links
+		}
+		typ, n := order.Uint32(b[off:]), int(order.Uint32(b[off+4:]))
+		switch typ {
+		case 1: // Interface Description Block
+			if l := decode.LinkType(order.Uint16(b[off+8:])); !slices.Contains(links, l) {
+				links = append(links, l)
+			}
+		case 2, 3, 6: // packet blocks
+			return links
+		}
+		if n < 12 || n%4 != 0 {
+			return links
+		}
+		off += n
 	}
 }

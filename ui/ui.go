@@ -61,8 +61,12 @@ func Run(ctx context.Context, e *engine.Engine, opts Options) error {
 	if opts.Debug {
 		m.frames = &out.frames
 	}
+	// Signals are the caller's (they cancel ctx): with bubbletea's own
+	// handler as well, the two raced, and the handler could block for
+	// ever sending QuitMsg to a program that had already stopped,
+	// leaving the terminal in the alternate screen.
 	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithOutput(out),
-		tea.WithFPS(fps), tea.WithContext(ctx))
+		tea.WithFPS(fps), tea.WithContext(ctx), tea.WithoutSignalHandler())
 	_, err := p.Run()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return nil // interrupted by a signal: a normal way out
