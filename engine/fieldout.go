@@ -185,7 +185,7 @@ type FieldFormat struct {
 	// Aggregator joins occurrences (-E aggregator, default ',').
 	Aggregator byte
 	JSON       bool // -T json: one JSON object per packet
-	Fields    []OutputField
+	Fields     []OutputField
 }
 
 // ParseFieldOption applies one tshark -E option ("header=y",
