@@ -69,3 +69,24 @@ func TestReassemblyGap(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+// tcp.stream and udp.stream number conversations from 0 in order of
+// appearance, each kind on its own; the frame times count from the first
+// frame and from the previous one (PcapFile spaces frames one second).
+func TestStreamsAndTimes(t *testing.T) {
+	frames := [][]byte{
+		decodetest.TCPFrame(40000, 80, nil),
+		decodetest.UDPFrame(40001, 53, nil),
+		decodetest.TCPFrame(40002, 80, nil),
+		decodetest.TCPFrame(40000, 80, nil),
+	}
+	got := runOnFrames(t, frames, "-T", "fields", "-e", "tcp.stream", "-e", "udp.stream",
+		"-e", "frame.time_epoch", "-e", "frame.time_relative", "-e", "frame.time_delta", "-e", "tcp.flags.push", "-e", "tcp.flags.syn")
+	want := "0\t\t1700000000.000000000\t0.000000000\t0.000000000\t1\t0\n" +
+		"\t0\t1700000001.000000000\t1.000000000\t1.000000000\t\t\n" +
+		"1\t\t1700000002.000000000\t2.000000000\t1.000000000\t1\t0\n" +
+		"0\t\t1700000003.000000000\t3.000000000\t1.000000000\t1\t0\n"
+	if got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}
