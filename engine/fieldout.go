@@ -109,7 +109,9 @@ var ownFields = []OutputField{
 	{Name: "l7sniff.portguess", Desc: "Protocol the flow's ports suggest",
 		own: func(i *PacketInfo, dst []byte) ([]byte, bool) { return append(dst, i.PortGuess...), i.PortGuess != "" }},
 	{Name: "frame.time_relative", Desc: "Time since the first packet (seconds)",
-		own: func(i *PacketInfo, dst []byte) ([]byte, bool) { return decode.AppendSeconds(dst, i.Relative), i.HasTime }},
+		own: func(i *PacketInfo, dst []byte) ([]byte, bool) {
+			return decode.AppendSeconds(dst, i.Relative), i.HasTime
+		}},
 	{Name: "frame.time_delta", Desc: "Time since the previous packet (seconds)",
 		own: func(i *PacketInfo, dst []byte) ([]byte, bool) { return decode.AppendSeconds(dst, i.Delta), i.HasTime }},
 	{Name: "tcp.stream", Desc: "TCP conversation number, from 0 in order of appearance",
@@ -124,7 +126,7 @@ var ownFields = []OutputField{
 
 // frameClock tracks the first and the previous packet's time.
 type frameClock struct {
-	started      bool
+	started     bool
 	first, prev int64
 }
 
