@@ -201,6 +201,9 @@ func (p *Packet) decodeApp(s *Stream) {
 	var sport, dport uint16
 	switch {
 	case p.Quoted:
+		if p.quotedPayload.Len > 0 && (s == nil || s.Data == nil && !s.Pending) {
+			p.decodeQuotedApp()
+		}
 		return
 	case p.Has(LayerTCP):
 		tcp, sport, dport = true, p.TCP.SrcPort, p.TCP.DstPort
@@ -229,6 +232,25 @@ func (p *Packet) decodeApp(s *Stream) {
 	a.Layer = d.layer
 	p.Layers.add(d.layer)
 	d.dissect(p, tcp)
+}
+
+// decodeQuotedApp dissects the UDP payload an ICMP error quotes. The
+// quote is cut short by design, so what the dissector finds wrong with
+// it is not the frame's problem.
+func (p *Packet) decodeQuotedApp() {
+	a := &p.App
+	q := p.quotedPayload
+	a.Data, a.base = p.Data[q.Off:q.End()], q.Off
+	d := selectApp(false, p.UDP.SrcPort, p.UDP.DstPort, a.Data, true)
+	if d == nil {
+		a.Data = nil
+		return
+	}
+	saved := p.Problem
+	a.Layer = d.layer
+	p.Layers.add(d.layer)
+	d.dissect(p, false)
+	p.Problem = saved
 }
 
 // appDissector returns the dissector that decoded the packet, if any.

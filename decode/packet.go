@@ -61,6 +61,9 @@ type Packet struct {
 
 	// App is the application message(s) the payload carries (app.go).
 	App App
+	// quotedPayload is the part of a UDP datagram an ICMP error quotes,
+	// which tshark dissects too (a DNS response that found no one).
+	quotedPayload Range
 }
 
 // Range is a span of bytes in Packet.Data.
