@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +14,12 @@ import (
 // runOnFrames writes frames to a pcap file and runs l7sniff on it with
 // args, returning stdout.
 func runOnFrames(t *testing.T, frames [][]byte, args ...string) string {
+	out, _ := runOnFramesErr(t, frames, args...)
+	return out
+}
+
+// runOnFramesErr is runOnFrames returning stderr too.
+func runOnFramesErr(t *testing.T, frames [][]byte, args ...string) (string, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "in.pcap")
 	if err := os.WriteFile(path, decodetest.PcapFile(1, frames...), 0o600); err != nil {
@@ -25,11 +30,35 @@ func runOnFrames(t *testing.T, frames [][]byte, args ...string) string {
 		t.Fatal(err)
 	}
 	o.noDrop = true
-	var out bytes.Buffer
-	if err := run(context.Background(), o, &out, io.Discard); err != nil {
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), o, &out, &errOut); err != nil {
 		t.Fatal(err)
 	}
-	return out.String()
+	return out.String(), errOut.String()
+}
+
+// A header block past the bound is given up and counted; the segment
+// after it is dissected on its own.
+func TestReassemblyBound(t *testing.T) {
+	seq := uint32(1000)
+	var frames [][]byte
+	add := func(b []byte) {
+		frames = append(frames, decodetest.WithSeq(decodetest.TCPFrame(40000, 80, b), seq))
+		seq += uint32(len(b))
+	}
+	add([]byte("GET / HTTP/1.1\r\n"))
+	filler := []byte("X-Filler: " + strings.Repeat("a", 1000) + "\r\n")
+	for i := 0; i < 17; i++ {
+		add(filler)
+	}
+	add([]byte("GET /after HTTP/1.1\r\nHost: b\r\n\r\n"))
+	out, errOut := runOnFramesErr(t, frames, "-T", "fields", "-e", "http.request.uri")
+	if got := strings.Fields(out); len(got) != 1 || got[0] != "/after" {
+		t.Errorf("uris %q, want only /after", got)
+	}
+	if !strings.Contains(errOut, "1 given up (1 past 16384 bytes") {
+		t.Errorf("stderr %q", errOut)
+	}
 }
 
 // An HTTP header block split over three segments is reported on the one
