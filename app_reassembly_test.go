@@ -119,3 +119,31 @@ func TestStreamsAndTimes(t *testing.T) {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// -T json carries application fields, several occurrences as an array;
+// -E occurrence picks one and -E aggregator joins them; -G fields lists
+// the application fields.
+func TestAppFieldsJSONAndOccurrence(t *testing.T) {
+	resp := []byte{
+		0x12, 0x34, 0x81, 0x80, 0, 1, 0, 2, 0, 0, 0, 0,
+		1, 'a', 0, 0, 1, 0, 1,
+		0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 192, 0, 2, 1,
+		0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 192, 0, 2, 2,
+	}
+	frames := [][]byte{decodetest.UDPFrame(53, 40000, resp)}
+	if got := runOnFrames(t, frames, "-T", "json", "-e", "dns.qry.name", "-e", "dns.a"); got != `{"dns.qry.name":"a","dns.a":["192.0.2.1","192.0.2.2"]}`+"\n" {
+		t.Errorf("json %q", got)
+	}
+	for opt, want := range map[string]string{"occurrence=f": "192.0.2.1\n", "occurrence=l": "192.0.2.2\n",
+		"occurrence=2": "192.0.2.2\n", "occurrence=3": "\n", "aggregator=;": "192.0.2.1;192.0.2.2\n"} {
+		if got := runOnFrames(t, frames, "-T", "fields", "-E", opt, "-e", "dns.a"); got != want {
+			t.Errorf("-E %s: %q, want %q", opt, got, want)
+		}
+	}
+	g := runOnFrames(t, nil, "-G", "fields")
+	for _, name := range []string{"dns.qry.name\t", "http.host\t", "tcp.stream\t", "frame.time_delta\t"} {
+		if !strings.Contains(g, name) {
+			t.Errorf("-G fields lacks %s", name)
+		}
+	}
+}
