@@ -101,3 +101,37 @@ func BenchmarkAppFields(b *testing.B) {
 		}
 	}
 }
+
+// A reassembled message's fields come from the whole message; a tree
+// node's bytes are the part of it in this frame, and nothing in earlier
+// segments is highlighted.
+func TestReassembledRanges(t *testing.T) {
+	here := 30 // the frame carries httpRequest[30:]; the rest came before
+	data := appFrame(true, 80, httpRequest[here:])
+	var p Packet
+	DecodeStream(LinkEthernet, data, len(data), &p, &Stream{Data: httpRequest, Here: here})
+	if got := fieldValue(t, &p, "http.request.uri"); got != "/index.html" || !p.App.Reassembled {
+		t.Fatalf("uri %q, reassembled %v", got, p.App.Reassembled)
+	}
+	inHTTP := false
+	for _, n := range p.Tree() {
+		inHTTP = inHTTP || n.Label == "Hypertext Transfer Protocol"
+		if inHTTP && (n.Bytes.End() > len(data) || n.Bytes.Len > 0 && n.Bytes.Off < p.Payload.Off) {
+			t.Errorf("node %q bytes %v outside the frame's payload %v", n.Label, n.Bytes, p.Payload)
+		}
+		switch n.Label {
+		case "Method":
+			if n.Bytes.Len != 0 {
+				t.Errorf("the method, in an earlier segment, highlights %v", n.Bytes)
+			}
+		case "User-Agent":
+			if got := string(data[n.Bytes.Off:n.Bytes.End()]); got != "User-Agent: curl/8.0" {
+				t.Errorf("User-Agent highlights %q", got)
+			}
+		}
+	}
+	DecodeStream(LinkEthernet, data, len(data), &p, &Stream{Pending: true})
+	if p.App.Layer != LayerNone || !p.App.Pending {
+		t.Errorf("pending segment dissected as %v", p.App.Layer)
+	}
+}
