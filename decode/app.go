@@ -182,14 +182,21 @@ func foreignUDPPort(port uint16) bool {
 // TCPMessages tells the engine's reassembly how much of b, application
 // bytes of one direction of a TCP connection starting at a message
 // boundary, forms whole messages (whole) and whether the rest starts a
-// message that is still missing bytes (more). Bytes no dissector claims
-// are whole: they are never held back.
-func TCPMessages(sport, dport uint16, b []byte) (whole int, more bool) {
+// message that is still missing bytes (more). claimed says whether a
+// dissector took b; bytes none claims are whole: never held back.
+func TCPMessages(sport, dport uint16, b []byte) (whole int, more, claimed bool) {
 	d := selectApp(true, sport, dport, b, false)
 	if d == nil || d.split == nil {
-		return len(b), false
+		return len(b), false, d != nil
 	}
-	return d.split(b)
+	whole, more = d.split(b)
+	return whole, more, true
+}
+
+// TCPPortsDissected reports whether a dissector is registered for either
+// port: if not, only a heuristic can claim the connection's payloads.
+func TCPPortsDissected(sport, dport uint16) bool {
+	return tcpPortApp[sport] != 0 || tcpPortApp[dport] != 0
 }
 
 // decodeApp runs the dissector for the frame's payload, or for what the

@@ -53,7 +53,7 @@ func TestDNSOverTCPTwoMessages(t *testing.T) {
 	if got := fieldValue(t, p, "dns.id"); got != "0x1234,0x1234" {
 		t.Errorf("dns.id = %q", got)
 	}
-	if whole, more := TCPMessages(40000, 53, one[:20]); whole != 0 || !more {
+	if whole, more, _ := TCPMessages(40000, 53, one[:20]); whole != 0 || !more {
 		t.Errorf("TCPMessages of a partial message = %d, %v", whole, more)
 	}
 }

@@ -70,11 +70,11 @@ func init() {
 }
 
 // httpMethods are the request methods tshark's HTTP dissector knows,
-// those of SSDP and WebDAV included.
-var httpMethods = func() map[string]bool {
-	m := map[string]bool{}
+// those of SSDP and WebDAV included, by first letter: a payload's first
+// byte leaves a handful to compare, cheaper than hashing it for a map.
+var httpMethods = func() (m [26][]string) {
 	for _, name := range httpMethodNames {
-		m[name] = true
+		m[name[0]-'A'] = append(m[name[0]-'A'], name)
 	}
 	return m
 }()
@@ -99,10 +99,15 @@ func httpMethod(b []byte) int {
 		return 0 // most payloads on other ports
 	}
 	i := bytes.IndexByte(b[:min(len(b), httpMaxMethod+1)], ' ')
-	if i <= 0 || !httpMethods[string(b[:i])] {
+	if i <= 0 {
 		return 0
 	}
-	return i
+	for _, m := range httpMethods[b[0]-'A'] {
+		if string(b[:i]) == m {
+			return i
+		}
+	}
+	return 0
 }
 
 // httpStart reports whether b starts an HTTP message: a known method
@@ -140,19 +145,17 @@ func isDigits(b []byte) bool {
 }
 
 // httpHeaderEnd returns the offset just past the empty line that ends
-// the header block starting at b, -1 when b does not hold it yet.
+// the header block starting at b, -1 when b does not hold it yet. The
+// empty line is CRLF or, from lenient senders, a bare LF.
 func httpHeaderEnd(b []byte) int {
-	for i := 0; ; {
-		j := bytes.IndexByte(b[i:], '\n')
-		if j < 0 {
-			return -1
-		}
-		line := b[i : i+j]
-		i += j + 1
-		if len(line) == 0 || len(line) == 1 && line[0] == '\r' {
-			return i
-		}
+	end := -1
+	if i := bytes.Index(b, []byte("\n\r\n")); i >= 0 {
+		end, b = i+3, b[:i+1]
 	}
+	if i := bytes.Index(b, []byte("\n\n")); i >= 0 {
+		end = i + 2
+	}
+	return end
 }
 
 // splitHTTP frames HTTP for TCP reassembly: a header block is whole when
@@ -166,6 +169,9 @@ func splitHTTP(b []byte) (whole int, more bool) {
 		end := httpHeaderEnd(b[pos:])
 		if end < 0 {
 			return pos, true
+		}
+		if pos+end == len(b) {
+			return len(b), false // the usual segment: one header block
 		}
 		cl := httpContentLength(b[pos : pos+end])
 		if cl < 0 || int64(len(b)-pos-end) < cl {

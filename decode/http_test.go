@@ -36,10 +36,10 @@ func TestHTTPPipelinedResponses(t *testing.T) {
 			t.Errorf("%s = %q, want %q", field, got, want)
 		}
 	}
-	if whole, more := TCPMessages(8080, 40000, httpResponses[:30]); whole != 0 || !more {
+	if whole, more, _ := TCPMessages(8080, 40000, httpResponses[:30]); whole != 0 || !more {
 		t.Errorf("a partial header block: TCPMessages = %d, %v", whole, more)
 	}
-	if whole, more := TCPMessages(8080, 40000, httpResponses); whole != len(httpResponses) || more {
+	if whole, more, _ := TCPMessages(8080, 40000, httpResponses); whole != len(httpResponses) || more {
 		t.Errorf("whole responses: TCPMessages = %d, %v", whole, more)
 	}
 }

@@ -15,7 +15,10 @@ import "l7sniff/decode"
 // the message is given up (the segments are then dissected on their own)
 // and counted in AsmStats. A gap in the sequence (loss, reordering)
 // gives the message up too: reordering is rare at the start of a
-// connection, where these messages are.
+// connection, where these messages are. A direction whose first payload
+// no dissector took, on ports none is registered for, is not looked at
+// again (tshark's heuristics would still try each segment; what they find
+// there is still dissected, only not reassembled).
 
 const (
 	// ReassemblyLimit is how many bytes of one message one direction of
@@ -77,13 +80,21 @@ func (s *shard) reassemble(f *flow, b *batch, it *item) {
 	if it.pay.Len == 0 {
 		return
 	}
-	payload := b.bytes(it)[it.pay.Off:it.pay.End()]
 	d := dir(it.fromA)
+	if f.appless&(1<<d) != 0 {
+		// Not even a look at the payload: on a busy link that first
+		// touch of its bytes is most of what this step would cost.
+		return
+	}
+	payload := b.bytes(it)[it.pay.Off:it.pay.End()]
 	if f.hold == nil || !f.hold.dir[d].active {
 		if it.pay.Len < it.segLen {
 			return // cut by the snap length: nothing to continue
 		}
-		whole, more := decode.TCPMessages(it.key.PortA, it.key.PortB, payload)
+		whole, more, claimed := decode.TCPMessages(it.key.PortA, it.key.PortB, payload)
+		if !claimed && !decode.TCPPortsDissected(it.key.PortA, it.key.PortB) {
+			f.appless |= 1 << d
+		}
 		if !more {
 			return
 		}
@@ -120,7 +131,7 @@ func (s *shard) reassemble(f *flow, b *batch, it *item) {
 	here := len(h.buf)
 	h.buf = append(h.buf, payload...)
 	h.next += uint32(len(payload))
-	whole, more := decode.TCPMessages(it.key.PortA, it.key.PortB, h.buf)
+	whole, more, _ := decode.TCPMessages(it.key.PortA, it.key.PortB, h.buf)
 	if whole > here {
 		it.asm = b.addAsm(h.buf[:whole], here)
 		s.asm.Reassembled++
