@@ -60,11 +60,13 @@ func (r *Ring) add(it *item, data, asm []byte) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	ref := it.asm
-	if ref.has {
+	if ref.has && len(data)+ref.n <= len(r.arena) {
 		asm = asm[ref.off : ref.off+ref.n]
 		ref.off = len(data)
 	} else {
-		asm = nil
+		// No message, or (with a tiny arena) no room for it: the
+		// detail view then shows the segment alone.
+		asm, ref = nil, asmRef{pending: ref.pending}
 	}
 	n := len(data) + len(asm)
 	if r.pos+n > len(r.arena) {
