@@ -147,3 +147,17 @@ func TestAppFieldsJSONAndOccurrence(t *testing.T) {
 		}
 	}
 }
+
+// A DNS message over TCP split after its length prefix is reported on
+// the segment that completes it.
+func TestDNSOverTCPReassembly(t *testing.T) {
+	msg := []byte{0xab, 0xcd, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 'a', 0, 0, 1, 0, 1}
+	stream := append([]byte{0, byte(len(msg))}, msg...)
+	frames := [][]byte{
+		decodetest.WithSeq(decodetest.TCPFrame(40000, 53, stream[:5]), 1000),
+		decodetest.WithSeq(decodetest.TCPFrame(40000, 53, stream[5:]), 1005),
+	}
+	if got := runOnFrames(t, frames, "-T", "fields", "-e", "dns.id", "-e", "dns.qry.name"); got != "\t\n0xabcd\ta\n" {
+		t.Errorf("got %q", got)
+	}
+}
