@@ -98,7 +98,7 @@ func parseFlags(args []string) (*options, error) {
 	fs.BoolVar(&o.hex, "x", false, "print each packet's bytes in hex and ASCII (line mode)")
 	fs.StringVar(&o.format, "T", "", "output `FORMAT`: fields (with -e) or json (JSON Lines)")
 	fs.Var(&o.fields, "e", "with -T fields/json: print field `NAME` (repeatable; -G fields lists them)")
-	fs.Var(&o.fieldOpts, "E", "with -T fields: tshark `OPTION` header=y|n, separator=/t|/s|C, occurrence=f, quote=d|s|n")
+	fs.Var(&o.fieldOpts, "E", "with -T fields: tshark `OPTION` header=y|n, separator=/t|/s|C, occurrence=a|f|l|N, aggregator=C, quote=d|s|n")
 	fs.StringVar(&o.glossary, "G", "", "print a glossary and exit: `fields`")
 	fs.BoolVar(&o.lines, "lines", false, "print one line per packet even on a terminal")
 	fs.BoolVar(&o.lineBuf, "l", false, "flush the output after every packet (for pipes, as tcpdump -l)")

@@ -142,6 +142,10 @@ func run(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	}
 	out.Flush()
 	printCounters(stderr, st)
+	if r := st.Reassembly; r.Overflow+r.NoRoom+r.Gap > 0 {
+		fmt.Fprintf(stderr, "TCP reassembly: %d messages reassembled, %d given up (%d past %d bytes, %d found no room, %d lost a segment)\n",
+			r.Reassembled, r.Overflow+r.NoRoom+r.Gap, r.Overflow, engine.ReassemblyLimit, r.NoRoom, r.Gap)
+	}
 	return runErr
 }
 

@@ -25,6 +25,10 @@ type item struct {
 	isTCP    bool
 	vlan     uint16       // outermost VLAN id, 0 when untagged
 	pay      decode.Range // relative to the packet's first byte
+	segLen   int          // TCP payload length on the wire
+
+	// What TCP reassembly decided (reassembly.go).
+	asm asmRef
 
 	// Results.
 	flowID uint64
@@ -40,6 +44,8 @@ type batch struct {
 	shard int
 	items []item
 	buf   []byte
+	// asm holds the messages TCP reassembly completed in this batch.
+	asm []byte
 }
 
 const (
@@ -60,7 +66,7 @@ func (b *batch) fits(n int) bool {
 }
 
 func (b *batch) reset(shard int) {
-	b.shard, b.items, b.buf = shard, b.items[:0], b.buf[:0]
+	b.shard, b.items, b.buf, b.asm = shard, b.items[:0], b.buf[:0], b.asm[:0]
 }
 
 // bytes returns an item's packet bytes.
@@ -74,6 +80,9 @@ type verdictCell struct {
 	pattern   atomic.Pointer[string] // source file:line of the matching pattern
 	mismatch  atomic.Bool
 	guessName string
+	// stream is the flow's tcp.stream or udp.stream number plus one, 0
+	// until the collector, the only goroutine that touches it, numbers it.
+	stream int
 }
 
 // interned returns the matching pattern's location as the shard stored

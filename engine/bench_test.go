@@ -95,10 +95,19 @@ func benchBatches(frames []benchFrame) []*batch {
 // LRU update, counters, TCP state, classification — over flows that
 // already exist (the frames were processed once before timing). One op
 // is one packet.
-func BenchmarkShardProcess(b *testing.B) {
+func BenchmarkShardProcess(b *testing.B) { benchShardProcess(b, false) }
+
+// BenchmarkShardProcessDissecting is BenchmarkShardProcess with a packet
+// sink, as line mode, -T fields and the UI run it: TCP reassembly on.
+func BenchmarkShardProcessDissecting(b *testing.B) { benchShardProcess(b, true) }
+
+func benchShardProcess(b *testing.B, dissecting bool) {
 	frames, set := benchWorkload(b)
 	batches := benchBatches(frames)
 	e := benchEngine(set, 1)
+	if dissecting {
+		e.cfg.Packet = func(*decode.Packet, *PacketInfo) error { return nil }
+	}
 	s := newShard(e, 0)
 	for _, bt := range batches {
 		s.process(bt)

@@ -81,6 +81,10 @@ type Config struct {
 
 // Engine runs the pipeline over one source.
 type Engine struct {
+	// frames and streams give delivered packets tshark's relative times
+	// and conversation numbers; only the collector uses them.
+	frames   frameClock
+	streams  streamNumbers
 	cfg      Config
 	src      *Source
 	nshards  int
@@ -333,7 +337,7 @@ func (e *Engine) capture() {
 			flush()
 		}
 		seq++
-		decode.Decode(link, data, ci.Length, &p)
+		decode.DecodeHeaders(link, data, ci.Length, &p)
 		sh := 0
 		if p.Flow.Valid() {
 			sh = int(p.Flow.Hash() % uint64(e.nshards))
@@ -381,6 +385,7 @@ func (b *batch) add(seq uint64, ts int64, link decode.LinkType, data []byte, wir
 		it.hasFlow, it.key, it.fromA, it.pay = true, p.Flow, p.FromA, p.Payload
 		if p.Has(decode.LayerTCP) && !p.Quoted {
 			it.isTCP, it.tcpFlags, it.tcpSeq, it.tcpAck = true, p.TCP.Flags, p.TCP.Seq, p.TCP.Ack
+			it.segLen = p.TCP.SegLen
 		}
 	}
 	b.items = append(b.items, it)
@@ -437,7 +442,7 @@ func (e *Engine) deliver(b *batch, it *item, p *decode.Packet) error {
 	data := b.bytes(it)
 	e.stats.packet(it.ts, it.wireLen)
 	if e.ring != nil {
-		e.ring.add(it, data)
+		e.ring.add(it, data, b.asm)
 	}
 	if w := e.cfg.Write; w != nil {
 		if err := w.write(it.ts, it.link, data, it.wireLen); err != nil {
@@ -447,10 +452,20 @@ func (e *Engine) deliver(b *batch, it *item, p *decode.Packet) error {
 	if e.cfg.Packet == nil {
 		return nil
 	}
-	decode.Decode(it.link, data, it.wireLen, p)
+	st := it.asm.stream(b.asm)
+	decode.DecodeStream(it.link, data, it.wireLen, p, &st)
 	e.usb.Track(p)
 	p.Number, p.Time = int(it.seq), time.Unix(0, it.ts)
-	info := PacketInfo{FlowID: it.flowID, App: it.app, PortGuess: portNames[it.guess]}
+	info := PacketInfo{FlowID: it.flowID, App: it.app, PortGuess: portNames[it.guess], TCPStream: -1, UDPStream: -1}
+	e.frames.packet(it.ts, &info)
+	if c := it.cell; c != nil && !p.Quoted {
+		switch {
+		case p.Has(decode.LayerTCP):
+			info.TCPStream = e.streams.number(c, 0)
+		case p.Has(decode.LayerUDP):
+			info.UDPStream = e.streams.number(c, 1)
+		}
+	}
 	return e.cfg.Packet(p, &info)
 }
 

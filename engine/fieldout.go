@@ -16,6 +16,15 @@ type PacketInfo struct {
 	FlowID    uint64 // 0 when the packet has no flow
 	App       string // verdict: protocol name, "classifying" or "unknown"
 	PortGuess string // protocol the ports suggest, "" if none
+	// TCPStream and UDPStream number the packet's conversation from 0 in
+	// order of first appearance, as tshark's tcp.stream and udp.stream;
+	// -1 when the packet is not TCP (UDP).
+	TCPStream, UDPStream int
+	// Relative and Delta are the time since the first packet and since
+	// the previous one, in nanoseconds (tshark's frame.time_relative and
+	// frame.time_delta); HasTime is false when the engine did not set them.
+	Relative, Delta int64
+	HasTime         bool
 }
 
 // OutputField is a field `-T fields -e NAME` can print: one of the
@@ -27,14 +36,67 @@ type OutputField struct {
 	own  func(info *PacketInfo, dst []byte) ([]byte, bool)
 }
 
-// Append appends the field's value for the packet and reports whether
-// the packet has it.
+// Append appends the field's first value for the packet and reports
+// whether the packet has it.
 func (f *OutputField) Append(dst []byte, p *decode.Packet, info *PacketInfo) ([]byte, bool) {
+	return f.AppendNth(dst, p, info, 0)
+}
+
+// AppendNth appends occurrence i (from 0) of the field and reports
+// whether the packet has it.
+func (f *OutputField) AppendNth(dst []byte, p *decode.Packet, info *PacketInfo, i int) ([]byte, bool) {
 	if f.dec != nil {
-		return f.dec.Append(dst, p)
+		return f.dec.AppendNth(dst, p, i)
+	}
+	if i != 0 {
+		return dst, false
 	}
 	return f.own(info, dst)
 }
+
+// AppendOccurrences appends the occurrences occ selects (see
+// FieldFormat.Occurrence), joined by agg, and reports whether there was
+// any.
+func (f *OutputField) AppendOccurrences(dst []byte, p *decode.Packet, info *PacketInfo, occ int, agg byte) ([]byte, bool) {
+	switch {
+	case occ > 0:
+		return f.AppendNth(dst, p, info, occ-1)
+	case occ == OccurrenceLast:
+		n := f.count(p, info, dst[len(dst):])
+		if n == 0 {
+			return dst, false
+		}
+		return f.AppendNth(dst, p, info, n-1)
+	}
+	start := len(dst)
+	for i := 0; ; i++ {
+		n := len(dst)
+		if i > 0 {
+			dst = append(dst, agg)
+		}
+		v, ok := f.AppendNth(dst, p, info, i)
+		if !ok {
+			return dst[:n], n > start
+		}
+		dst = v
+	}
+}
+
+// count returns how many times the packet has the field. It probes by
+// appending each value to scratch, whose contents it discards.
+func (f *OutputField) count(p *decode.Packet, info *PacketInfo, scratch []byte) int {
+	for n := 0; ; n++ {
+		if _, ok := f.AppendNth(scratch[:0], p, info, n); !ok {
+			return n
+		}
+	}
+}
+
+// Occurrence choices of FieldFormat.Occurrence besides a 1-based index.
+const (
+	OccurrenceAll  = 0
+	OccurrenceLast = -1
+)
 
 // ownFields are l7sniff's fields, under the "l7sniff." prefix.
 var ownFields = []OutputField{
@@ -46,6 +108,49 @@ var ownFields = []OutputField{
 		own: func(i *PacketInfo, dst []byte) ([]byte, bool) { return append(dst, i.App...), i.App != "" }},
 	{Name: "l7sniff.portguess", Desc: "Protocol the flow's ports suggest",
 		own: func(i *PacketInfo, dst []byte) ([]byte, bool) { return append(dst, i.PortGuess...), i.PortGuess != "" }},
+	{Name: "frame.time_relative", Desc: "Time since the first packet (seconds)",
+		own: func(i *PacketInfo, dst []byte) ([]byte, bool) {
+			return decode.AppendSeconds(dst, i.Relative), i.HasTime
+		}},
+	{Name: "frame.time_delta", Desc: "Time since the previous packet (seconds)",
+		own: func(i *PacketInfo, dst []byte) ([]byte, bool) { return decode.AppendSeconds(dst, i.Delta), i.HasTime }},
+	{Name: "tcp.stream", Desc: "TCP conversation number, from 0 in order of appearance",
+		own: func(i *PacketInfo, dst []byte) ([]byte, bool) {
+			return strconv.AppendInt(dst, int64(i.TCPStream), 10), i.TCPStream >= 0
+		}},
+	{Name: "udp.stream", Desc: "UDP conversation number, from 0 in order of appearance",
+		own: func(i *PacketInfo, dst []byte) ([]byte, bool) {
+			return strconv.AppendInt(dst, int64(i.UDPStream), 10), i.UDPStream >= 0
+		}},
+}
+
+// frameClock tracks the first and the previous packet's time.
+type frameClock struct {
+	started     bool
+	first, prev int64
+}
+
+func (c *frameClock) packet(ts int64, info *PacketInfo) {
+	if !c.started {
+		c.started, c.first, c.prev = true, ts, ts
+	}
+	info.Relative, info.Delta, info.HasTime = ts-c.first, ts-c.prev, true
+	c.prev = ts
+}
+
+// streamNumbers numbers TCP (kind 0) and UDP (1) conversations in the
+// order the collector first delivers one of their packets. The number is
+// kept in the flow's verdict cell, so it costs no memory of its own.
+type streamNumbers struct {
+	next [2]int
+}
+
+func (s *streamNumbers) number(c *verdictCell, kind int) int {
+	if c.stream == 0 {
+		s.next[kind]++
+		c.stream = s.next[kind]
+	}
+	return c.stream - 1
 }
 
 // Fields lists every field, decoder's first, for -G fields.
@@ -126,12 +231,17 @@ type FieldFormat struct {
 	Header    bool // -E header=y
 	Separator byte // -E separator=, (default tab)
 	Quote     byte // -E quote=d|s: 0, '"' or '\''
-	JSON      bool // -T json: one JSON object per packet
-	Fields    []OutputField
+	// Occurrence is -E occurrence: OccurrenceAll (a, the default),
+	// OccurrenceLast (l) or a 1-based index (f is 1).
+	Occurrence int
+	// Aggregator joins occurrences (-E aggregator, default ',').
+	Aggregator byte
+	JSON       bool // -T json: one JSON object per packet
+	Fields     []OutputField
 }
 
 // ParseFieldOption applies one tshark -E option ("header=y",
-// "separator=/t", "occurrence=f", "quote=d").
+// "separator=/t", "occurrence=f", "aggregator=;", "quote=d").
 func (f *FieldFormat) ParseFieldOption(opt string) error {
 	k, v, ok := strings.Cut(opt, "=")
 	if !ok {
@@ -160,8 +270,31 @@ func (f *FieldFormat) ParseFieldOption(opt string) error {
 			f.Separator = v[0]
 		}
 	case "occurrence":
-		if v != "f" {
-			return fmt.Errorf("-E occurrence=%s: l7sniff reports the first occurrence of each field only (occurrence=f)", v)
+		switch v {
+		case "a":
+			f.Occurrence = OccurrenceAll
+		case "f":
+			f.Occurrence = 1
+		case "l":
+			f.Occurrence = OccurrenceLast
+		default:
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				return fmt.Errorf("-E occurrence=%s: expected f, l, a or a number from 1", v)
+			}
+			f.Occurrence = n
+		}
+	case "aggregator":
+		switch v {
+		case "/s":
+			f.Aggregator = ' '
+		case "/t":
+			f.Aggregator = '\t'
+		default:
+			if len(v) != 1 {
+				return fmt.Errorf("-E aggregator=%s: expected one character, /t or /s", v)
+			}
+			f.Aggregator = v[0]
 		}
 	case "quote":
 		switch v {
@@ -175,7 +308,7 @@ func (f *FieldFormat) ParseFieldOption(opt string) error {
 			return fmt.Errorf("-E quote=%s: expected d, s or n", v)
 		}
 	default:
-		return fmt.Errorf("-E %s: unknown option (header, separator, occurrence, quote)", k)
+		return fmt.Errorf("-E %s: unknown option (header, separator, occurrence, aggregator, quote)", k)
 	}
 	return nil
 }
@@ -193,6 +326,9 @@ type FieldWriter struct {
 func NewFieldWriter(w io.Writer, f FieldFormat) (*FieldWriter, error) {
 	if f.Separator == 0 {
 		f.Separator = '\t'
+	}
+	if f.Aggregator == 0 {
+		f.Aggregator = ','
 	}
 	fw := &FieldWriter{w: w, f: f, buf: make([]byte, 0, 1024), val: make([]byte, 0, 256)}
 	if f.Header && !f.JSON {
@@ -219,7 +355,7 @@ func (fw *FieldWriter) Write(p *decode.Packet, info *PacketInfo) error {
 			if i > 0 {
 				b = append(b, fw.f.Separator)
 			}
-			v, ok := fw.f.Fields[i].Append(fw.val[:0], p, info)
+			v, ok := fw.f.Fields[i].AppendOccurrences(fw.val[:0], p, info, fw.f.Occurrence, fw.f.Aggregator)
 			fw.val = v
 			if !ok {
 				continue
@@ -240,7 +376,8 @@ func (fw *FieldWriter) Write(p *decode.Packet, info *PacketInfo) error {
 }
 
 // appendJSON writes the fields the packet has as string values, like
-// tshark's JSON; with no -e, every field the packet has.
+// tshark's JSON, a field that occurs several times as an array of them;
+// with no -e, every field the packet has.
 func (fw *FieldWriter) appendJSON(b []byte, p *decode.Packet, info *PacketInfo) []byte {
 	fields := fw.f.Fields
 	if len(fields) == 0 {
@@ -249,9 +386,8 @@ func (fw *FieldWriter) appendJSON(b []byte, p *decode.Packet, info *PacketInfo) 
 	b = append(b, '{')
 	first := true
 	for i := range fields {
-		v, ok := fields[i].Append(fw.val[:0], p, info)
-		fw.val = v
-		if !ok {
+		n := fields[i].count(p, info, fw.val)
+		if n == 0 {
 			continue
 		}
 		if !first {
@@ -260,7 +396,19 @@ func (fw *FieldWriter) appendJSON(b []byte, p *decode.Packet, info *PacketInfo) 
 		first = false
 		b = strconv.AppendQuote(b, fields[i].Name)
 		b = append(b, ':')
-		b = strconv.AppendQuoteToASCII(b, string(v))
+		if n > 1 {
+			b = append(b, '[')
+		}
+		for k := 0; k < n; k++ {
+			if k > 0 {
+				b = append(b, ',')
+			}
+			fw.val, _ = fields[i].AppendNth(fw.val[:0], p, info, k)
+			b = strconv.AppendQuoteToASCII(b, string(fw.val))
+		}
+		if n > 1 {
+			b = append(b, ']')
+		}
 	}
 	return append(b, '}')
 }

@@ -38,6 +38,11 @@ type flow struct {
 	order tcpOrder // TCP payload in sequence order for class (tcpseq.go)
 	cell  *verdictCell
 	app   *AppStat // the shard's counter for the decided protocol
+	hold  *tcpHold // messages TCP reassembly holds, nil when none (reassembly.go)
+	// appless has bit d set when direction d's first payload went to no
+	// dissector and no dissector has the flow's ports: reassembly then
+	// leaves the direction alone (reassembly.go).
+	appless uint8
 	// LRU links (indexes into the table's slab; -1 ends the list).
 	prev, next int32
 	// Active-timeout export: the age list's links, when the flow was last

@@ -10,7 +10,7 @@ import (
 
 // addRaw appends data to the ring as the collector would.
 func addRaw(r *Ring, data []byte) {
-	r.add(&item{ts: 1, link: decode.LinkEthernet, wireLen: len(data)}, data)
+	r.add(&item{ts: 1, link: decode.LinkEthernet, wireLen: len(data)}, data, nil)
 }
 
 func filled(n int, b byte) []byte { return bytes.Repeat([]byte{b}, n) }
@@ -135,5 +135,22 @@ func TestRingViewFilter(t *testing.T) {
 	}
 	if err := r.SetViewFilter("", decode.LinkEthernet); err != nil || r.ViewLen() != 8 {
 		t.Errorf("clearing the filter: err %v, %d in view, want all 8", err, r.ViewLen())
+	}
+}
+
+// A message TCP reassembly completed is kept with its packet, and the
+// view hands it to decode as the packet's stream.
+func TestRingKeepsReassembledMessage(t *testing.T) {
+	r := newRing(4, 0)
+	asm := []byte("xxGET / HTTP/1.1\r\n\r\n")
+	it := &item{ts: 1, link: decode.LinkEthernet, wireLen: 60, asm: asmRef{has: true, off: 2, n: len(asm) - 2, here: 5}}
+	r.add(it, filled(60, 1), asm)
+	addRaw(r, filled(60, 2))
+	v, ok := r.Get(1)
+	if !ok || string(v.Stream.Data) != "GET / HTTP/1.1\r\n\r\n" || v.Stream.Here != 5 || len(v.Data) != 60 {
+		t.Fatalf("view %+v", v.Stream)
+	}
+	if v, _ := r.Get(2); v.Stream.Data != nil || v.Data[0] != 2 {
+		t.Errorf("the next packet's view %+v", v.Stream)
 	}
 }

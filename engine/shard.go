@@ -44,6 +44,11 @@ type shard struct {
 	reorder                 reorderPool
 	// probes caches which structural classifiers new flows start with.
 	probes probeCache
+	// TCP reassembly (reassembly.go): its counters and the holds it
+	// has made, recycled through freeHolds.
+	asm       AsmStats
+	freeHolds []*tcpHold
+	holds     int
 	// flushing is set while the table is emptied at the end of the
 	// capture, when exporting may wait for room in the queue.
 	flushing bool
@@ -60,6 +65,7 @@ type shardSnapshot struct {
 	tcpDup, tcpHeld      uint64
 	tcpGap               uint64
 	apps                 map[string]AppStat
+	asm                  AsmStats
 }
 
 func newShard(e *Engine, id int) *shard {
@@ -141,6 +147,9 @@ func (s *shard) process(b *batch) {
 		f.last = max(f.last, it.ts)
 		if it.isTCP {
 			s.trackTCP(f, it)
+			if s.e.dissects() {
+				s.reassemble(f, b, it)
+			}
 		}
 		if !f.class.done() {
 			payload := b.bytes(it)[it.pay.Off:it.pay.End()]
@@ -297,6 +306,7 @@ type patternLoc struct {
 }
 
 func (s *shard) flowEnded(f *flow, evicted bool) {
+	s.releaseAll(f)
 	if evicted {
 		s.evicted++
 	} else {
@@ -339,7 +349,7 @@ func (s *shard) snapshot(withFlows bool) shardSnapshot {
 	snap := shardSnapshot{
 		active: s.table.live(), evicted: s.evicted, expired: s.expired, limited: s.limited,
 		endedKept: uint64(len(s.ended)), endedLost: s.endedDropped,
-		undecided: s.undecided, tcpDup: s.tcpDup, tcpHeld: s.tcpHeld, tcpGap: s.tcpGap,
+		undecided: s.undecided, tcpDup: s.tcpDup, tcpHeld: s.tcpHeld, tcpGap: s.tcpGap, asm: s.asm,
 		apps: make(map[string]AppStat, len(s.apps)),
 	}
 	for k, v := range s.apps {

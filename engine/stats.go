@@ -50,6 +50,9 @@ type Stats struct {
 	// collector.
 	Exporting               bool
 	Exported, ExportDropped uint64
+	// Reassembly counts TCP messages put back together for the
+	// application dissectors, and those given up.
+	Reassembly AsmStats
 }
 
 // historyLen is the sparkline's length in seconds.
@@ -155,6 +158,7 @@ func (e *Engine) Stats() Stats {
 		st.TCPDuplicates += s.tcpDup
 		st.TCPReordered += s.tcpHeld
 		st.TCPGaps += s.tcpGap
+		st.Reassembly.add(s.asm)
 		for name, a := range s.apps {
 			t := apps[name]
 			if t == nil {

@@ -39,7 +39,7 @@ const arrow = " → "
 // the relative time column counts from.
 func (f *rowFormatter) format(v *engine.PacketView, t0 time.Time) pktRow {
 	p := &f.p
-	decode.Decode(v.Link, v.Data, v.WireLen, p)
+	decode.DecodeStream(v.Link, v.Data, v.WireLen, p, &v.Stream)
 	f.buf = p.AppendSummary(f.buf[:0])
 	r := pktRow{
 		seq: v.Seq, flowID: v.FlowID, no: strconv.FormatUint(v.Seq, 10),
@@ -68,6 +68,8 @@ func (f *rowFormatter) format(v *engine.PacketView, t0 time.Time) pktRow {
 // protoOf names the highest layer decoded, for the protocol column.
 func protoOf(p *decode.Packet) string {
 	switch {
+	case p.App.Layer != decode.LayerNone:
+		return p.App.Layer.String()
 	case p.Has(decode.LayerUSB) || p.Has(decode.LayerUSBPcap):
 		return "USB"
 	case p.Has(decode.LayerTCP) && !p.Quoted:
