@@ -121,9 +121,13 @@ type QUICConn struct {
 	// clientCID and serverCID are the SCIDs each side chose.
 	clientCID, serverCID cid
 	haveClient           bool // clientCID was set (it may be empty)
-	keysFor              cid // the DCID the Initial keys were derived from
-	keys                 [2]quicKeys
-	crypto               [2]quicCrypto
+	keysFor              cid  // the DCID the Initial keys were derived from
+	haveKeys             bool
+	// retried is set by a Retry: the client's next Initial uses the DCID
+	// the Retry chose, and its keys (RFC 9001 §5.2).
+	retried bool
+	keys    [2]quicKeys
+	crypto  [2]quicCrypto
 	// nextPN is one more than the largest packet number seen per
 	// direction, to expand truncated packet numbers.
 	nextPN [2]uint64
@@ -221,6 +225,7 @@ func (c *QUICConn) packet(dgram []byte, off, base int, p *QUICPacket, out *QUIC)
 	if p.Type == QUICRetry {
 		p.Token = Range{base + off + o, max(len(b)-o-16, 0)}
 		c.serverCID.set(scid)
+		c.retried = true
 		return len(b)
 	}
 	if p.Type == QUICInitial {
@@ -248,7 +253,7 @@ func (c *QUICConn) packet(dgram []byte, off, base int, p *QUICPacket, out *QUIC)
 		dir := 0
 		if fromServer {
 			dir = 1
-		} else if !c.keysFor.equal(dcid) {
+		} else if !c.haveKeys || c.retried {
 			c.deriveInitialKeys(p.Version, dcid)
 		}
 		c.decryptInitial(b[:end], o, dir, p, out)

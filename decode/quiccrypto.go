@@ -94,9 +94,10 @@ func hkdfExpandLabel(secret []byte, label string, n int) []byte {
 // DCID. It allocates (cipher objects), once per connection and again only
 // if a Retry makes the client change its DCID.
 func (c *QUICConn) deriveInitialKeys(version uint32, dcid []byte) {
+	// The CRYPTO streams carry on: after a Retry the client resends its
+	// ClientHello at the same offsets, which are not reported twice.
 	c.keysFor.set(dcid)
-	c.crypto = [2]quicCrypto{{b: c.crypto[0].b[:0]}, {b: c.crypto[1].b[:0]}}
-	c.nextPN = [2]uint64{}
+	c.haveKeys, c.retried = true, false
 	salt, prefix, ok := quicInitialSalt(version)
 	if !ok {
 		c.keys = [2]quicKeys{}
@@ -257,7 +258,7 @@ func skipAck(pt []byte, o int, ecn bool) int {
 		}
 		v[i], o = x, o+n
 	}
-	ranges := v[2]*2 // gap and length per extra range
+	ranges := v[2] * 2 // gap and length per extra range
 	if ecn {
 		ranges += 3
 	}
