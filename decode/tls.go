@@ -112,6 +112,14 @@ func LooksLikeTLS(b []byte) bool {
 		int(be.Uint16(b[3:])) <= tlsMaxRecordLen
 }
 
+// LooksLikeTLSHello reports whether b starts with a TLS handshake record
+// holding a ClientHello or ServerHello: the check for a connection that
+// switches to TLS after a cleartext start (STARTTLS, proxies).
+func LooksLikeTLSHello(b []byte) bool {
+	return LooksLikeTLS(b) && b[0] == TLSContentHandshake && len(b) > 5 &&
+		(b[5] == TLSClientHello || b[5] == TLSServerHello)
+}
+
 // isTLS13 reports whether a ServerHello's selected version means TLS 1.3:
 // 0x0304, an IETF draft (0x7fxx) or Facebook's draft variants (0xfbxx).
 func isTLS13(v uint16) bool { return v == 0x0304 || v>>8 == 0x7f || v>>8 == 0xfb }

@@ -37,11 +37,11 @@ type appDissectors struct {
 }
 
 type testTCPFlow struct {
-	next   [2]uint32
-	synced [2]bool
-	tls    TLSConn
-	isTLS  bool
-	looked bool
+	next     [2]uint32
+	synced   [2]bool
+	tls      TLSConn
+	isTLS    bool
+	segments int
 }
 
 // dissect runs the TLS or QUIC dissector on p and appends each compared
@@ -79,9 +79,14 @@ func (a *appDissectors) dissect(p *Packet, tls *TLS, q *QUIC) (hasTLS, hasQUIC b
 		}
 		base := p.Payload.Off + max(int(d), 0)
 		f.next[dir] = seq + uint32(p.Payload.Len)
-		if !f.looked {
-			f.looked = true
-			f.isTLS = TLSPort(p.TCP.SrcPort) || TLSPort(p.TCP.DstPort) || LooksLikeTLS(pl)
+		// tshark dissects TLS on its TLS ports from the start; elsewhere
+		// only when another protocol hands over (STARTTLS, HTTP CONNECT,
+		// SOCKS, MySQL, RDP, Gnutella's upgrade): a later segment starting
+		// with a Hello stands in for that hand-over here.
+		if !f.isTLS && f.segments < 16 {
+			f.isTLS = TLSPort(p.TCP.SrcPort) || TLSPort(p.TCP.DstPort) ||
+				f.segments > 0 && LooksLikeTLSHello(pl)
+			f.segments++
 		}
 		if !f.isTLS {
 			return
@@ -91,9 +96,9 @@ func (a *appDissectors) dissect(p *Packet, tls *TLS, q *QUIC) (hasTLS, hasQUIC b
 	case p.Has(LayerUDP) && p.Quoted:
 		// An ICMP error quoting a datagram: tshark dissects the quoted
 		// header without the connection's state.
-		if LooksLikeQUIC(pl) {
+		if o := p.UDP.Off + udpLen; o < len(p.Data) && LooksLikeQUIC(p.Data[o:]) {
 			var c QUICConn
-			c.Dissect(pl, p.Payload.Off, q)
+			c.Dissect(p.Data[o:], o, q)
 			return false, q.NumPackets > 0
 		}
 	case p.Has(LayerUDP):

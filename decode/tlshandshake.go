@@ -248,6 +248,9 @@ func (h *TLSHandshake) parseExtensions(r *tlsReader, client bool) {
 			r.bad = true
 			return
 		}
+		if e.left() == 0 {
+			continue // a server acknowledges server_name with no data
+		}
 		switch typ {
 		case extServerName:
 			list := e.sub(e.u16())
