@@ -223,9 +223,6 @@ func (c *TLSConn) Feed(dir int, seg []byte, base int, out *TLS) {
 			c.finishRecord(s, out, body, base+off-len(body))
 			continue
 		}
-		if s.cur.ContentType == TLSContentHandshake && !s.ccs {
-			s.hs.inRecord = true
-		}
 	}
 }
 
@@ -237,9 +234,11 @@ func (c *TLSConn) startRecord(s *tlsStream, h []byte, off int, out *TLS) bool {
 		return false
 	}
 	s.cur = TLSRecord{Off: off, ContentType: ct, Version: be.Uint16(h[1:]), Length: l}
-	s.cur.Opaque = c.TLS13 && ct == TLSContentApplicationData
 	s.cur.Encrypted = ct == TLSContentApplicationData || s.ccs && ct != TLSContentChangeCipherSpec
 	s.remain = l
+	// A handshake record's body joins the message buffer piece by piece
+	// if it spans segments.
+	s.hs.inRecord = ct == TLSContentHandshake && !s.ccs
 	if l == 0 {
 		c.finishRecord(s, out, nil, -1)
 	}
@@ -250,8 +249,11 @@ func (c *TLSConn) startRecord(s *tlsStream, h []byte, off int, out *TLS) bool {
 // the record lies in this segment (at offset bodyOff of Packet.Data);
 // otherwise handshake bytes were collected in s.hs as they came.
 func (c *TLSConn) finishRecord(s *tlsStream, out *TLS, body []byte, bodyOff int) {
-	r := s.cur
-	out.addRecord(r)
+	r := &s.cur
+	// Whether the type byte is opaque depends on the version known when
+	// the record completes, as in tshark.
+	r.Opaque = c.TLS13 && r.ContentType == TLSContentApplicationData
+	out.addRecord(*r)
 	s.hs.inRecord = false
 	switch {
 	case r.ContentType == TLSContentChangeCipherSpec:
