@@ -33,6 +33,14 @@ type App struct {
 	DNS DNS
 
 	// app-tls: TLS, DTLS and QUIC state go below this line.
+	TLS  TLS
+	QUIC QUIC
+	// conn is the flow's state for the stateful dissectors (TLS, QUIC),
+	// from Stream.Conn; nil when the caller keeps none.
+	conn *AppConn
+	// scratch state used when there is no conn, kept to reuse buffers.
+	tlsScratch  TLSConn
+	quicScratch QUICConn
 
 	// app-misc: SSH, DHCP, NTP, SIP and mail state go below this line.
 }
@@ -49,6 +57,11 @@ type Stream struct {
 	// Here is the offset in Data of this segment's first payload byte;
 	// the bytes before it came in earlier segments.
 	Here int
+	// Conn is the flow's state for the stateful dissectors (TLS's
+	// negotiated version, QUIC's connection IDs, Initial keys and CRYPTO
+	// stream). The caller keeps one per flow and decodes its packets in
+	// order; nil decodes each packet on its own.
+	Conn *AppConn
 }
 
 // Range converts a span of App.Data into the part of it that lies in
@@ -179,8 +192,9 @@ func (p *Packet) decodeApp(s *Stream) {
 	default:
 		return
 	}
-	a.Data, a.base = p.PayloadBytes(), p.Payload.Off
+	a.Data, a.base, a.conn = p.PayloadBytes(), p.Payload.Off, nil
 	if s != nil {
+		a.conn = s.Conn
 		if s.Pending {
 			a.Data, a.Pending = nil, true
 			return
@@ -190,6 +204,9 @@ func (p *Packet) decodeApp(s *Stream) {
 		}
 	}
 	d := selectApp(tcp, sport, dport, a.Data)
+	if c := a.conn; c != nil && c.layer != LayerNone && len(a.Data) > 0 && (d == nil || d.layer != c.layer) {
+		d = dissectorFor(c.layer)
+	}
 	if d == nil {
 		a.Data = nil
 		return
@@ -200,12 +217,15 @@ func (p *Packet) decodeApp(s *Stream) {
 }
 
 // appDissector returns the dissector that decoded the packet, if any.
-func (p *Packet) appDissector() *dissector {
-	if p.App.Layer == LayerNone {
+func (p *Packet) appDissector() *dissector { return dissectorFor(p.App.Layer) }
+
+// dissectorFor returns layer l's dissector, nil for none.
+func dissectorFor(l Layer) *dissector {
+	if l == LayerNone {
 		return nil
 	}
 	for _, d := range dissectors {
-		if d.layer == p.App.Layer {
+		if d.layer == l {
 			return d
 		}
 	}

@@ -306,3 +306,10 @@ func quicDraft(v uint32) int {
 // QUICPort reports whether tshark 4.0 dissects UDP port p as QUIC without
 // looking at the payload (its default "quic" UDP port).
 func QUICPort(p uint16) bool { return p == 443 }
+
+// reset forgets the connection, keeping the CRYPTO buffers for reuse.
+func (c *QUICConn) reset() {
+	b0, b1 := c.crypto[0].b[:0], c.crypto[1].b[:0]
+	*c = QUICConn{}
+	c.crypto[0].b, c.crypto[1].b = b0, b1
+}

@@ -1,11 +1,12 @@
 package decode
 
-// QUIC fields, named and formatted as tshark 4.0 prints them.
+// QUIC fields, named and formatted as tshark 4.0 prints them. Occurrence
+// i is the i-th value over the datagram's packets in order.
 
 // QUICField names one tshark quic.* field the dissector fills.
 type QUICField uint8
 
-// The quic.* fields, in the order of the corpus truth columns.
+// The quic.* fields.
 const (
 	QUICFieldVersion QUICField = iota
 	QUICFieldPacketType
@@ -22,39 +23,35 @@ var QUICFieldNames = [numQUICFields]string{
 	QUICFieldSCID:       "quic.scid",
 }
 
-// AppendField appends every occurrence of field f in q to dst, joined by
-// sep, and reports how many there were. data is Packet.Data, which the
-// connection IDs' ranges point into.
-func (q *QUIC) AppendField(dst []byte, data []byte, f QUICField, sep byte) ([]byte, int) {
-	n := 0
+var quicFieldDescs = [numQUICFields]string{
+	"QUIC version of a long header", "long header packet type (v1 numbering on the wire)",
+	"Destination Connection ID", "Source Connection ID",
+}
+
+// walk feeds every occurrence of f to o.
+func (q *QUIC) walk(o *tlsOcc, data []byte, f QUICField) {
 	for i := range q.Packets[:q.NumPackets] {
 		p := &q.Packets[i]
 		switch f {
 		case QUICFieldVersion:
-			if !p.Long {
-				continue
+			if p.Long && o.next() {
+				o.dst = appendHex(o.dst, uint64(p.Version), 8)
 			}
-			dst = appendHex(appendSep(dst, sep, n), uint64(p.Version), 8)
 		case QUICFieldPacketType:
 			// tshark 4.0 shows v2's types as quic.long.packet_type_v2.
-			if !p.Long || p.Type == QUICVersionNegotiation || quicIsV2(p.Version) {
-				continue
+			if p.Long && p.Type != QUICVersionNegotiation && !quicIsV2(p.Version) && o.next() {
+				o.dst = appendInt(o.dst, int64(p.RawType))
 			}
-			dst = appendInt(appendSep(dst, sep, n), int64(p.RawType))
 		case QUICFieldDCID:
-			if !p.HasDCID || p.DCID.Len == 0 {
-				continue
+			if p.HasDCID && p.DCID.Len > 0 && o.next() {
+				o.dst = appendHexBytes(o.dst, data[p.DCID.Off:p.DCID.End()])
 			}
-			dst = appendHexBytes(appendSep(dst, sep, n), data[p.DCID.Off:p.DCID.End()])
 		case QUICFieldSCID:
-			if !p.Long || p.SCID.Len == 0 {
-				continue
+			if p.Long && p.SCID.Len > 0 && o.next() {
+				o.dst = appendHexBytes(o.dst, data[p.SCID.Off:p.SCID.End()])
 			}
-			dst = appendHexBytes(appendSep(dst, sep, n), data[p.SCID.Off:p.SCID.End()])
 		}
-		n++
 	}
-	return dst, n
 }
 
 // appendHexBytes appends b as lower-case hex without separators, as
@@ -65,3 +62,19 @@ func appendHexBytes(dst, b []byte) []byte {
 	}
 	return dst
 }
+
+// quicFields are the -T fields entries of the QUIC dissector.
+var quicFields = func() []Field {
+	fs := make([]Field, numQUICFields)
+	for f := range numQUICFields {
+		fs[f] = nthField(QUICFieldNames[f], quicFieldDescs[f], func(p *Packet, i int, dst []byte) ([]byte, bool) {
+			if p.App.Layer != LayerQUIC {
+				return dst, false
+			}
+			o := tlsOcc{dst: dst, want: i}
+			p.App.QUIC.walk(&o, p.App.Data, f)
+			return o.dst, o.n > i
+		})
+	}
+	return fs
+}()

@@ -137,6 +137,10 @@ type TLSConn struct {
 
 // tlsStream follows one direction's record layer across segments.
 type tlsStream struct {
+	// next is the TCP sequence number of the byte after those fed so far,
+	// valid once synced.
+	next   uint32
+	synced bool
 	hdr  [5]byte // a record header split over segments
 	nhdr int
 	// cur is the record being received, remain its body bytes still to
@@ -172,14 +176,27 @@ func (c *TLSConn) Reset() {
 	c.TLS13 = false
 }
 
-// Feed dissects one TCP segment of direction dir (0 client to server, 1
-// the reverse), in sequence order, into out. seg lies at offset base of
-// Packet.Data. Records are reported in the segment that completes them,
-// as tshark does with desegmentation on.
-func (c *TLSConn) Feed(dir int, seg []byte, base int, out *TLS) {
+// Feed dissects TCP bytes of direction dir (0 and 1: the flow's two
+// sides) whose first byte has sequence number seq into out; seg lies at
+// offset base of the dissector's input. Bytes fed before (a
+// retransmission) are skipped; after a gap the direction starts afresh at
+// the next record header. Records are reported in the segment that
+// completes them, as tshark does with desegmentation on.
+func (c *TLSConn) Feed(dir int, seq uint32, seg []byte, base int, out *TLS) {
 	out.reset(false)
 	s := &c.dir[dir&1]
 	s.hs.compact()
+	if s.synced {
+		switch d := int32(s.next - seq); {
+		case d > 0 && int(d) >= len(seg):
+			return // nothing new
+		case d > 0:
+			seg, base, seq = seg[d:], base+int(d), s.next
+		case d < 0:
+			s.lose()
+		}
+	}
+	s.next, s.synced = seq+uint32(len(seg)), true
 	off := 0
 	for off < len(seg) {
 		if s.remain > 0 {
@@ -318,6 +335,13 @@ func (c *TLSConn) handshake(out *TLS, b []byte, base, off int) {
 	}
 }
 
+// lose forgets a direction's partial record and message after a gap.
+func (s *tlsStream) lose() {
+	s.nhdr, s.remain = 0, 0
+	s.hs.start, s.hs.end, s.hs.seen, s.hs.inRecord = 0, 0, 0, false
+	s.hs.b = s.hs.b[:0]
+}
+
 func (hb *tlsHandshakeBuf) empty() bool { return hb.end == hb.start }
 
 // add appends handshake bytes up to TLSHandshakeLimit; seen counts them all.
@@ -391,16 +415,4 @@ func DissectDTLS(dgram []byte, base int, out *TLS) {
 		}
 		off = end
 	}
-}
-
-// TLSPort reports whether tshark 4.0 dissects TCP port p as TLS by default:
-// HTTPS and the TLS-wrapped variants of other protocols that register it
-// (SMTPS, NNTPS, LDAPS, DNS over TLS, FTPS, TELNETS, IMAPS, IRCS, POP3S,
-// SIPS, XMPP over TLS, ...).
-func TLSPort(p uint16) bool {
-	switch p {
-	case 443, 465, 563, 636, 853, 989, 990, 992, 993, 994, 995, 3269, 5061, 5223, 8443:
-		return true
-	}
-	return false
 }

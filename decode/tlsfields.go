@@ -1,11 +1,15 @@
 package decode
 
-// TLS fields, named and formatted as tshark 4.0 prints them.
+// TLS fields, named and formatted as tshark 4.0 prints them. Occurrence i
+// is the i-th value in tshark's order: records in order, then each
+// handshake message's values in order. DTLS has dtls.* names in tshark, so
+// a DTLS packet has none of these; QUIC's CRYPTO frames carry handshake
+// messages, which tshark shows under the same tls.handshake.* names.
 
 // TLSField names one tshark tls.* field the dissector fills.
 type TLSField uint8
 
-// The tls.* fields, in the order of the corpus truth columns.
+// The tls.* fields.
 const (
 	TLSFieldContentType TLSField = iota
 	TLSFieldRecordVersion
@@ -30,84 +34,108 @@ var TLSFieldNames = [numTLSFields]string{
 	TLSFieldCipherSuite:      "tls.handshake.ciphersuite",
 }
 
-// AppendField appends every occurrence of field f in t to dst, joined by
-// sep, and reports how many there were. DTLS records have dtls.* names in
-// tshark, so a DTLS t has none of these.
-func (t *TLS) AppendField(dst []byte, f TLSField, sep byte) ([]byte, int) {
+var tlsFieldDescs = [numTLSFields]string{
+	"TLS record content type", "TLS record version", "TLS handshake message type",
+	"ClientHello/ServerHello legacy version", "Server Name Indication host name",
+	"ALPN protocol name", "supported_versions entry", "cipher suite (offered or chosen)",
+}
+
+// tlsOcc picks occurrence want of a field out of a walk over all of them.
+type tlsOcc struct {
+	dst  []byte
+	n    int
+	want int
+}
+
+// next reports whether the value the walk is at is the one wanted.
+func (o *tlsOcc) next() bool {
+	o.n++
+	return o.n-1 == o.want
+}
+
+// walk feeds every occurrence of f to o.
+func (t *TLS) walk(o *tlsOcc, f TLSField) {
 	if t.DTLS {
-		return dst, 0
+		return
 	}
-	n := 0
-	switch f {
-	case TLSFieldContentType, TLSFieldRecordVersion:
-		for i := range t.Records[:t.NumRecords] {
-			r := &t.Records[i]
-			if f == TLSFieldContentType {
-				if r.Opaque {
-					continue
-				}
-				dst = appendSep(dst, sep, n)
-				dst = appendInt(dst, int64(r.ContentType))
-			} else {
-				dst = appendSep(dst, sep, n)
-				dst = appendHex16(dst, r.Version)
-			}
-			n++
+	for i := range t.Records[:t.NumRecords] {
+		r := &t.Records[i]
+		switch {
+		case f == TLSFieldContentType && !r.Opaque && o.next():
+			o.dst = appendInt(o.dst, int64(r.ContentType))
+		case f == TLSFieldRecordVersion && o.next():
+			o.dst = appendHex16(o.dst, r.Version)
 		}
-		return dst, n
 	}
-	return t.appendHandshakeFields(dst, f, sep, 0)
-}
-
-// appendHandshakeFields appends field f of every handshake message; n is
-// the number of values already written.
-func (t *TLS) appendHandshakeFields(dst []byte, f TLSField, sep byte, n int) ([]byte, int) {
 	for i := range t.Handshakes[:t.NumHandshakes] {
-		dst, n = t.Handshakes[i].appendField(dst, f, sep, n)
+		t.Handshakes[i].walk(o, f)
 	}
-	return dst, n
 }
 
-// appendField appends field f of one handshake message.
-func (h *TLSHandshake) appendField(dst []byte, f TLSField, sep byte, n int) ([]byte, int) {
-	hello := h.Type == TLSClientHello || h.Type == TLSServerHello
+// walk feeds one handshake message's occurrences of f to o.
+func (h *TLSHandshake) walk(o *tlsOcc, f TLSField) {
 	switch f {
 	case TLSFieldHandshakeType:
-		return appendInt(appendSep(dst, sep, n), int64(h.Type)), n + 1
+		if o.next() {
+			o.dst = appendInt(o.dst, int64(h.Type))
+		}
 	case TLSFieldHandshakeVersion:
-		if hello && h.VersionOff > 0 {
-			return appendHex16(appendSep(dst, sep, n), h.Version), n + 1
+		if h.VersionOff > 0 && o.next() {
+			o.dst = appendHex16(o.dst, h.Version)
 		}
 	case TLSFieldServerName:
-		if h.SNI.Len > 0 {
-			return append(appendSep(dst, sep, n), h.Bytes(h.SNI)...), n + 1
+		if h.SNI.Len > 0 && o.next() {
+			o.dst = appendText(o.dst, h.Bytes(h.SNI))
 		}
 	case TLSFieldALPN:
 		for _, r := range h.ALPN[:h.NumALPN] {
-			dst = append(appendSep(dst, sep, n), h.Bytes(r)...)
-			n++
+			if o.next() {
+				o.dst = appendText(o.dst, h.Bytes(r))
+			}
 		}
 	case TLSFieldSupportedVersion:
 		for i := range h.NumVersions() {
-			dst = appendHex16(appendSep(dst, sep, n), h.SupportedVersion(i))
-			n++
+			if o.next() {
+				o.dst = appendHex16(o.dst, h.SupportedVersion(i))
+			}
 		}
 	case TLSFieldCipherSuite:
 		for i := range h.NumCiphers() {
-			dst = appendHex16(appendSep(dst, sep, n), h.Cipher(i))
-			n++
+			if o.next() {
+				o.dst = appendHex16(o.dst, h.Cipher(i))
+			}
 		}
 	}
-	return dst, n
-}
-
-// appendSep appends sep unless this is the first value.
-func appendSep(dst []byte, sep byte, n int) []byte {
-	if n > 0 {
-		dst = append(dst, sep)
-	}
-	return dst
 }
 
 // appendHex16 appends v as tshark prints a BASE_HEX uint16 (0x and four digits).
 func appendHex16(dst []byte, v uint16) []byte { return appendHex(dst, uint64(v), 4) }
+
+// tlsOf returns the TLS state whose fields a packet shows: its TLS
+// records, or the handshake messages its QUIC CRYPTO frames completed.
+func (p *Packet) tlsOf() *TLS {
+	switch p.App.Layer {
+	case LayerTLS:
+		return &p.App.TLS
+	case LayerQUIC:
+		return &p.App.QUIC.TLS
+	}
+	return nil
+}
+
+// tlsFields are the -T fields entries of the TLS dissector.
+var tlsFields = func() []Field {
+	fs := make([]Field, numTLSFields)
+	for f := range numTLSFields {
+		fs[f] = nthField(TLSFieldNames[f], tlsFieldDescs[f], func(p *Packet, i int, dst []byte) ([]byte, bool) {
+			t := p.tlsOf()
+			if t == nil {
+				return dst, false
+			}
+			o := tlsOcc{dst: dst, want: i}
+			t.walk(&o, f)
+			return o.dst, o.n > i
+		})
+	}
+	return fs
+}()

@@ -18,9 +18,10 @@ const (
 )
 
 // TLSHandshake is one handshake message. Ranges are offsets into Buf, the
-// bytes the message was parsed from; Base is where Buf[0] sits in
-// Packet.Data, or -1 when Buf is not the frame's bytes (a message put
-// together from several segments, or decrypted from a QUIC packet).
+// bytes the message was parsed from; Base is where Buf[0] sits in the
+// bytes the dissector was given (App.Data), or -1 when Buf is a buffer of
+// its own (a message put together from several records, or decrypted
+// from a QUIC packet).
 type TLSHandshake struct {
 	Buf  []byte
 	Base int
@@ -62,9 +63,9 @@ type TLSHandshake struct {
 // Bytes returns the bytes of r in the message's buffer.
 func (h *TLSHandshake) Bytes(r Range) []byte { return h.Buf[r.Off:r.End()] }
 
-// FrameRange maps r to Packet.Data, or returns false when the message was
-// not parsed from the frame's own bytes.
-func (h *TLSHandshake) FrameRange(r Range) (Range, bool) {
+// DataRange maps r to the dissector's input bytes, or returns false when
+// the message was parsed from a buffer of its own.
+func (h *TLSHandshake) DataRange(r Range) (Range, bool) {
 	if h.Base < 0 {
 		return Range{}, false
 	}
