@@ -184,6 +184,13 @@ func (p *Packet) decodeApp(s *Stream) {
 	var sport, dport uint16
 	switch {
 	case p.Quoted:
+		// tshark dissects the QUIC header an ICMP error quotes (its
+		// fields count); the line stays the ICMP error's.
+		if o := p.UDP.Off + udpLen; p.Has(LayerUDP) && o < len(p.Data) && sniffQUIC(p.Data[o:], false) {
+			a.Data, a.base, a.Layer, a.conn = p.Data[o:], o, LayerQUIC, nil
+			p.Layers.add(LayerQUIC)
+			dissectQUIC(p, false)
+		}
 		return
 	case p.Has(LayerTCP):
 		tcp, sport, dport = true, p.TCP.SrcPort, p.TCP.DstPort

@@ -148,7 +148,7 @@ func (p *Packet) appendIPSummary(dst []byte) []byte {
 	dst = appendEndpoint(dst, v6, s4, s6, sport)
 	dst = append(dst, " → "...)
 	dst = appendEndpoint(dst, v6, d4, d6, dport)
-	if d := p.appDissector(); d != nil {
+	if d := p.appDissector(); d != nil && !p.Quoted {
 		dst = append(dst, ' ')
 		dst = append(dst, d.layer.String()...)
 		dst = append(dst, ' ')
