@@ -12,7 +12,7 @@ func init() {
 		// its short headers follow.
 		udpPorts:  []uint16{443},
 		sniff:     sniffQUIC,
-		heuristic: true,
+		heuristic: func(b []byte, tcp, _ bool) bool { return sniffQUIC(b, tcp) },
 		dissect:   dissectQUIC,
 		info:      appendQUICInfo,
 		tree:      quicTree,

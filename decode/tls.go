@@ -141,8 +141,8 @@ type tlsStream struct {
 	// valid once synced.
 	next   uint32
 	synced bool
-	hdr  [5]byte // a record header split over segments
-	nhdr int
+	hdr    [5]byte // a record header split over segments
+	nhdr   int
 	// cur is the record being received, remain its body bytes still to
 	// come; remain == 0 means the stream is at a record boundary.
 	cur    TLSRecord

@@ -5,37 +5,29 @@ import "fmt"
 // The TLS and DTLS dissectors' place in the application framework (app.go).
 
 func init() {
-	tls := dissector{
+	register(&dissector{
 		layer: LayerTLS,
 		// tshark 4.0's TLS ports (TLSPort): every segment there is TLS,
-		// continuation data included.
-		tcpPorts: tlsPorts[:],
-		split:    splitTLS,
-		dissect:  dissectTLS,
-		info:     appendTLSInfo,
-		tree:     tlsTree,
-		fields:   tlsFields,
-	}
-	register(&tls)
-	// Elsewhere a Hello record at a message start (STARTTLS, HTTP
-	// CONNECT, SOCKS, MySQL and RDP hand TLS over mid-connection), after
-	// which the flow stays TLS (AppConn).
-	heur := tls
-	heur.tcpPorts, heur.fields = nil, nil
-	heur.sniff, heur.heuristic = sniffTLS, true
-	register(&heur)
+		// continuation data included. Elsewhere a Hello record at a
+		// message start (STARTTLS, HTTP CONNECT, SOCKS, MySQL and RDP
+		// hand TLS over mid-connection), after which the flow stays TLS
+		// (AppConn).
+		tcpPorts:  tlsPorts[:],
+		heuristic: func(b []byte, tcp, _ bool) bool { return tcp && LooksLikeTLSHello(b) },
+		split:     splitTLS,
+		dissect:   dissectTLS,
+		info:      appendTLSInfo,
+		tree:      tlsTree,
+		fields:    tlsFields,
+	})
 	register(&dissector{
 		layer:     LayerDTLS,
-		sniff:     sniffDTLS,
-		heuristic: true,
+		heuristic: func(b []byte, tcp, _ bool) bool { return sniffDTLS(b, tcp) },
 		dissect:   dissectDTLS,
 		info:      appendTLSInfo,
 		tree:      tlsTree,
 	})
 }
-
-// sniffTLS accepts, on any port, a handshake record holding a Hello.
-func sniffTLS(b []byte, tcp bool) bool { return tcp && LooksLikeTLSHello(b) }
 
 // sniffDTLS accepts a DTLS record whose length fits the datagram.
 func sniffDTLS(b []byte, tcp bool) bool {

@@ -105,8 +105,10 @@ func (s *shard) reassemble(f *flow, b *batch, it *item) {
 		it.asm.pending = true
 		return
 	case it.tcpSeq != h.next || it.pay.Len < it.segLen:
+		// The segment may start a message of its own: look at it afresh.
 		s.asm.Gap++
 		s.release(f, d)
+		s.reassemble(f, b, it)
 		return
 	case len(h.buf)+len(payload) > maxHeld:
 		s.asm.Overflow++
