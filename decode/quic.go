@@ -123,6 +123,7 @@ type QUICConn struct {
 	haveClient           bool // clientCID was set (it may be empty)
 	keysFor              cid  // the DCID the Initial keys were derived from
 	haveKeys             bool
+	keysVersion          uint32
 	// retried is set by a Retry: the client's next Initial uses the DCID
 	// the Retry chose, and its keys (RFC 9001 §5.2).
 	retried bool
@@ -307,9 +308,12 @@ func quicDraft(v uint32) int {
 // looking at the payload (its default "quic" UDP port).
 func QUICPort(p uint16) bool { return p == 443 }
 
-// reset forgets the connection, keeping the CRYPTO buffers for reuse.
+// reset forgets the connection, keeping for reuse the CRYPTO buffers and
+// the last Initial keys (a packet with the same DCID needs no new ones).
 func (c *QUICConn) reset() {
 	b0, b1 := c.crypto[0].b[:0], c.crypto[1].b[:0]
+	keys, keysFor, keysVersion := c.keys, c.keysFor, c.keysVersion
 	*c = QUICConn{}
 	c.crypto[0].b, c.crypto[1].b = b0, b1
+	c.keys, c.keysFor, c.keysVersion = keys, keysFor, keysVersion
 }

@@ -96,8 +96,12 @@ func hkdfExpandLabel(secret []byte, label string, n int) []byte {
 func (c *QUICConn) deriveInitialKeys(version uint32, dcid []byte) {
 	// The CRYPTO streams carry on: after a Retry the client resends its
 	// ClientHello at the same offsets, which are not reported twice.
-	c.keysFor.set(dcid)
 	c.haveKeys, c.retried = true, false
+	if c.keys[0].ok && c.keysVersion == version && c.keysFor.equal(dcid) {
+		return // kept from before (a scratch connection decoding packet by packet)
+	}
+	c.keysFor.set(dcid)
+	c.keysVersion = version
 	salt, prefix, ok := quicInitialSalt(version)
 	if !ok {
 		c.keys = [2]quicKeys{}
@@ -108,21 +112,29 @@ func (c *QUICConn) deriveInitialKeys(version uint32, dcid []byte) {
 		panic(err) // HMAC-SHA256 takes any key
 	}
 	for dir, label := range [2]string{"client in", "server in"} {
-		secret := hkdfExpandLabel(initial, label, 32)
+		key, iv, hp := quicPacketKeys(initial, label, prefix)
 		k := &c.keys[dir]
-		block, err := aes.NewCipher(hkdfExpandLabel(secret, prefix+"key", 16))
+		block, err := aes.NewCipher(key)
 		if err != nil {
 			panic(err) // a 16-byte key is always valid
 		}
 		if k.aead, err = cipher.NewGCM(block); err != nil {
 			panic(err)
 		}
-		copy(k.iv[:], hkdfExpandLabel(secret, prefix+"iv", 12))
-		if k.hp, err = aes.NewCipher(hkdfExpandLabel(secret, prefix+"hp", 16)); err != nil {
+		copy(k.iv[:], iv)
+		if k.hp, err = aes.NewCipher(hp); err != nil {
 			panic(err)
 		}
 		k.ok = true
 	}
+}
+
+// quicPacketKeys derives one direction's packet protection key, IV and
+// header protection key from the Initial secret (RFC 9001 §5.1).
+func quicPacketKeys(initial []byte, label, prefix string) (key, iv, hp []byte) {
+	secret := hkdfExpandLabel(initial, label, 32)
+	return hkdfExpandLabel(secret, prefix+"key", 16), hkdfExpandLabel(secret, prefix+"iv", 12),
+		hkdfExpandLabel(secret, prefix+"hp", 16)
 }
 
 // decryptInitial removes header protection from the Initial packet pkt

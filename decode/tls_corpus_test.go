@@ -76,7 +76,7 @@ func TestTLSQUICCorpusAgainstTshark(t *testing.T) {
 				_, known := tlsKnownDifferences[key]
 				agree.Add(column, got == want || known)
 				if got != want && !known {
-					if shown++; shown <= 200 {
+					if shown++; shown <= 2000 {
 						t.Logf("%s: got %q, tshark %q", key, trimCell(got), trimCell(want))
 					}
 				}
