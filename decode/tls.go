@@ -154,8 +154,8 @@ type tlsStream struct {
 }
 
 // tlsHandshakeBuf holds handshake bytes that have not formed a complete
-// message yet. Its storage is allocated on first need and kept for the
-// connection; start advances over messages parsed from it, and the bytes
+// message yet. Its storage is allocated on first need and dropped when the
+// direction turns to encrypted records; start advances over messages parsed from it, and the bytes
 // are moved to the front only at the next segment, so the messages
 // reported for a frame stay valid until the next Feed.
 type tlsHandshakeBuf struct {
@@ -276,6 +276,11 @@ func (c *TLSConn) finishRecord(s *tlsStream, out *TLS, body []byte, bodyOff int)
 	case r.ContentType == TLSContentChangeCipherSpec:
 		s.ccs = true
 	case r.Encrypted:
+		// Encrypted records mean this direction's cleartext handshake is
+		// over: give its buffer back unless a message is still pending.
+		if s.hs.empty() && s.hs.b != nil {
+			s.hs = tlsHandshakeBuf{}
+		}
 	case r.ContentType == TLSContentAlert && body != nil:
 		out.addAlert(body, bodyOff)
 	case r.ContentType == TLSContentHandshake:
