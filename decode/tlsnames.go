@@ -5,12 +5,12 @@ import "strconv"
 // Display names for TLS values, as tshark's Info and tree show them.
 
 // tlsPorts are tshark 4.0's TLS ports (see TLSPort).
-var tlsPorts = [...]uint16{443, 465, 563, 636, 853, 989, 990, 992, 993, 994, 995, 3269, 5061, 5223, 8443}
+var tlsPorts = [...]uint16{443, 465, 563, 636, 853, 989, 990, 992, 993, 994, 995, 3269, 5061, 5223}
 
 // TLSPort reports whether tshark 4.0 dissects TCP port p as TLS by
 // default: HTTPS and the TLS-wrapped variants of other protocols that
 // register it (SMTPS, NNTPS, LDAPS, DNS over TLS, FTPS, TELNETS, IMAPS,
-// IRCS, POP3S, the global catalog, SIPS, XMPP over TLS, HTTPS-alt).
+// IRCS, POP3S, the global catalog, SIPS, XMPP over TLS).
 func TLSPort(p uint16) bool {
 	for _, q := range tlsPorts {
 		if p == q {
