@@ -284,6 +284,8 @@ func TestTLSBadInput(t *testing.T) {
 	}
 }
 
+// Records the dissector reads are held until whole; a cut application
+// data record is not (TLSConn follows it by length).
 func TestSplitTLS(t *testing.T) {
 	r1 := tlsRecord(TLSContentHandshake, 0x0303, make([]byte, 10))
 	r2 := tlsRecord(TLSContentApplicationData, 0x0303, make([]byte, 20))
@@ -292,7 +294,7 @@ func TestSplitTLS(t *testing.T) {
 		n     int
 		whole int
 		more  bool
-	}{{len(b), len(b), false}, {len(r1) + 3, len(r1), true}, {len(r1) + 10, len(r1), true}, {3, 0, true}} {
+	}{{len(b), len(b), false}, {len(r1) + 3, len(r1), true}, {len(r1) + 10, len(r1) + 10, false}, {8, 0, true}, {3, 0, true}} {
 		if w, m := splitTLS(b[:c.n]); w != c.whole || m != c.more {
 			t.Errorf("split of %d bytes = %d, %v; want %d, %v", c.n, w, m, c.whole, c.more)
 		}
@@ -300,6 +302,7 @@ func TestSplitTLS(t *testing.T) {
 	if w, m := splitTLS([]byte("GET / HTTP/1.1\r\n")); w != 16 || m {
 		t.Errorf("non-TLS bytes held back: %d, %v", w, m)
 	}
+
 }
 
 func FuzzTLS(f *testing.F) {

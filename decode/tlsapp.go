@@ -35,8 +35,11 @@ func sniffDTLS(b []byte, tcp bool) bool {
 }
 
 // splitTLS frames TLS records for TCP reassembly: whole is the length of
-// the complete records at b's start, more says a record is cut at the end.
-// Bytes that are no record header are whole: they are not held back.
+// the complete records at b's start, more says a record the dissector
+// reads is cut at the end. Application data records (up to 16 KiB, often
+// past the reassembly bound) are not held: TLSConn follows them across
+// segments by their length alone. Bytes that are no record header are
+// whole: they are not held back either.
 func splitTLS(b []byte) (whole int, more bool) {
 	off := 0
 	for len(b)-off >= 5 {
@@ -45,6 +48,9 @@ func splitTLS(b []byte) (whole int, more bool) {
 		}
 		n := 5 + int(be.Uint16(b[off+3:]))
 		if len(b)-off < n {
+			if b[off] == TLSContentApplicationData {
+				return len(b), false
+			}
 			return off, true
 		}
 		off += n
