@@ -243,8 +243,11 @@ func (p *Packet) decodeApp(s *Stream) {
 		}
 	}
 	d := selectApp(tcp, sport, dport, a.Data, cut && !a.Reassembled)
-	if c := a.conn; c != nil && c.layer != LayerNone && len(a.Data) > 0 && (d == nil || d.layer != c.layer) {
-		d = dissectorFor(c.layer)
+	if c := a.conn; c != nil && len(a.Data) > 0 {
+		if c.layer != LayerNone && (d == nil || d.layer != c.layer) {
+			d = dissectorFor(c.layer)
+		}
+		defer c.sawPayload()
 	}
 	if d == nil {
 		a.Data = nil

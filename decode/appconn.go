@@ -15,7 +15,12 @@ type AppConn struct {
 	// (a QUIC short header, TLS after a STARTTLS hand-over), as tshark
 	// keeps a conversation's dissector.
 	layer Layer
+	// earlier is set once a packet with application bytes was decoded
+	// with c; notTLS once the flow was refused as TLS (see dissectTLS).
+	earlier, notTLS bool
 }
+
+func (c *AppConn) sawPayload() { c.earlier = true }
 
 // tlsConn returns the flow's TLS state, or the packet's scratch (reset)
 // when the caller keeps no per-flow state.
@@ -42,6 +47,7 @@ func (p *Packet) quicConn() *QUICConn {
 	return &p.App.quicScratch
 }
 
-// Used reports whether a dissector keeps state in c: a caller holding a
-// spare AppConn for flows it has not seen keeps it for the flow then.
-func (c *AppConn) Used() bool { return c.layer != LayerNone }
+// Used reports whether decoding put state in c (a dissector's, or that
+// the flow has carried application bytes): a caller holding a spare
+// AppConn for flows it has not seen keeps it for the flow then.
+func (c *AppConn) Used() bool { return c.layer != LayerNone || c.earlier }

@@ -254,7 +254,9 @@ func (c *QUICConn) packet(dgram []byte, off, base int, p *QUICPacket, out *QUIC)
 		dir := 0
 		if fromServer {
 			dir = 1
-		} else if !c.haveKeys || c.retried {
+		} else if !c.haveKeys || c.retried || c.keysVersion != p.Version {
+			// After a Retry, or a Version Negotiation that made the client
+			// switch versions, its next Initial has new keys.
 			c.deriveInitialKeys(p.Version, dcid)
 		}
 		c.decryptInitial(b[:end], o, dir, p, out)

@@ -1,6 +1,9 @@
 package decode
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // The TLS and DTLS dissectors' place in the application framework (app.go).
 
@@ -58,7 +61,40 @@ func splitTLS(b []byte) (whole int, more bool) {
 	return off, off < len(b)
 }
 
+// tlsOwnedPorts are TCP ports tshark 4.0 gives to dissectors l7sniff does
+// not have and that do not hand over to TLS: BitTorrent's.
+var tlsOwnedPorts = [...]uint16{6881, 6882, 6883, 6884, 6885, 6886, 6887, 6888, 6889}
+
+// tlsRefused reports whether a Hello found by the heuristic off the TLS
+// ports is not TLS to tshark. tshark tries a port's own dissector first
+// and its TLS heuristic only on ports nobody owns; an owner (HTTP, SMTP,
+// MySQL, SOCKS, ...) hands over to TLS only after its own exchange. So a
+// flow that starts with a Hello on an owned port is not TLS at all. Only
+// the flow's state can tell; without it the Hello is taken.
+func tlsRefused(p *Packet) bool {
+	a := p.App.conn
+	if a == nil || a.layer == LayerTLS || TLSPort(p.TCP.SrcPort) || TLSPort(p.TCP.DstPort) {
+		return false
+	}
+	if a.notTLS {
+		return true
+	}
+	owned := func(port uint16) bool {
+		return byPort(true, port) != nil || slices.Contains(tlsOwnedPorts[:], port)
+	}
+	if !a.earlier && (owned(p.TCP.SrcPort) || owned(p.TCP.DstPort)) {
+		a.notTLS = true
+		return true
+	}
+	return false
+}
+
 func dissectTLS(p *Packet, _ bool) {
+	if tlsRefused(p) {
+		p.App.Layer, p.App.Data = LayerNone, nil
+		p.Layers &^= 1 << LayerTLS
+		return
+	}
 	c := p.tlsConn()
 	if p.App.conn != nil {
 		p.App.conn.layer = LayerTLS
