@@ -265,3 +265,18 @@ func BenchmarkQUICInitial(b *testing.B) {
 		b.Fatal("ClientHello not decoded")
 	}
 }
+
+// After Version Negotiation the client's next Initial, same DCID, new
+// version, is protected with the new version's keys.
+func TestQUICKeysFollowVersionChange(t *testing.T) {
+	dcid := unhex(t, "0011223344556677")
+	var c AppConn
+	var p Packet
+	for _, v := range []uint32{0xff00001d, 1} {
+		data := appFrame(false, 443, quicInitial(t, v, dcid, nil, 0, cryptoFrame(0, clientHello("v.example"))))
+		DecodeStream(LinkEthernet, data, len(data), &p, &Stream{Conn: &c})
+		if k := &p.App.QUIC.Packets[0]; !k.Decrypted {
+			t.Errorf("version %#x: not decrypted (%v)", v, k.Problem)
+		}
+	}
+}

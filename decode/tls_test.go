@@ -10,6 +10,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"l7sniff/decode/decodetest"
 )
 
 // tlsVec appends a vector: an n-byte big-endian length, then body.
@@ -327,5 +329,52 @@ func BenchmarkTLSClientHello(b *testing.B) {
 	}
 	if p.App.TLS.NumHandshakes != 1 {
 		b.Fatal("ClientHello not decoded")
+	}
+}
+
+// decodeFlow decodes TCP payloads of one flow in order with per-flow
+// state, client to server from port 40000, and returns the layer each
+// claimed.
+func decodeFlow(t *testing.T, port uint16, payloads ...[]byte) []Layer {
+	t.Helper()
+	var c AppConn
+	var p Packet
+	var layers []Layer
+	seq := [2]uint32{1, 1}
+	for i, pl := range payloads {
+		data := decodetest.TCPFrame(40000, port, pl)
+		if i%2 == 1 { // replies come from the server
+			data = decodetest.TCPFrame(port, 40000, pl)
+		}
+		DecodeHeaders(LinkEthernet, data, len(data), &p)
+		be.PutUint32(data[14+20+4:], seq[i%2])
+		seq[i%2] += uint32(len(pl))
+		DecodeStream(LinkEthernet, data, len(data), &p, &Stream{Conn: &c})
+		layers = append(layers, p.App.Layer)
+	}
+	return layers
+}
+
+// Off the TLS ports a Hello is TLS when another protocol came first (a
+// hand-over such as MySQL's or STARTTLS) or when no dissector owns the
+// port; a flow that starts with one on another protocol's port is not TLS
+// to tshark, its replies included.
+func TestTLSHeuristicHandOver(t *testing.T) {
+	ch := tlsRecord(TLSContentHandshake, 0x0301, clientHello("h.example"))
+	sh := tlsRecord(TLSContentHandshake, 0x0303, serverHello(0x0303, 0xc02f, ""))
+	for _, c := range []struct {
+		name     string
+		port     uint16
+		payloads [][]byte
+		want     []Layer
+	}{
+		{"first bytes on HTTP's port", 80, [][]byte{ch, sh}, []Layer{LayerNone, LayerNone}},
+		{"first bytes on a port nobody owns", 7070, [][]byte{ch, sh}, []Layer{LayerTLS, LayerTLS}},
+		{"after a cleartext exchange", 3306, [][]byte{[]byte("J\x00\x00\x00\x0a8.0.0"), ch, sh}, []Layer{LayerNone, LayerTLS, LayerTLS}},
+	} {
+		got := decodeFlow(t, c.port, c.payloads...)
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%s: layers %v, want %v", c.name, got, c.want)
+		}
 	}
 }
