@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +14,12 @@ import (
 // runOnFrames writes frames to a pcap file and runs l7sniff on it with
 // args, returning stdout.
 func runOnFrames(t *testing.T, frames [][]byte, args ...string) string {
+	out, _ := runOnFramesErr(t, frames, args...)
+	return out
+}
+
+// runOnFramesErr is runOnFrames returning stderr too.
+func runOnFramesErr(t *testing.T, frames [][]byte, args ...string) (string, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "in.pcap")
 	if err := os.WriteFile(path, decodetest.PcapFile(1, frames...), 0o600); err != nil {
@@ -25,11 +30,35 @@ func runOnFrames(t *testing.T, frames [][]byte, args ...string) string {
 		t.Fatal(err)
 	}
 	o.noDrop = true
-	var out bytes.Buffer
-	if err := run(context.Background(), o, &out, io.Discard); err != nil {
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), o, &out, &errOut); err != nil {
 		t.Fatal(err)
 	}
-	return out.String()
+	return out.String(), errOut.String()
+}
+
+// A header block past the bound is given up and counted; the segment
+// after it is dissected on its own.
+func TestReassemblyBound(t *testing.T) {
+	seq := uint32(1000)
+	var frames [][]byte
+	add := func(b []byte) {
+		frames = append(frames, decodetest.WithSeq(decodetest.TCPFrame(40000, 80, b), seq))
+		seq += uint32(len(b))
+	}
+	add([]byte("GET / HTTP/1.1\r\n"))
+	filler := []byte("X-Filler: " + strings.Repeat("a", 1000) + "\r\n")
+	for i := 0; i < 17; i++ {
+		add(filler)
+	}
+	add([]byte("GET /after HTTP/1.1\r\nHost: b\r\n\r\n"))
+	out, errOut := runOnFramesErr(t, frames, "-T", "fields", "-e", "http.request.uri")
+	if got := strings.Fields(out); len(got) != 1 || got[0] != "/after" {
+		t.Errorf("uris %q, want only /after", got)
+	}
+	if !strings.Contains(errOut, "1 given up (1 past 16384 bytes") {
+		t.Errorf("stderr %q", errOut)
+	}
 }
 
 // An HTTP header block split over three segments is reported on the one
@@ -67,5 +96,54 @@ func TestReassemblyGap(t *testing.T) {
 	got := runOnFrames(t, [][]byte{first, later}, "-T", "fields", "-e", "http.request.uri")
 	if got != "\n/b\n" {
 		t.Errorf("got %q", got)
+	}
+}
+
+// tcp.stream and udp.stream number conversations from 0 in order of
+// appearance, each kind on its own; the frame times count from the first
+// frame and from the previous one (PcapFile spaces frames one second).
+func TestStreamsAndTimes(t *testing.T) {
+	frames := [][]byte{
+		decodetest.TCPFrame(40000, 80, nil),
+		decodetest.UDPFrame(40001, 53, nil),
+		decodetest.TCPFrame(40002, 80, nil),
+		decodetest.TCPFrame(40000, 80, nil),
+	}
+	got := runOnFrames(t, frames, "-T", "fields", "-e", "tcp.stream", "-e", "udp.stream",
+		"-e", "frame.time_epoch", "-e", "frame.time_relative", "-e", "frame.time_delta", "-e", "tcp.flags.push", "-e", "tcp.flags.syn")
+	want := "0\t\t1700000000.000000000\t0.000000000\t0.000000000\t1\t0\n" +
+		"\t0\t1700000001.000000000\t1.000000000\t1.000000000\t\t\n" +
+		"1\t\t1700000002.000000000\t2.000000000\t1.000000000\t1\t0\n" +
+		"0\t\t1700000003.000000000\t3.000000000\t1.000000000\t1\t0\n"
+	if got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// -T json carries application fields, several occurrences as an array;
+// -E occurrence picks one and -E aggregator joins them; -G fields lists
+// the application fields.
+func TestAppFieldsJSONAndOccurrence(t *testing.T) {
+	resp := []byte{
+		0x12, 0x34, 0x81, 0x80, 0, 1, 0, 2, 0, 0, 0, 0,
+		1, 'a', 0, 0, 1, 0, 1,
+		0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 192, 0, 2, 1,
+		0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 192, 0, 2, 2,
+	}
+	frames := [][]byte{decodetest.UDPFrame(53, 40000, resp)}
+	if got := runOnFrames(t, frames, "-T", "json", "-e", "dns.qry.name", "-e", "dns.a"); got != `{"dns.qry.name":"a","dns.a":["192.0.2.1","192.0.2.2"]}`+"\n" {
+		t.Errorf("json %q", got)
+	}
+	for opt, want := range map[string]string{"occurrence=f": "192.0.2.1\n", "occurrence=l": "192.0.2.2\n",
+		"occurrence=2": "192.0.2.2\n", "occurrence=3": "\n", "aggregator=;": "192.0.2.1;192.0.2.2\n"} {
+		if got := runOnFrames(t, frames, "-T", "fields", "-E", opt, "-e", "dns.a"); got != want {
+			t.Errorf("-E %s: %q, want %q", opt, got, want)
+		}
+	}
+	g := runOnFrames(t, nil, "-G", "fields")
+	for _, name := range []string{"dns.qry.name\t", "http.host\t", "tcp.stream\t", "frame.time_delta\t"} {
+		if !strings.Contains(g, name) {
+			t.Errorf("-G fields lacks %s", name)
+		}
 	}
 }

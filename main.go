@@ -98,7 +98,7 @@ func parseFlags(args []string) (*options, error) {
 	fs.BoolVar(&o.hex, "x", false, "print each packet's bytes in hex and ASCII (line mode)")
 	fs.StringVar(&o.format, "T", "", "output `FORMAT`: fields (with -e) or json (JSON Lines)")
 	fs.Var(&o.fields, "e", "with -T fields/json: print field `NAME` (repeatable; -G fields lists them)")
-	fs.Var(&o.fieldOpts, "E", "with -T fields: tshark `OPTION` header=y|n, separator=/t|/s|C, occurrence=f, quote=d|s|n")
+	fs.Var(&o.fieldOpts, "E", "with -T fields: tshark `OPTION` header=y|n, separator=/t|/s|C, occurrence=a|f|l|N, aggregator=C, quote=d|s|n")
 	fs.StringVar(&o.glossary, "G", "", "print a glossary and exit: `fields`")
 	fs.BoolVar(&o.lines, "lines", false, "print one line per packet even on a terminal")
 	fs.BoolVar(&o.lineBuf, "l", false, "flush the output after every packet (for pipes, as tcpdump -l)")
@@ -233,6 +233,10 @@ func run(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		if st.KernelOK {
 			fmt.Fprintf(stderr, "%d packets received by filter\n%d packets dropped by kernel\n", st.KernelReceived, st.KernelDropped)
 		}
+	}
+	if r := st.Reassembly; r.Overflow+r.NoRoom+r.Gap > 0 {
+		fmt.Fprintf(stderr, "TCP reassembly: %d messages reassembled, %d given up (%d past %d bytes, %d found no room, %d lost a segment)\n",
+			r.Reassembled, r.Overflow+r.NoRoom+r.Gap, r.Overflow, engine.ReassemblyLimit, r.NoRoom, r.Gap)
 	}
 	return runErr
 }

@@ -210,16 +210,19 @@ func TCPMessages(sport, dport uint16, b []byte) (whole int, more bool) {
 func (p *Packet) decodeApp(s *Stream) {
 	a := &p.App
 	a.Layer, a.Data, a.base, a.Reassembled, a.Pending = LayerNone, nil, 0, false, false
+	a.conn = nil // a quoted datagram is someone else's flow: no state
 	var tcp, cut bool
 	var sport, dport uint16
 	switch {
 	case p.Quoted:
-		// tshark dissects the QUIC header an ICMP error quotes (its
-		// fields count); the line stays the ICMP error's.
-		if o := p.UDP.Off + udpLen; p.Has(LayerUDP) && o < len(p.Data) && sniffQUIC(p.Data[o:], false) {
-			a.Data, a.base, a.Layer, a.conn = p.Data[o:], o, LayerQUIC, nil
-			p.Layers.add(LayerQUIC)
-			dissectQUIC(p, false)
+		q := p.quotedPayload
+		if o := p.UDP.Off + udpLen; q.Len == 0 && p.Has(LayerUDP) && o < len(p.Data) && sniffQUIC(p.Data[o:], false) {
+			// app-tls: tshark dissects a QUIC header the quote cuts short
+			// too (its version and connection IDs count).
+			q = Range{o, len(p.Data) - o}
+		}
+		if q.Len > 0 && (s == nil || s.Data == nil && !s.Pending) {
+			p.decodeQuotedApp(q)
 		}
 		return
 	case p.Has(LayerTCP):
@@ -231,7 +234,7 @@ func (p *Packet) decodeApp(s *Stream) {
 	default:
 		return
 	}
-	a.Data, a.base, a.conn = p.PayloadBytes(), p.Payload.Off, nil
+	a.Data, a.base = p.PayloadBytes(), p.Payload.Off
 	if s != nil {
 		a.conn = s.Conn
 		if s.Pending {
@@ -256,6 +259,24 @@ func (p *Packet) decodeApp(s *Stream) {
 	a.Layer = d.layer
 	p.Layers.add(d.layer)
 	d.dissect(p, tcp)
+}
+
+// decodeQuotedApp dissects the UDP payload an ICMP error quotes. The
+// quote is cut short by design, so what the dissector finds wrong with
+// it is not the frame's problem.
+func (p *Packet) decodeQuotedApp(q Range) {
+	a := &p.App
+	a.Data, a.base = p.Data[q.Off:q.End()], q.Off
+	d := selectApp(false, p.UDP.SrcPort, p.UDP.DstPort, a.Data, true)
+	if d == nil {
+		a.Data = nil
+		return
+	}
+	saved := p.Problem
+	a.Layer = d.layer
+	p.Layers.add(d.layer)
+	d.dissect(p, false)
+	p.Problem = saved
 }
 
 // appDissector returns the dissector that decoded the packet, if any.

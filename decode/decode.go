@@ -73,6 +73,7 @@ func (p *Packet) reset(lt LinkType, data []byte, wireLen int) {
 	p.Quoted, p.Tunneled, p.Inner.Version = false, false, 0
 	p.Payload, p.Flow, p.FromA = Range{}, FlowKey{}, false
 	p.App.Layer, p.App.Data, p.App.Pending = LayerNone, nil, false
+	p.quotedPayload = Range{}
 }
 
 // need records a truncation problem when fewer than n bytes follow off.

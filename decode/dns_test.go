@@ -1,6 +1,11 @@
 package decode
 
-import "testing"
+import (
+	"strings"
+	"testing"
+
+	"l7sniff/decode/decodetest"
+)
 
 // dnsResponse is a response for example.com with a CNAME and an A record,
 // the answers' names compressed.
@@ -55,4 +60,23 @@ func TestDNSOverTCPTwoMessages(t *testing.T) {
 
 func FuzzDNS(f *testing.F) {
 	fuzzApp(f, false, 53, append(corpusPayloads(f, false, 53, 200, "dns"), dnsResponse))
+}
+
+// An ICMP error quoting a whole DNS response shows the response, as
+// tshark does, but keeps the ICMP summary and reports no problem.
+func TestDNSQuotedByICMP(t *testing.T) {
+	inner := decodetest.UDPFrame(53, 40000, dnsResponse)[14:] // IPv4 + UDP + DNS
+	icmp := append([]byte{3, 3, 0, 0, 0, 0, 0, 0}, inner...)
+	data := append(append(decodetest.Ethernet(0x0800), decodetest.IPv4(1, len(icmp))...), icmp...)
+	var p Packet
+	Decode(LinkEthernet, data, len(data), &p)
+	if got := fieldValue(t, &p, "dns.a"); got != "93.184.216.34" {
+		t.Errorf("dns.a = %q", got)
+	}
+	if s := string(p.AppendSummary(nil)); !strings.Contains(s, "ICMP destination unreachable") {
+		t.Errorf("summary %q", s)
+	}
+	if !p.Problem.OK() {
+		t.Errorf("problem %v", p.Problem)
+	}
 }

@@ -70,8 +70,19 @@ func init() {
 }
 
 // httpMethods are the request methods tshark's HTTP dissector knows,
-// those of SSDP, WebDAV and RTSP-style extensions included.
-var httpMethods = [...]string{
+// those of SSDP and WebDAV included.
+var httpMethods = func() map[string]bool {
+	m := map[string]bool{}
+	for _, name := range httpMethodNames {
+		m[name] = true
+	}
+	return m
+}()
+
+// httpMaxMethod is the longest method's length.
+const httpMaxMethod = len("BASELINE-CONTROL")
+
+var httpMethodNames = [...]string{
 	"GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE", "CONNECT", "PATCH",
 	"M-SEARCH", "NOTIFY", "SUBSCRIBE", "UNSUBSCRIBE",
 	"PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "SEARCH",
@@ -84,12 +95,14 @@ var httpMethods = [...]string{
 // httpMethod returns the length of the known method b starts with, 0
 // when there is none; a space must follow it.
 func httpMethod(b []byte) int {
-	for _, m := range httpMethods {
-		if len(b) > len(m) && b[len(m)] == ' ' && string(b[:len(m)]) == m {
-			return len(m)
-		}
+	if len(b) == 0 || b[0] < 'A' || b[0] > 'Z' {
+		return 0 // most payloads on other ports
 	}
-	return 0
+	i := bytes.IndexByte(b[:min(len(b), httpMaxMethod+1)], ' ')
+	if i <= 0 || !httpMethods[string(b[:i])] {
+		return 0
+	}
+	return i
 }
 
 // httpStart reports whether b starts an HTTP message: a known method
@@ -101,6 +114,9 @@ func httpStart(b []byte) bool {
 // httpHeuristic is the check that claims a TCP payload on any port: a
 // whole request line ending in an HTTP/1 version, or a status line.
 func httpHeuristic(b []byte) bool {
+	if !httpStart(b) {
+		return false
+	}
 	line := b
 	if i := bytes.IndexByte(b, '\n'); i >= 0 {
 		line = b[:i]

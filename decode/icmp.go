@@ -83,6 +83,11 @@ func (p *Packet) decodeQuoted(off int) {
 		}
 	case protoUDP:
 		p.decodeUDP(start, end)
+		// Only a whole quoted datagram is dissected: a quote's usual 8
+		// bytes of UDP are followed by whatever the sender appended.
+		if u := int(p.UDP.Length); p.Has(LayerUDP) && u > udpLen && start+u == end && end <= len(p.Data) {
+			p.quotedPayload = p.Payload
+		}
 	}
 }
 

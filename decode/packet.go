@@ -3,8 +3,9 @@ package decode
 import "time"
 
 // Packet is one decoded frame. It is a plain value meant to be reused: Decode
-// overwrites every field, and nothing in it points outside Data, so decoding
-// allocates nothing. Each header records Off, its byte offset in Data, so
+// overwrites every field, and nothing in it points outside Data (but
+// App.Data, which may hold a message reassembled from earlier segments), so
+// decoding allocates nothing. Each header records Off, its byte offset in Data, so
 // the field tree can point at the bytes a field came from.
 type Packet struct {
 	// Number is the frame's 1-based position in its capture and Time its
@@ -61,6 +62,9 @@ type Packet struct {
 
 	// App is the application message(s) the payload carries (app.go).
 	App App
+	// quotedPayload is the part of a UDP datagram an ICMP error quotes,
+	// which tshark dissects too (a DNS response that found no one).
+	quotedPayload Range
 }
 
 // Range is a span of bytes in Packet.Data.

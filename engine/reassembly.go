@@ -10,7 +10,7 @@ import "l7sniff/decode"
 // segment carries the whole message to decode (decode.Stream), the ones
 // before it are Pending, as in tshark's default view.
 //
-// Bounds: a held message may grow to maxHeld bytes per direction, and a
+// Bounds: a held message may grow to ReassemblyLimit bytes per direction, and a
 // shard holds messages for at most maxHolds flows at once. Past either,
 // the message is given up (the segments are then dissected on their own)
 // and counted in AsmStats. A gap in the sequence (loss, reordering)
@@ -18,8 +18,10 @@ import "l7sniff/decode"
 // connection, where these messages are.
 
 const (
-	maxHeld  = 16 << 10
-	maxHolds = 256
+	// ReassemblyLimit is how many bytes of one message one direction of
+	// a TCP connection may hold.
+	ReassemblyLimit = 16 << 10
+	maxHolds        = 256
 )
 
 // AsmStats counts what TCP reassembly did.
@@ -110,7 +112,7 @@ func (s *shard) reassemble(f *flow, b *batch, it *item) {
 		s.release(f, d)
 		s.reassemble(f, b, it)
 		return
-	case len(h.buf)+len(payload) > maxHeld:
+	case len(h.buf)+len(payload) > ReassemblyLimit:
 		s.asm.Overflow++
 		s.release(f, d)
 		return
@@ -133,6 +135,11 @@ func (s *shard) reassemble(f *flow, b *batch, it *item) {
 		h.buf = h.buf[:copy(h.buf, h.buf[whole:])]
 	}
 }
+
+// dissects reports whether anything will dissect application messages:
+// the packet sinks (lines, fields, JSON) and the UI's history. Without
+// them (a --flows report, -w alone) reassembly would be wasted work.
+func (e *Engine) dissects() bool { return e.cfg.Packet != nil || e.ring != nil }
 
 // holdFor gives f a hold, from the shard's free list, within maxHolds.
 func (s *shard) holdFor(f *flow) bool {
