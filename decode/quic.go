@@ -171,8 +171,10 @@ func (c *QUICConn) Dissect(dgram []byte, base int, out *QUIC) {
 func (c *QUICConn) packet(dgram []byte, off, base int, p *QUICPacket, out *QUIC) int {
 	b := dgram[off:]
 	*p = QUICPacket{Off: base + off, Len: len(b)}
-	if len(b) == 0 || b[0]&0x40 == 0 && b[0]&0x80 == 0 && off > 0 {
-		return 0 // zero padding after coalesced packets
+	if len(b) == 0 || b[0] == 0 && off > 0 {
+		// Zero padding after coalesced packets. Any other byte starts a
+		// short header, fixed bit or not (peers may grease it, RFC 9287).
+		return 0
 	}
 	if b[0]&0x80 == 0 {
 		return c.shortHeader(b, base+off, p)

@@ -280,3 +280,27 @@ func TestQUICKeysFollowVersionChange(t *testing.T) {
 		}
 	}
 }
+
+// A short header coalesced after a long one is dissected even when its
+// fixed bit is greased to 0 (RFC 9287); only zero bytes are padding.
+func TestQUICCoalescedGreasedShortHeader(t *testing.T) {
+	dcid, scid := unhex(t, "0011223344556677"), unhex(t, "a1a2a3a4")
+	var c AppConn
+	var p Packet
+	hs := []byte{0xe0, 0, 0, 0, 1}
+	hs = tlsVec(hs, 1, scid) // from the server: DCID is the client's SCID
+	hs = tlsVec(hs, 1, unhex(t, "b1b2b3b4"))
+	hs = append(hs, 0x40, 20)
+	hs = append(hs, make([]byte, 20)...)
+	short := append([]byte{0x05}, append(scid, make([]byte, 24)...)...)
+	for _, pkt := range [][]byte{
+		quicInitial(t, 1, dcid, scid, 0, cryptoFrame(0, clientHello("s.example"))),
+		append(hs, short...),
+	} {
+		data := appFrame(false, 443, pkt)
+		DecodeStream(LinkEthernet, data, len(data), &p, &Stream{Conn: &c})
+	}
+	if got := fieldValue(t, &p, "quic.dcid"); got != "a1a2a3a4,a1a2a3a4" {
+		t.Errorf("dcid %q, want both packets' a1a2a3a4", got)
+	}
+}
