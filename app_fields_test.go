@@ -22,7 +22,7 @@ var appKnown = map[string]string{
 	"doq dns.": "the capture embeds its TLS secrets (pcapng DSB) and tshark decrypts the DNS-over-QUIC streams with them; l7sniff decrypts QUIC Initial packets only",
 	// app-tls: the reasons are in decode/tls_corpus_test.go (tlsKnown).
 	"doq tls.":                               "pcapng DSB secrets: tshark decrypts QUIC Handshake packets, l7sniff Initial packets only",
-	"doq quic.dcid":                          "pcapng DSB secrets: 1-RTT connection IDs come from decrypted NEW_CONNECTION_ID frames",
+	"doq quic.dcid":                          "ICMP errors quote short headers; tshark knows their DCID from the connection, l7sniff decodes a quote without flow state",
 	"quic-33 tls.":                           "pcapng DSB secrets, as doq",
 	"quic-v2 tls.":                           "pcapng DSB secrets, as doq",
 	"KakaoTalk_chat tls.":                    "two SYN-ACKs with different ISNs: tshark dissects none of the server's data",

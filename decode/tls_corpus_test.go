@@ -16,7 +16,7 @@ import (
 // as the top-level app test's list (app_fields_test.go) does.
 var tlsKnown = map[string]string{
 	"doq tls.":                               tlsKeylog,
-	"doq quic.dcid":                          "1-RTT packets use connection IDs from NEW_CONNECTION_ID frames, which only the embedded TLS secrets decrypt",
+	"doq quic.dcid":                          "ICMP errors quote the connection's short headers; tshark knows their DCID from the connection, l7sniff decodes a quote without the flow's state",
 	"quic-33 tls.":                           tlsKeylog,
 	"quic-v2 tls.":                           tlsKeylog,
 	"KakaoTalk_chat tls.":                    tlsTwoSynAcks,
