@@ -20,6 +20,14 @@ import (
 // short.
 var appKnown = map[string]string{
 	"doq dns.": "the capture embeds its TLS secrets (pcapng DSB) and tshark decrypts the DNS-over-QUIC streams with them; l7sniff decrypts QUIC Initial packets only",
+	// app-tls: the reasons are in decode/tls_corpus_test.go (tlsKnown).
+	"doq tls.":                               "pcapng DSB secrets: tshark decrypts QUIC Handshake packets, l7sniff Initial packets only",
+	"doq quic.dcid":                          "ICMP errors quote short headers; tshark knows their DCID from the connection, l7sniff decodes a quote without flow state",
+	"quic-33 tls.":                           "pcapng DSB secrets, as doq",
+	"quic-v2 tls.":                           "pcapng DSB secrets, as doq",
+	"KakaoTalk_chat tls.":                    "two SYN-ACKs with different ISNs: tshark dissects none of the server's data",
+	"tls_multiple_synack_different_seq tls.": "two SYN-ACKs with different ISNs, as KakaoTalk_chat",
+	"quic-forcing-vn-with-data tls.":         "after Version Negotiation l7sniff derives the new version's Initial keys and shows the ClientHello; tshark does not",
 }
 
 // isKnown reports whether a cell is in appKnown.

@@ -34,6 +34,14 @@ type App struct {
 	HTTP HTTP
 
 	// app-tls: TLS, DTLS and QUIC state go below this line.
+	TLS  TLS
+	QUIC QUIC
+	// conn is the flow's state for the stateful dissectors (TLS, QUIC),
+	// from Stream.Conn; nil when the caller keeps none.
+	conn *AppConn
+	// scratch state used when there is no conn, kept to reuse buffers.
+	tlsScratch  TLSConn
+	quicScratch QUICConn
 
 	// app-misc: SSH, DHCP, NTP, SIP and mail state go below this line.
 }
@@ -50,6 +58,11 @@ type Stream struct {
 	// Here is the offset in Data of this segment's first payload byte;
 	// the bytes before it came in earlier segments.
 	Here int
+	// Conn is the flow's state for the stateful dissectors (TLS's
+	// negotiated version, QUIC's connection IDs, Initial keys and CRYPTO
+	// stream). The caller keeps one per flow and decodes its packets in
+	// order; nil decodes each packet on its own.
+	Conn *AppConn
 }
 
 // Range converts a span of App.Data into the part of it that lies in
@@ -204,12 +217,19 @@ func TCPPortsDissected(sport, dport uint16) bool {
 func (p *Packet) decodeApp(s *Stream) {
 	a := &p.App
 	a.Layer, a.Data, a.base, a.Reassembled, a.Pending = LayerNone, nil, 0, false, false
+	a.conn = nil // a quoted datagram is someone else's flow: no state
 	var tcp, cut bool
 	var sport, dport uint16
 	switch {
 	case p.Quoted:
-		if p.quotedPayload.Len > 0 && (s == nil || s.Data == nil && !s.Pending) {
-			p.decodeQuotedApp()
+		q := p.quotedPayload
+		if o := p.UDP.Off + udpLen; q.Len == 0 && p.Has(LayerUDP) && o < len(p.Data) && sniffQUIC(p.Data[o:], false) {
+			// app-tls: tshark dissects a QUIC header the quote cuts short
+			// too (its version and connection IDs count).
+			q = Range{o, len(p.Data) - o}
+		}
+		if q.Len > 0 && (s == nil || s.Data == nil && !s.Pending) {
+			p.decodeQuotedApp(q)
 		}
 		return
 	case p.Has(LayerTCP):
@@ -223,6 +243,7 @@ func (p *Packet) decodeApp(s *Stream) {
 	}
 	a.Data, a.base = p.PayloadBytes(), p.Payload.Off
 	if s != nil {
+		a.conn = s.Conn
 		if s.Pending {
 			a.Data, a.Pending = nil, true
 			return
@@ -232,6 +253,12 @@ func (p *Packet) decodeApp(s *Stream) {
 		}
 	}
 	d := selectApp(tcp, sport, dport, a.Data, cut && !a.Reassembled)
+	if c := a.conn; c != nil && len(a.Data) > 0 {
+		if c.layer != LayerNone && (d == nil || d.layer != c.layer) {
+			d = dissectorFor(c.layer)
+		}
+		defer c.sawPayload()
+	}
 	if d == nil {
 		a.Data = nil
 		return
@@ -244,9 +271,8 @@ func (p *Packet) decodeApp(s *Stream) {
 // decodeQuotedApp dissects the UDP payload an ICMP error quotes. The
 // quote is cut short by design, so what the dissector finds wrong with
 // it is not the frame's problem.
-func (p *Packet) decodeQuotedApp() {
+func (p *Packet) decodeQuotedApp(q Range) {
 	a := &p.App
-	q := p.quotedPayload
 	a.Data, a.base = p.Data[q.Off:q.End()], q.Off
 	d := selectApp(false, p.UDP.SrcPort, p.UDP.DstPort, a.Data, true)
 	if d == nil {
@@ -261,12 +287,15 @@ func (p *Packet) decodeQuotedApp() {
 }
 
 // appDissector returns the dissector that decoded the packet, if any.
-func (p *Packet) appDissector() *dissector {
-	if p.App.Layer == LayerNone {
+func (p *Packet) appDissector() *dissector { return dissectorFor(p.App.Layer) }
+
+// dissectorFor returns layer l's dissector, nil for none.
+func dissectorFor(l Layer) *dissector {
+	if l == LayerNone {
 		return nil
 	}
 	for _, d := range dissectors {
-		if d.layer == p.App.Layer {
+		if d.layer == l {
 			return d
 		}
 	}

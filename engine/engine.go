@@ -106,6 +106,8 @@ type Engine struct {
 	// usb carries USB interface classes from frame to frame for the
 	// field output (tshark's view of setup packets); collector only.
 	usb decode.USBState
+	// apps is the TLS and QUIC dissectors' per-flow state; collector only.
+	apps appConns
 }
 
 type filterRequest struct {
@@ -453,7 +455,9 @@ func (e *Engine) deliver(b *batch, it *item, p *decode.Packet) error {
 		return nil
 	}
 	st := it.asm.stream(b.asm)
+	st.Conn = e.apps.conn(it)
 	decode.DecodeStream(it.link, data, it.wireLen, p, &st)
+	e.apps.keep(it, st.Conn)
 	e.usb.Track(p)
 	p.Number, p.Time = int(it.seq), time.Unix(0, it.ts)
 	info := PacketInfo{FlowID: it.flowID, App: it.app, PortGuess: portNames[it.guess], TCPStream: -1, UDPStream: -1}
