@@ -5,19 +5,19 @@ package decode
 // shows them: the options field, then the file and sname fields when
 // option 52 says they are overloaded with options.
 type DHCP struct {
-	Off              int // offset of the op field
-	Op, HType, HLen  uint8
-	Hops             uint8
-	XID              uint32
-	Secs, Flags      uint16
-	CIAddr, YIAddr   [4]byte
-	SIAddr, GIAddr   [4]byte
-	CHAddr           Range // client hardware address, HLen bytes (at most 16)
-	SName, File      Range // the server host name and boot file fields
-	Magic            bool  // the DHCP magic cookie is present, so options follow
-	Overload         uint8 // option 52's value: 1 file, 2 sname, 3 both hold options
-	Opts             [MaxDHCPOptions]DHCPOption
-	NumOpts          int
+	Off             int // offset of the op field
+	Op, HType, HLen uint8
+	Hops            uint8
+	XID             uint32
+	Secs, Flags     uint16
+	CIAddr, YIAddr  [4]byte
+	SIAddr, GIAddr  [4]byte
+	CHAddr          Range // client hardware address, HLen bytes (at most 16)
+	SName, File     Range // the server host name and boot file fields
+	Magic           bool  // the DHCP magic cookie is present, so options follow
+	Overload        uint8 // option 52's value: 1 file, 2 sname, 3 both hold options
+	Opts            [MaxDHCPOptions]DHCPOption
+	NumOpts         int
 	// DroppedOpts counts options past MaxDHCPOptions: parsed over but
 	// not kept, so a message with more still decodes its end.
 	DroppedOpts int
