@@ -21,7 +21,7 @@ func dhcpDiscoverOpts() []byte {
 		53, 1, 1, // Discover
 		61, 7, 1, 2, 0, 0, 0, 0, 0x0a, // client identifier: Ethernet
 		50, 4, 192, 168, 2, 16, // requested address
-		0,                          // pad
+		0,                         // pad
 		12, 4, 'h', 'o', 's', 't', // host name
 		255,
 	}
