@@ -7,12 +7,27 @@ import (
 
 var be = binary.BigEndian
 
-// Decode decodes one frame of link type lt into p, overwriting it. data is
-// the captured bytes (p.Data aliases it) and wireLen the frame's original
-// length (pass len(data) when unknown). Decode never fails: it decodes what
-// is valid and records the first malformation in p.Problem. It allocates
-// nothing, so a caller can reuse one Packet for every frame.
+// Decode decodes one frame of link type lt into p, overwriting it, down to
+// its application message. data is the captured bytes (p.Data aliases it)
+// and wireLen the frame's original length (pass len(data) when unknown).
+// Decode never fails: it decodes what is valid and records the first
+// malformation in p.Problem. It allocates nothing, so a caller can reuse
+// one Packet for every frame.
 func Decode(lt LinkType, data []byte, wireLen int, p *Packet) {
+	DecodeHeaders(lt, data, wireLen, p)
+	p.decodeApp(nil)
+}
+
+// DecodeStream is Decode for a TCP segment whose application bytes the
+// engine's reassembly describes (see Stream).
+func DecodeStream(lt LinkType, data []byte, wireLen int, p *Packet, s *Stream) {
+	DecodeHeaders(lt, data, wireLen, p)
+	p.decodeApp(s)
+}
+
+// DecodeHeaders is Decode without the application layer: what the
+// engine's capture stage needs to route a packet to its flow.
+func DecodeHeaders(lt LinkType, data []byte, wireLen int, p *Packet) {
 	p.reset(lt, data, wireLen)
 	if wireLen < len(data) {
 		p.WireLen = len(data)
@@ -57,6 +72,7 @@ func (p *Packet) reset(lt LinkType, data []byte, wireLen int) {
 	p.MPLS = MPLS{}
 	p.Quoted, p.Tunneled, p.Inner.Version = false, false, 0
 	p.Payload, p.Flow, p.FromA = Range{}, FlowKey{}, false
+	p.App.Layer, p.App.Data, p.App.Pending = LayerNone, nil, false
 }
 
 // need records a truncation problem when fewer than n bytes follow off.

@@ -24,7 +24,12 @@ func checkFrame(t *testing.T, lt LinkType, data []byte, wireLen int) {
 	}
 	buf := p.AppendSummary(nil)
 	for _, f := range AllFields() {
-		buf, _ = f.Append(buf[:0], &p)
+		for i, ok := 0, true; ok; i++ {
+			buf, ok = f.AppendNth(buf[:0], &p, i)
+			if i > 1000 {
+				t.Fatalf("field %s: more than 1000 occurrences", f.Name)
+			}
+		}
 	}
 	for off := 0; off < len(data); off += 16 {
 		buf = AppendHexRow(buf[:0], data, off, Range{0, 1}, nil)
@@ -52,7 +57,9 @@ func describe(p *Packet) string {
 	b = p.AppendSummary(b)
 	for _, f := range AllFields() {
 		b = append(b, '|')
-		b, _ = f.Append(b, p)
+		for i, ok := 0, true; ok; i++ {
+			b, ok = f.AppendNth(append(b, ','), p, i)
+		}
 	}
 	for _, n := range p.Tree() {
 		b = append(b, fmt.Sprintf("|%d %s=%s %v", n.Depth, n.Label, n.Value, n.Bytes)...)

@@ -26,6 +26,21 @@ const (
 	LayerUSB     // Linux usbmon (link types 189 and 220)
 	LayerUSBPcap // Windows USBPcap (link type 249)
 	LayerPayload
+	// Application layers (app.go): one per dissector, set on the packets
+	// whose payload (or reassembled message) that dissector decoded.
+	LayerDNS
+	LayerHTTP
+	LayerTLS
+	LayerDTLS
+	LayerQUIC
+	LayerSSH
+	LayerDHCP
+	LayerNTP
+	LayerSIP
+	LayerSMTP
+	LayerFTP
+	LayerPOP
+	LayerIMAP
 	numLayers
 )
 
@@ -49,6 +64,19 @@ var layerNames = [numLayers]string{
 	LayerUSB:      "USB",
 	LayerUSBPcap:  "USBPcap",
 	LayerPayload:  "Payload",
+	LayerDNS:      "DNS",
+	LayerHTTP:     "HTTP",
+	LayerTLS:      "TLS",
+	LayerDTLS:     "DTLS",
+	LayerQUIC:     "QUIC",
+	LayerSSH:      "SSH",
+	LayerDHCP:     "DHCP",
+	LayerNTP:      "NTP",
+	LayerSIP:      "SIP",
+	LayerSMTP:     "SMTP",
+	LayerFTP:      "FTP",
+	LayerPOP:      "POP",
+	LayerIMAP:     "IMAP",
 }
 
 // String returns the layer's display name.
@@ -60,7 +88,7 @@ func (l Layer) String() string {
 }
 
 // LayerSet is a set of layers, one bit each.
-type LayerSet uint32
+type LayerSet uint64
 
 // Has reports whether l is in the set.
 func (s LayerSet) Has(l Layer) bool { return s&(1<<l) != 0 }

@@ -58,6 +58,9 @@ type Packet struct {
 	// FromA tells the direction: true when the frame's source is the flow
 	// key's endpoint A.
 	FromA bool
+
+	// App is the application message(s) the payload carries (app.go).
+	App App
 }
 
 // Range is a span of bytes in Packet.Data.

@@ -26,6 +26,8 @@ const (
 	TooManyExt                // more than Want extension headers
 	UnknownLink               // link type Got is not supported
 	BadPayloadLen             // IPv6 payload length 0 without a jumbo option
+	ShortMessage              // application message needs Want more bytes, Got are there
+	Malformed                 // application message malformed at offset Got of the message
 )
 
 // OK reports whether no problem was recorded.
@@ -59,6 +61,10 @@ func (p Problem) AppendTo(dst []byte) []byte {
 		return appendMsg(dst, l, " chain longer than ", w, " headers", -1, "")
 	case UnknownLink:
 		return appendMsg(dst, "unsupported link type ", "", g, "", -1, "")
+	case ShortMessage:
+		return appendMsg(dst, l, " message truncated: ", g, " of ", w, " bytes")
+	case Malformed:
+		return appendMsg(dst, l, " malformed at offset ", g, "", -1, "")
 	case BadPayloadLen:
 		return append(append(dst, l...), " payload length 0 without a jumbo payload option"...)
 	}

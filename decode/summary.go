@@ -148,7 +148,15 @@ func (p *Packet) appendIPSummary(dst []byte) []byte {
 	dst = appendEndpoint(dst, v6, s4, s6, sport)
 	dst = append(dst, " → "...)
 	dst = appendEndpoint(dst, v6, d4, d6, dport)
+	if d := p.appDissector(); d != nil {
+		dst = append(dst, ' ')
+		dst = append(dst, d.layer.String()...)
+		dst = append(dst, ' ')
+		return d.info(p, dst)
+	}
 	switch {
+	case p.Has(LayerTCP) && !p.Quoted && p.App.Pending:
+		return append(p.appendTCPSummary(dst), " [segment of a reassembled message]"...)
 	case p.Has(LayerTCP) && !p.Quoted:
 		return p.appendTCPSummary(dst)
 	case p.Has(LayerUDP) && !p.Quoted:

@@ -22,7 +22,11 @@ func (p *Packet) Tree() []Node {
 	t.network()
 	t.transport()
 	t.usb()
-	t.payload()
+	if d := p.appDissector(); d != nil {
+		d.tree(t)
+	} else {
+		t.payload()
+	}
 	return t.nodes
 }
 
@@ -42,6 +46,12 @@ func (t *treeBuilder) field(label, value string, off, n int) {
 
 func (t *treeBuilder) sub(label, value string, off, n int) {
 	t.nodes = append(t.nodes, Node{Depth: 2, Label: label, Value: value, Bytes: t.clip(off, n)})
+}
+
+// app adds a node of the application layer at depth: off and n span
+// App.Data, and the node's bytes are the part of them in this frame.
+func (t *treeBuilder) app(depth int, label, value string, off, n int) {
+	t.nodes = append(t.nodes, Node{Depth: depth, Label: label, Value: value, Bytes: t.p.App.Range(t.p, off, n)})
 }
 
 // clip keeps a range inside the captured bytes, so a truncated header's

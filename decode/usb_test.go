@@ -79,22 +79,6 @@ var (
 	}
 )
 
-// fieldValue returns usbFields' value of name for p, "" when absent.
-func fieldValue(t *testing.T, p *Packet, name string) string {
-	t.Helper()
-	for i := range usbFields {
-		if usbFields[i].Name == name {
-			b, ok := usbFields[i].Append(nil, p)
-			if !ok {
-				return ""
-			}
-			return string(b)
-		}
-	}
-	t.Fatalf("no field %s", name)
-	return ""
-}
-
 func TestUSBSummaryAndFields(t *testing.T) {
 	tests := []struct {
 		name    string

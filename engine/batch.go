@@ -23,6 +23,11 @@ type item struct {
 	isTCP    bool
 	vlan     uint16       // outermost VLAN id, 0 when untagged
 	pay      decode.Range // relative to the packet's first byte
+	tcpSeq   uint32
+	segLen   int // TCP payload length on the wire
+
+	// What TCP reassembly decided (reassembly.go).
+	asm asmRef
 
 	// Results.
 	flowID uint64
@@ -38,6 +43,8 @@ type batch struct {
 	shard int
 	items []item
 	buf   []byte
+	// asm holds the messages TCP reassembly completed in this batch.
+	asm []byte
 }
 
 const (
@@ -58,7 +65,7 @@ func (b *batch) fits(n int) bool {
 }
 
 func (b *batch) reset(shard int) {
-	b.shard, b.items, b.buf = shard, b.items[:0], b.buf[:0]
+	b.shard, b.items, b.buf, b.asm = shard, b.items[:0], b.buf[:0], b.asm[:0]
 }
 
 // bytes returns an item's packet bytes.

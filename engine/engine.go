@@ -308,7 +308,7 @@ func (e *Engine) capture() {
 			flush()
 		}
 		seq++
-		decode.Decode(link, data, ci.Length, &p)
+		decode.DecodeHeaders(link, data, ci.Length, &p)
 		sh := 0
 		if p.Flow.Valid() {
 			sh = int(p.Flow.Hash() % uint64(e.nshards))
@@ -345,6 +345,7 @@ func (b *batch) add(seq uint64, ts int64, link decode.LinkType, data []byte, wir
 		it.hasFlow, it.key, it.fromA, it.pay = true, p.Flow, p.FromA, p.Payload
 		if p.Has(decode.LayerTCP) && !p.Quoted {
 			it.isTCP, it.tcpFlags = true, p.TCP.Flags
+			it.tcpSeq, it.segLen = p.TCP.Seq, p.TCP.SegLen
 		}
 	}
 	b.items = append(b.items, it)
@@ -401,7 +402,7 @@ func (e *Engine) deliver(b *batch, it *item, p *decode.Packet) error {
 	data := b.bytes(it)
 	e.stats.packet(it.ts, it.wireLen)
 	if e.ring != nil {
-		e.ring.add(it, data)
+		e.ring.add(it, data, b.asm)
 	}
 	if w := e.cfg.Write; w != nil {
 		if err := w.WritePacket(it.ts, data, it.wireLen); err != nil {
@@ -411,7 +412,8 @@ func (e *Engine) deliver(b *batch, it *item, p *decode.Packet) error {
 	if e.cfg.Packet == nil {
 		return nil
 	}
-	decode.Decode(it.link, data, it.wireLen, p)
+	st := it.asm.stream(b.asm)
+	decode.DecodeStream(it.link, data, it.wireLen, p, &st)
 	e.usb.Track(p)
 	p.Number, p.Time = int(it.seq), time.Unix(0, it.ts)
 	info := PacketInfo{FlowID: it.flowID, App: it.app, PortGuess: portNames[it.guess]}

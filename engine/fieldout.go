@@ -27,14 +27,67 @@ type OutputField struct {
 	own  func(info *PacketInfo, dst []byte) ([]byte, bool)
 }
 
-// Append appends the field's value for the packet and reports whether
-// the packet has it.
+// Append appends the field's first value for the packet and reports
+// whether the packet has it.
 func (f *OutputField) Append(dst []byte, p *decode.Packet, info *PacketInfo) ([]byte, bool) {
+	return f.AppendNth(dst, p, info, 0)
+}
+
+// AppendNth appends occurrence i (from 0) of the field and reports
+// whether the packet has it.
+func (f *OutputField) AppendNth(dst []byte, p *decode.Packet, info *PacketInfo, i int) ([]byte, bool) {
 	if f.dec != nil {
-		return f.dec.Append(dst, p)
+		return f.dec.AppendNth(dst, p, i)
+	}
+	if i != 0 {
+		return dst, false
 	}
 	return f.own(info, dst)
 }
+
+// AppendOccurrences appends the occurrences occ selects (see
+// FieldFormat.Occurrence), joined by agg, and reports whether there was
+// any.
+func (f *OutputField) AppendOccurrences(dst []byte, p *decode.Packet, info *PacketInfo, occ int, agg byte) ([]byte, bool) {
+	switch {
+	case occ > 0:
+		return f.AppendNth(dst, p, info, occ-1)
+	case occ == OccurrenceLast:
+		n := f.count(p, info, dst[len(dst):])
+		if n == 0 {
+			return dst, false
+		}
+		return f.AppendNth(dst, p, info, n-1)
+	}
+	start := len(dst)
+	for i := 0; ; i++ {
+		n := len(dst)
+		if i > 0 {
+			dst = append(dst, agg)
+		}
+		v, ok := f.AppendNth(dst, p, info, i)
+		if !ok {
+			return dst[:n], n > start
+		}
+		dst = v
+	}
+}
+
+// count returns how many times the packet has the field. It probes by
+// appending each value to scratch, whose contents it discards.
+func (f *OutputField) count(p *decode.Packet, info *PacketInfo, scratch []byte) int {
+	for n := 0; ; n++ {
+		if _, ok := f.AppendNth(scratch[:0], p, info, n); !ok {
+			return n
+		}
+	}
+}
+
+// Occurrence choices of FieldFormat.Occurrence besides a 1-based index.
+const (
+	OccurrenceAll  = 0
+	OccurrenceLast = -1
+)
 
 // ownFields are l7sniff's fields, under the "l7sniff." prefix.
 var ownFields = []OutputField{
@@ -126,12 +179,17 @@ type FieldFormat struct {
 	Header    bool // -E header=y
 	Separator byte // -E separator=, (default tab)
 	Quote     byte // -E quote=d|s: 0, '"' or '\''
-	JSON      bool // -T json: one JSON object per packet
-	Fields    []OutputField
+	// Occurrence is -E occurrence: OccurrenceAll (a, the default),
+	// OccurrenceLast (l) or a 1-based index (f is 1).
+	Occurrence int
+	// Aggregator joins occurrences (-E aggregator, default ',').
+	Aggregator byte
+	JSON       bool // -T json: one JSON object per packet
+	Fields     []OutputField
 }
 
 // ParseFieldOption applies one tshark -E option ("header=y",
-// "separator=/t", "occurrence=f", "quote=d").
+// "separator=/t", "occurrence=f", "aggregator=;", "quote=d").
 func (f *FieldFormat) ParseFieldOption(opt string) error {
 	k, v, ok := strings.Cut(opt, "=")
 	if !ok {
@@ -160,8 +218,31 @@ func (f *FieldFormat) ParseFieldOption(opt string) error {
 			f.Separator = v[0]
 		}
 	case "occurrence":
-		if v != "f" {
-			return fmt.Errorf("-E occurrence=%s: l7sniff reports the first occurrence of each field only (occurrence=f)", v)
+		switch v {
+		case "a":
+			f.Occurrence = OccurrenceAll
+		case "f":
+			f.Occurrence = 1
+		case "l":
+			f.Occurrence = OccurrenceLast
+		default:
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				return fmt.Errorf("-E occurrence=%s: expected f, l, a or a number from 1", v)
+			}
+			f.Occurrence = n
+		}
+	case "aggregator":
+		switch v {
+		case "/s":
+			f.Aggregator = ' '
+		case "/t":
+			f.Aggregator = '\t'
+		default:
+			if len(v) != 1 {
+				return fmt.Errorf("-E aggregator=%s: expected one character, /t or /s", v)
+			}
+			f.Aggregator = v[0]
 		}
 	case "quote":
 		switch v {
@@ -175,7 +256,7 @@ func (f *FieldFormat) ParseFieldOption(opt string) error {
 			return fmt.Errorf("-E quote=%s: expected d, s or n", v)
 		}
 	default:
-		return fmt.Errorf("-E %s: unknown option (header, separator, occurrence, quote)", k)
+		return fmt.Errorf("-E %s: unknown option (header, separator, occurrence, aggregator, quote)", k)
 	}
 	return nil
 }
@@ -193,6 +274,9 @@ type FieldWriter struct {
 func NewFieldWriter(w io.Writer, f FieldFormat) (*FieldWriter, error) {
 	if f.Separator == 0 {
 		f.Separator = '\t'
+	}
+	if f.Aggregator == 0 {
+		f.Aggregator = ','
 	}
 	fw := &FieldWriter{w: w, f: f, buf: make([]byte, 0, 1024), val: make([]byte, 0, 256)}
 	if f.Header && !f.JSON {
@@ -219,7 +303,7 @@ func (fw *FieldWriter) Write(p *decode.Packet, info *PacketInfo) error {
 			if i > 0 {
 				b = append(b, fw.f.Separator)
 			}
-			v, ok := fw.f.Fields[i].Append(fw.val[:0], p, info)
+			v, ok := fw.f.Fields[i].AppendOccurrences(fw.val[:0], p, info, fw.f.Occurrence, fw.f.Aggregator)
 			fw.val = v
 			if !ok {
 				continue
@@ -240,7 +324,8 @@ func (fw *FieldWriter) Write(p *decode.Packet, info *PacketInfo) error {
 }
 
 // appendJSON writes the fields the packet has as string values, like
-// tshark's JSON; with no -e, every field the packet has.
+// tshark's JSON, a field that occurs several times as an array of them;
+// with no -e, every field the packet has.
 func (fw *FieldWriter) appendJSON(b []byte, p *decode.Packet, info *PacketInfo) []byte {
 	fields := fw.f.Fields
 	if len(fields) == 0 {
@@ -249,9 +334,8 @@ func (fw *FieldWriter) appendJSON(b []byte, p *decode.Packet, info *PacketInfo) 
 	b = append(b, '{')
 	first := true
 	for i := range fields {
-		v, ok := fields[i].Append(fw.val[:0], p, info)
-		fw.val = v
-		if !ok {
+		n := fields[i].count(p, info, fw.val)
+		if n == 0 {
 			continue
 		}
 		if !first {
@@ -260,7 +344,19 @@ func (fw *FieldWriter) appendJSON(b []byte, p *decode.Packet, info *PacketInfo) 
 		first = false
 		b = strconv.AppendQuote(b, fields[i].Name)
 		b = append(b, ':')
-		b = strconv.AppendQuoteToASCII(b, string(v))
+		if n > 1 {
+			b = append(b, '[')
+		}
+		for k := 0; k < n; k++ {
+			if k > 0 {
+				b = append(b, ',')
+			}
+			fw.val, _ = fields[i].AppendNth(fw.val[:0], p, info, k)
+			b = strconv.AppendQuoteToASCII(b, string(fw.val))
+		}
+		if n > 1 {
+			b = append(b, ']')
+		}
 	}
 	return append(b, '}')
 }

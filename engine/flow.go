@@ -34,6 +34,7 @@ type flow struct {
 	class classifier
 	cell  *verdictCell
 	app   *AppStat // the shard's counter for the decided protocol
+	hold  *tcpHold // messages TCP reassembly holds, nil when none (reassembly.go)
 	// LRU links (indexes into the table's slab; -1 ends the list).
 	prev, next int32
 	// Active-timeout export: the age list's links, when the flow was last

@@ -32,6 +32,9 @@ type slot struct {
 	flowID  uint64
 	cell    *verdictCell
 	app     string
+	// asm is what TCP reassembly decided for the packet; a message it
+	// completed is stored after the packet's bytes, asm.n of them.
+	asm asmRef
 }
 
 // Ring defaults: 100k packets; the arena holds about 320 bytes per packet
@@ -53,10 +56,17 @@ func (r *Ring) slotOf(seq uint64) *slot { return &r.slots[seq%uint64(len(r.slots
 
 // add appends a packet, evicting the oldest ones whose slot or bytes it
 // needs.
-func (r *Ring) add(it *item, data []byte) {
+func (r *Ring) add(it *item, data, asm []byte) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	n := len(data)
+	ref := it.asm
+	if ref.has {
+		asm = asm[ref.off : ref.off+ref.n]
+		ref.off = len(data)
+	} else {
+		asm = nil
+	}
+	n := len(data) + len(asm)
 	if r.pos+n > len(r.arena) {
 		// Wrap; everything still stored after pos is overwritten soon,
 		// and the packets there are the oldest.
@@ -68,9 +78,10 @@ func (r *Ring) add(it *item, data []byte) {
 		r.evictOldest()
 	}
 	copy(r.arena[r.pos:], data)
+	copy(r.arena[r.pos+len(data):], asm)
 	s := r.slotOf(r.next)
-	*s = slot{seq: r.next, ts: it.ts, off: r.pos, n: n, wireLen: it.wireLen, link: it.link,
-		flowID: it.flowID, cell: it.cell, app: it.app}
+	*s = slot{seq: r.next, ts: it.ts, off: r.pos, n: len(data), wireLen: it.wireLen, link: it.link,
+		flowID: it.flowID, cell: it.cell, app: it.app, asm: ref}
 	r.pos += n
 	r.view.added(r, s)
 	r.next++
@@ -80,7 +91,7 @@ func (r *Ring) add(it *item, data []byte) {
 func (r *Ring) evictBytes(lo, hi int) {
 	for r.oldest < r.next {
 		s := r.slotOf(r.oldest)
-		if s.off+s.n <= lo || s.off >= hi {
+		if s.off+s.n+s.asm.n <= lo || s.off >= hi {
 			return
 		}
 		r.evictOldest()
@@ -100,7 +111,10 @@ type PacketView struct {
 	Link    decode.LinkType
 	WireLen int
 	Data    []byte
-	FlowID  uint64
+	// Stream is what TCP reassembly gave the packet's dissector (see
+	// decode.DecodeStream).
+	Stream decode.Stream
+	FlowID uint64
 	// App is the flow's verdict now; AppThen what it was when the packet
 	// was captured.
 	App, AppThen string
@@ -137,8 +151,9 @@ func (r *Ring) Get(seq uint64) (PacketView, bool) {
 }
 
 func (r *Ring) viewOf(s *slot) PacketView {
+	b := append([]byte(nil), r.arena[s.off:s.off+s.n+s.asm.n]...)
 	v := PacketView{Seq: s.seq, Time: time.Unix(0, s.ts), Link: s.link, WireLen: s.wireLen,
-		Data: append([]byte(nil), r.arena[s.off:s.off+s.n]...), FlowID: s.flowID, App: s.app, AppThen: s.app}
+		Data: b[:s.n:s.n], Stream: s.asm.stream(b), FlowID: s.flowID, App: s.app, AppThen: s.app}
 	if c := s.cell; c != nil {
 		v.App = c.App()
 		if p := c.pattern.Load(); p != nil {

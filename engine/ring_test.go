@@ -10,7 +10,7 @@ import (
 
 // addRaw appends data to the ring as the collector would.
 func addRaw(r *Ring, data []byte) {
-	r.add(&item{ts: 1, link: decode.LinkEthernet, wireLen: len(data)}, data)
+	r.add(&item{ts: 1, link: decode.LinkEthernet, wireLen: len(data)}, data, nil)
 }
 
 func filled(n int, b byte) []byte { return bytes.Repeat([]byte{b}, n) }

@@ -30,6 +30,11 @@ type shard struct {
 	where   map[patternLoc]*string
 	evicted uint64
 	expired uint64
+	// TCP reassembly (reassembly.go): its counters and the holds it
+	// has made, recycled through freeHolds.
+	asm       AsmStats
+	freeHolds []*tcpHold
+	holds     int
 	// flushing is set while the table is emptied at the end of the
 	// capture, when exporting may wait for room in the queue.
 	flushing bool
@@ -42,6 +47,7 @@ type shardSnapshot struct {
 	evicted, expired     uint64
 	endedKept, endedLost uint64
 	apps                 map[string]AppStat
+	asm                  AsmStats
 }
 
 func newShard(e *Engine, id int) *shard {
@@ -123,6 +129,7 @@ func (s *shard) process(b *batch) {
 		f.last = max(f.last, it.ts)
 		if it.isTCP {
 			s.trackTCP(f, it)
+			s.reassemble(f, b, it)
 		}
 		if !f.class.verdict.Done() {
 			payload := b.bytes(it)[it.pay.Off:it.pay.End()]
@@ -204,6 +211,7 @@ type patternLoc struct {
 }
 
 func (s *shard) flowEnded(f *flow, evicted bool) {
+	s.releaseAll(f)
 	if evicted {
 		s.evicted++
 	} else {
@@ -237,7 +245,7 @@ func (s *shard) exportMayWait() bool {
 func (s *shard) snapshot(withFlows bool) shardSnapshot {
 	snap := shardSnapshot{
 		active: s.table.len(), evicted: s.evicted, expired: s.expired,
-		endedKept: uint64(len(s.ended)), endedLost: s.endedDropped,
+		endedKept: uint64(len(s.ended)), endedLost: s.endedDropped, asm: s.asm,
 		apps: make(map[string]AppStat, len(s.apps)),
 	}
 	for k, v := range s.apps {

@@ -37,6 +37,9 @@ type Stats struct {
 	// collector.
 	Exporting               bool
 	Exported, ExportDropped uint64
+	// Reassembly counts TCP messages put back together for the
+	// application dissectors, and those given up.
+	Reassembly AsmStats
 }
 
 // historyLen is the sparkline's length in seconds.
@@ -137,6 +140,7 @@ func (e *Engine) Stats() Stats {
 		st.FlowsEvicted += s.evicted
 		st.FlowsExpired += s.expired
 		st.FlowsLost += s.endedLost
+		st.Reassembly.add(s.asm)
 		for name, a := range s.apps {
 			t := apps[name]
 			if t == nil {

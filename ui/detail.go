@@ -23,7 +23,7 @@ type detail struct {
 // open shows packet v.
 func (d *detail) open(v engine.PacketView) {
 	*d = detail{v: v}
-	decode.Decode(v.Link, v.Data, v.WireLen, &d.p)
+	decode.DecodeStream(v.Link, v.Data, v.WireLen, &d.p, &d.v.Stream)
 	d.p.Number, d.p.Time = int(v.Seq), v.Time
 	d.nodes = d.p.Tree()
 }

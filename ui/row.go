@@ -39,7 +39,7 @@ const arrow = " → "
 // the relative time column counts from.
 func (f *rowFormatter) format(v *engine.PacketView, t0 time.Time) pktRow {
 	p := &f.p
-	decode.Decode(v.Link, v.Data, v.WireLen, p)
+	decode.DecodeStream(v.Link, v.Data, v.WireLen, p, &v.Stream)
 	f.buf = p.AppendSummary(f.buf[:0])
 	r := pktRow{
 		seq: v.Seq, flowID: v.FlowID, no: strconv.FormatUint(v.Seq, 10),

@@ -131,3 +131,15 @@ func concat(parts ...[]byte) []byte {
 	}
 	return out
 }
+
+// TCPFrame returns an Ethernet/IPv4/TCP frame (ACK+PSH, sequence number
+// 1000) from 10.0.0.1:sport to 10.0.0.2:dport carrying payload.
+func TCPFrame(sport, dport uint16, payload []byte) []byte {
+	return concat(Ethernet(0x0800), IPv4(6, 20+len(payload)), TCP(sport, dport, 0x18), payload)
+}
+
+// UDPFrame returns an Ethernet/IPv4/UDP frame from 10.0.0.1:sport to
+// 10.0.0.2:dport carrying payload.
+func UDPFrame(sport, dport uint16, payload []byte) []byte {
+	return concat(Ethernet(0x0800), IPv4(17, 8+len(payload)), UDP(sport, dport, len(payload)), payload)
+}

@@ -1,0 +1,224 @@
+package decode
+
+// The application layer. After TCP or UDP, Decode picks one dissector for
+// the payload (by port as tshark 4.0 does by default, confirmed by a look
+// at the content, or by content alone for the protocols tshark detects
+// heuristically) and runs it. The dissector decodes into its part of
+// Packet.App, preallocated fixed-size state, so this allocates nothing.
+//
+// A TCP message split over segments is put back together by the engine,
+// which owns the per-flow state (engine/reassembly.go), and handed to
+// DecodeStream: the segment that completes a message carries it whole, the
+// segments before it are Pending and carry none, as in tshark's default
+// view.
+
+// App is a packet's application layer.
+type App struct {
+	// Layer is the dissector that decoded Data, LayerNone when none did.
+	Layer Layer
+	// Data is the bytes the dissector decoded: the frame's payload, or
+	// the reassembled messages that end in this frame. Offsets held in the
+	// dissectors' state below are offsets into Data, which is the one
+	// part of a Packet that may point outside Packet.Data.
+	Data []byte
+	// base is the offset in Packet.Data of Data[0]; it is negative when
+	// reassembled bytes came in earlier frames.
+	base int
+	// Reassembled is set when Data holds bytes of earlier segments.
+	Reassembled bool
+	// Pending is set when this segment's payload belongs to a message a
+	// later segment completes; nothing is dissected then.
+	Pending bool
+
+	DNS DNS
+
+	// app-tls: TLS, DTLS and QUIC state go below this line.
+
+	// app-misc: SSH, DHCP, NTP, SIP and mail state go below this line.
+}
+
+// Stream is what the engine's TCP reassembly says about one segment. Its
+// zero value means "dissect the segment's own payload".
+type Stream struct {
+	// Pending: the payload starts or continues a message that a later
+	// segment completes.
+	Pending bool
+	// Data, when not nil, is dissected instead of the payload: whole
+	// messages, the last of them ending in this segment.
+	Data []byte
+	// Here is the offset in Data of this segment's first payload byte;
+	// the bytes before it came in earlier segments.
+	Here int
+}
+
+// Range converts a span of App.Data into the part of it that lies in
+// this frame's payload, the bytes a hex dump of the frame can highlight.
+// A span wholly in earlier segments has length 0.
+func (a *App) Range(p *Packet, off, n int) Range {
+	lo, hi := a.base+off, a.base+off+n
+	lo = max(lo, p.Payload.Off)
+	hi = min(hi, p.Payload.End())
+	if hi <= lo {
+		return Range{Off: max(min(lo, p.Payload.End()), 0)}
+	}
+	return Range{lo, hi - lo}
+}
+
+// Bytes returns App.Data[off:off+n], clipped to Data.
+func (a *App) Bytes(off, n int) []byte {
+	off = min(max(off, 0), len(a.Data))
+	return a.Data[off:min(off+max(n, 0), len(a.Data))]
+}
+
+// dissector is one application protocol's entry in the registry.
+type dissector struct {
+	layer Layer
+	// tcpPorts and udpPorts are the ports tshark 4.0 gives the protocol
+	// by default.
+	tcpPorts, udpPorts []uint16
+	// sniff reports whether b, the first bytes of a message, looks like
+	// this protocol. On the protocol's own ports it runs when sniff is nil
+	// or true; on other ports only when heuristic is set and sniff is true.
+	sniff     func(b []byte, tcp bool) bool
+	heuristic bool
+	// split tells TCP reassembly how much of b (one direction's bytes,
+	// starting at a message) forms whole messages and whether the rest
+	// starts a message that needs more bytes. nil: each segment stands
+	// alone.
+	split func(b []byte) (whole int, more bool)
+	// dissect decodes p.App.Data into the protocol's state in p.App. It
+	// records problems with p.fail(layer, ...).
+	dissect func(p *Packet, tcp bool)
+	// info appends the Info column text (tshark's, in spirit).
+	info func(p *Packet, dst []byte) []byte
+	// tree adds one depth-0 node per message, its fields beneath.
+	tree func(t *treeBuilder)
+	// fields are the protocol's -T fields names.
+	fields []Field
+}
+
+// The registry. register fills it from the dissectors' init functions;
+// after that it is read-only, so the hot path reads it without a lock.
+var (
+	dissectors []*dissector
+	tcpPortApp [1 << 16]uint8 // index+1 into dissectors, 0 for none
+	udpPortApp [1 << 16]uint8
+)
+
+// register adds a dissector. Each dissector file calls it from init.
+func register(d *dissector) {
+	dissectors = append(dissectors, d)
+	i := uint8(len(dissectors))
+	for _, port := range d.tcpPorts {
+		tcpPortApp[port] = i
+	}
+	for _, port := range d.udpPorts {
+		udpPortApp[port] = i
+	}
+}
+
+// byPort returns the dissector registered for a port.
+func byPort(tcp bool, port uint16) *dissector {
+	i := udpPortApp[port]
+	if tcp {
+		i = tcpPortApp[port]
+	}
+	if i == 0 {
+		return nil
+	}
+	return dissectors[i-1]
+}
+
+// selectApp picks the dissector for b: the lower port's first, then the
+// other port's (tshark's order), then the heuristic ones.
+func selectApp(tcp bool, sport, dport uint16, b []byte) *dissector {
+	if len(b) == 0 {
+		return nil
+	}
+	lo, hi := min(sport, dport), max(sport, dport)
+	for _, port := range [2]uint16{lo, hi} {
+		if d := byPort(tcp, port); d != nil && (d.sniff == nil || d.sniff(b, tcp)) {
+			return d
+		}
+	}
+	for _, d := range dissectors {
+		if d.heuristic && d.sniff(b, tcp) {
+			return d
+		}
+	}
+	return nil
+}
+
+// TCPMessages tells the engine's reassembly how much of b, application
+// bytes of one direction of a TCP connection starting at a message
+// boundary, forms whole messages (whole) and whether the rest starts a
+// message that is still missing bytes (more). Bytes no dissector claims
+// are whole: they are never held back.
+func TCPMessages(sport, dport uint16, b []byte) (whole int, more bool) {
+	d := selectApp(true, sport, dport, b)
+	if d == nil || d.split == nil {
+		return len(b), false
+	}
+	return d.split(b)
+}
+
+// decodeApp runs the dissector for the frame's payload, or for what the
+// engine reassembled.
+func (p *Packet) decodeApp(s *Stream) {
+	a := &p.App
+	a.Layer, a.Data, a.base, a.Reassembled, a.Pending = LayerNone, nil, 0, false, false
+	var tcp bool
+	var sport, dport uint16
+	switch {
+	case p.Quoted:
+		return
+	case p.Has(LayerTCP):
+		tcp, sport, dport = true, p.TCP.SrcPort, p.TCP.DstPort
+	case p.Has(LayerUDP):
+		sport, dport = p.UDP.SrcPort, p.UDP.DstPort
+	default:
+		return
+	}
+	a.Data, a.base = p.PayloadBytes(), p.Payload.Off
+	if s != nil {
+		if s.Pending {
+			a.Data, a.Pending = nil, true
+			return
+		}
+		if s.Data != nil {
+			a.Data, a.base, a.Reassembled = s.Data, p.Payload.Off-s.Here, s.Here > 0
+		}
+	}
+	d := selectApp(tcp, sport, dport, a.Data)
+	if d == nil {
+		a.Data = nil
+		return
+	}
+	a.Layer = d.layer
+	p.Layers.add(d.layer)
+	d.dissect(p, tcp)
+}
+
+// appDissector returns the dissector that decoded the packet, if any.
+func (p *Packet) appDissector() *dissector {
+	if p.App.Layer == LayerNone {
+		return nil
+	}
+	for _, d := range dissectors {
+		if d.layer == p.App.Layer {
+			return d
+		}
+	}
+	return nil
+}
+
+// AppendInfo appends the application message's Info text (tshark's Info
+// column, e.g. "Standard query 0x1234 A example.com") and reports whether
+// there was one.
+func (p *Packet) AppendInfo(dst []byte) ([]byte, bool) {
+	d := p.appDissector()
+	if d == nil {
+		return dst, false
+	}
+	return d.info(p, dst), true
+}
