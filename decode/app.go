@@ -35,6 +35,7 @@ type App struct {
 	// app-tls: TLS, DTLS and QUIC state go below this line.
 
 	// app-misc: SSH, DHCP, NTP, SIP and mail state go below this line.
+	Misc Misc
 }
 
 // Stream is what the engine's TCP reassembly says about one segment. Its

@@ -5,7 +5,6 @@ package decode
 // shows them: the options field, then the file and sname fields when
 // option 52 says they are overloaded with options.
 type DHCP struct {
-	Off             int // offset of the op field
 	Op, HType, HLen uint8
 	Hops            uint8
 	XID             uint32
@@ -24,6 +23,7 @@ type DHCP struct {
 	// Truncated is set when the capture ends inside the fixed header or
 	// an option; Malformed when an option's length runs past its field.
 	Truncated, Malformed bool
+	need, bad            int // when Truncated: bytes needed; Malformed: the bad option's offset
 }
 
 // MaxDHCPOptions bounds the options kept per message. Real clients send
@@ -58,8 +58,32 @@ const (
 	dhcpMagic     = 0x63825363
 )
 
-// tshark 4.0 gives BOOTP/DHCP UDP ports 67 and 68, and 4011 (PXE).
-func dhcpPort(port uint16) bool { return port == 67 || port == 68 || port == 4011 }
+// dhcpPorts are tshark 4.0's BOOTP/DHCP UDP ports: 67, 68 and 4011
+// (proxy DHCP). It claims every datagram there.
+var dhcpPorts = []uint16{67, 68, 4011}
+
+func init() {
+	register(&dissector{
+		layer:    LayerDHCP,
+		udpPorts: dhcpPorts,
+		dissect:  dissectDHCP,
+		info:     appendDHCPInfo,
+		tree:     dhcpTree,
+		fields:   dhcpFields,
+	})
+}
+
+func dissectDHCP(p *Packet, tcp bool) {
+	d := &p.App.Misc.DHCP
+	b := p.App.Data
+	d.parse(b, 0, len(b))
+	switch {
+	case d.Truncated:
+		p.fail(LayerDHCP, ShortMessage, len(b), max(d.need, len(b)+1))
+	case d.Malformed:
+		p.fail(LayerDHCP, Malformed, d.bad, 0)
+	}
+}
 
 // parse decodes the BOOTP message in b[off:end]. It reports false only
 // when there are not even the first bytes of a header.
@@ -67,22 +91,24 @@ func (d *DHCP) parse(b []byte, off, end int) bool {
 	if end-off < 1 {
 		return false
 	}
-	*d = DHCP{Off: off, Op: b[off]}
+	*d = DHCP{Op: b[off]}
 	if end-off < dhcpMagicOff {
 		// tshark shows what is there and marks the rest missing; the
 		// fields of interest sit past this point.
-		d.Truncated = true
+		d.Truncated, d.need = true, off+dhcpOptsOff
 		if end-off >= dhcpCHAddrOff {
-			d.fixed(b, off)
+			d.fixed(b, off, end)
 		}
 		return true
 	}
-	d.fixed(b, off)
+	d.fixed(b, off, end)
 	d.SName = Range{off + dhcpSNameOff, 64}
 	d.File = Range{off + dhcpFileOff, 128}
 	if end-off < dhcpOptsOff || be.Uint32(b[off+dhcpMagicOff:]) != dhcpMagic {
 		// BOOTP vendor area without the cookie: no options to read.
-		d.Truncated = end-off < dhcpOptsOff
+		if end-off < dhcpOptsOff {
+			d.Truncated, d.need = true, off+dhcpOptsOff
+		}
 		return true
 	}
 	d.Magic = true
@@ -98,8 +124,8 @@ func (d *DHCP) parse(b []byte, off, end int) bool {
 }
 
 // fixed fills the header fields before sname.
-func (d *DHCP) fixed(b []byte, off int) {
-	h := b[off:]
+func (d *DHCP) fixed(b []byte, off, end int) {
+	h := b[off:end]
 	d.HType, d.HLen, d.Hops = h[1], h[2], h[3]
 	d.XID = be.Uint32(h[4:])
 	d.Secs, d.Flags = be.Uint16(h[8:]), be.Uint16(h[10:])
@@ -126,7 +152,7 @@ func (d *DHCP) options(b []byte, off, end int, main bool) {
 			continue
 		}
 		if off+2 > end {
-			d.Truncated = true
+			d.Truncated, d.need = true, off+2
 			return
 		}
 		n := int(b[off+1])
@@ -136,6 +162,7 @@ func (d *DHCP) options(b []byte, off, end int, main bool) {
 			// it means bytes are missing; sname and file have a fixed
 			// size, so there it is a bad length.
 			d.Truncated, d.Malformed = main, !main
+			d.need, d.bad = v.End(), off
 			return
 		}
 		if main && code == dhcpOptOverload && n == 1 {
@@ -167,14 +194,15 @@ func (o DHCPOption) ClientIDMAC(b []byte) (mac Range, ok bool) {
 	return Range{o.Value.Off + 1, 6}, true
 }
 
-// MsgType returns the DHCP message type (option 53), 0 when absent.
-func (d *DHCP) MsgType(b []byte) uint8 {
+// MsgType returns the DHCP message type (option 53); ok is false for
+// plain BOOTP.
+func (d *DHCP) MsgType(b []byte) (t uint8, ok bool) {
 	for _, o := range d.Opts[:d.NumOpts] {
 		if o.Code == dhcpOptMsgType && o.Value.Len == 1 {
-			return b[o.Value.Off]
+			return b[o.Value.Off], true
 		}
 	}
-	return 0
+	return 0, false
 }
 
 // dhcpMsgTypes names DHCP message types as tshark does (RFC 2132 §9.6,

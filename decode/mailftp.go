@@ -1,51 +1,43 @@
 package decode
 
-// TextProto names the line-based protocols whose command and reply lines
-// CmdLines holds.
+// SMTP, FTP, POP3 and IMAP: line-based control connections whose command
+// and reply lines CmdLines holds.
+
+// TextProto names the line-based protocols.
 type TextProto uint8
 
-// Text protocols, with the TCP ports tshark 4.0 gives them by default.
+// Text protocols.
 const (
-	TextNone TextProto = iota
-	TextSMTP           // 25, 587
-	TextFTP            // 21
-	TextPOP            // 110
-	TextIMAP           // 143
+	TextSMTP TextProto = iota
+	TextFTP
+	TextPOP
+	TextIMAP
 )
 
-var textProtoNames = [...]string{TextNone: "", TextSMTP: "SMTP", TextFTP: "FTP", TextPOP: "POP", TextIMAP: "IMAP"}
-
-func (t TextProto) String() string { return textProtoNames[t] }
-
-// textProtoPort returns the text protocol tshark runs on a TCP port.
-func textProtoPort(port uint16) TextProto {
-	switch port {
-	case 25, 587:
-		return TextSMTP
-	case 21:
-		return TextFTP
-	case 110:
-		return TextPOP
-	case 143:
-		return TextIMAP
-	}
-	return TextNone
-}
+// The TCP ports tshark 4.0 gives them by default; it claims every segment
+// there.
+var (
+	smtpPorts = []uint16{25, 587}
+	ftpPorts  = []uint16{21}
+	popPorts  = []uint16{110}
+	imapPorts = []uint16{143}
+)
 
 // CmdLines is what one segment of an SMTP, FTP, POP3 or IMAP control
 // connection says: client command lines or server reply lines.
 type CmdLines struct {
 	Proto TextProto
-	// Request is set for data sent to the protocol's port (tshark's
-	// test: the destination port is the one the dissector was chosen by).
+	// Request is set for data sent to the protocol's port.
 	Request bool
 	Lines   [MaxCmdLines]CmdLine
 	N       int
 	// More counts lines past MaxCmdLines, not kept.
 	More int
-	// Body is set when the segment is SMTP message content (after DATA)
-	// or authentication data, so its lines are no commands.
+	// Body is set when an SMTP client segment is no command: message
+	// content after DATA, credentials after AUTH, TLS after STARTTLS.
 	Body bool
+	// Len is the segment's length.
+	Len int
 	// Truncated is set when the segment ends inside a line.
 	Truncated bool
 }
@@ -68,68 +60,68 @@ type CmdLine struct {
 	Arg Range
 }
 
-// TextState is the per-connection state an SMTP dissection needs, as
-// tshark keeps it per conversation: after DATA the client sends message
-// content, after AUTH credentials, after STARTTLS TLS. The zero value is
-// a connection in the command phase. Other protocols need none.
-type TextState struct {
-	smtp smtpPhase
+func init() {
+	for _, d := range []struct {
+		layer  Layer
+		proto  TextProto
+		ports  []uint16
+		fields []Field
+	}{
+		{LayerSMTP, TextSMTP, smtpPorts, []Field{textField("smtp.req.command", "SMTP command", LayerSMTP, true), textField("smtp.response.code", "SMTP reply code", LayerSMTP, false)}},
+		{LayerFTP, TextFTP, ftpPorts, []Field{textField("ftp.request.command", "FTP command", LayerFTP, true), textField("ftp.response.code", "FTP reply code", LayerFTP, false)}},
+		{LayerPOP, TextPOP, popPorts, []Field{textField("pop.request.command", "POP3 command", LayerPOP, true)}},
+		{LayerIMAP, TextIMAP, imapPorts, []Field{textField("imap.request.command", "IMAP command", LayerIMAP, true)}},
+	} {
+		proto, ports := d.proto, d.ports
+		register(&dissector{
+			layer:    d.layer,
+			tcpPorts: ports,
+			dissect: func(p *Packet, tcp bool) {
+				m := &p.App.Misc
+				m.ToServer = toServer(p, tcp, ports)
+				m.Text.parse(proto, m.ToServer, p.App.Data, 0, len(p.App.Data))
+			},
+			info:   appendTextInfo,
+			tree:   textTree,
+			fields: d.fields,
+		})
+	}
 }
 
-type smtpPhase uint8
-
-const (
-	smtpCommands smtpPhase = iota
-	smtpData               // DATA sent: client lines are content until "."
-	smtpAuth               // AUTH sent: client lines are credentials until a non-334 reply
-	smtpStartTLS           // STARTTLS sent: a 220 reply starts TLS
-	smtpTLS                // STARTTLS accepted: the rest is TLS
-)
-
 // parse reads the lines of one segment b[off:end] of protocol t, sent by
-// the client when request is set. st, when not nil, carries SMTP's phase
-// between segments; without it every client line reads as a command.
-func (c *CmdLines) parse(t TextProto, request bool, b []byte, off, end int, st *TextState) {
-	*c = CmdLines{Proto: t, Request: request}
-	if st == nil {
-		st = &TextState{}
-	}
-	if t == TextSMTP && st.smtp == smtpTLS {
-		c.Body = true
-		return
-	}
-	for off < end {
+// the client when request is set.
+//
+// tshark keeps SMTP's phase per conversation (after DATA the client sends
+// content, after AUTH credentials, after STARTTLS TLS). l7sniff decodes
+// each frame on its own (the UI decodes again whatever it shows), so it
+// tells a command segment by its first word instead: one that does not
+// start with an SMTP verb is Body.
+func (c *CmdLines) parse(t TextProto, request bool, b []byte, off, end int) {
+	c.Proto, c.Request, c.N, c.More, c.Body, c.Len, c.Truncated = t, request, 0, 0, false, end-off, false
+	for first := true; off < end; first = false {
 		line, next, complete := nextLine(b, off, end)
 		off = next
 		c.Truncated = !complete
-		if request && t == TextSMTP && st.smtp == smtpData {
-			c.Body = true
-			if line.Len == 1 && b[line.Off] == '.' {
-				st.smtp = smtpCommands
-			}
-			continue
-		}
-		if request && t == TextSMTP && st.smtp == smtpAuth {
-			c.Body = true
-			continue
-		}
 		l := CmdLine{Line: line, Code: -1}
-		if request {
-			l.requestLine(t, b)
-			if t == TextSMTP {
-				st.smtp = smtpAfter(b, l.Cmd, st.smtp)
-			}
-		} else {
+		if !request {
 			l.replyLine(t, b)
-			if t == TextSMTP {
-				st.smtp = smtpReply(l.Code, st.smtp)
+			c.add(l)
+		} else {
+			l.requestLine(t, b)
+			if t == TextSMTP && first && !smtpVerb(b, l.Cmd) {
+				c.Body = true
+				return
+			}
+			c.add(l)
+			// Content follows DATA and BDAT in the same stream.
+			if t == TextSMTP && (isWord(b, l.Cmd, "DATA") || isWord(b, l.Cmd, "BDAT")) {
+				return
 			}
 		}
-		c.add(l)
 		// tshark reads only the first line of FTP and POP segments;
 		// SMTP and IMAP dissect every line.
 		if t == TextFTP || t == TextPOP {
-			break
+			return
 		}
 	}
 }
@@ -144,17 +136,23 @@ func (c *CmdLines) add(l CmdLine) {
 }
 
 // requestLine splits a command line: "TAG COMMAND args" for IMAP,
-// "COMMAND args" for the others.
+// "COMMAND args" for the others. A first word that is not printable
+// ASCII is no command (TLS after STARTTLS, binary junk).
 func (l *CmdLine) requestLine(t TextProto, b []byte) {
 	rest := l.Line
 	if t == TextIMAP {
 		l.Tag, rest = token(b, rest)
-		if rest.Len == 0 {
+		if rest.Len == 0 || !printable(b, l.Tag) {
+			l.Tag = Range{}
 			return
 		}
 	}
-	l.Cmd, l.Arg = token(b, rest)
-	if t == TextIMAP && l.Cmd.Len == 3 && hasPrefixFold(b, l.Cmd.Off, l.Cmd.End(), "UID") && l.Arg.Len > 0 {
+	cmd, arg := token(b, rest)
+	if !printable(b, cmd) {
+		return
+	}
+	l.Cmd, l.Arg = cmd, arg
+	if t == TextIMAP && isWord(b, l.Cmd, "UID") && l.Arg.Len > 0 {
 		l.UID = l.Cmd
 		l.Cmd, l.Arg = token(b, l.Arg)
 	}
@@ -177,34 +175,57 @@ func (l *CmdLine) replyLine(t TextProto, b []byte) {
 	}
 }
 
-// smtpAfter is the phase after client command cmd.
-func smtpAfter(b []byte, cmd Range, ph smtpPhase) smtpPhase {
-	switch {
-	case cmd.Len == 4 && hasPrefixFold(b, cmd.Off, cmd.End(), "DATA"):
-		return smtpData
-	case cmd.Len == 4 && hasPrefixFold(b, cmd.Off, cmd.End(), "AUTH"):
-		return smtpAuth
-	case cmd.Len == 8 && hasPrefixFold(b, cmd.Off, cmd.End(), "STARTTLS"):
-		return smtpStartTLS
+// printable reports whether r is a non-empty run of visible ASCII.
+func printable(b []byte, r Range) bool {
+	for _, c := range bytesOf(b, r) {
+		if c <= ' ' || c >= 0x7f {
+			return false
+		}
 	}
-	return ph
+	return r.Len > 0
 }
 
-// smtpReply is the phase after a server reply line with code: a refused
-// DATA or STARTTLS, or the end of an AUTH exchange, returns the client to
-// commands.
-func smtpReply(code int, ph smtpPhase) smtpPhase {
-	switch {
-	case code < 0:
-		return ph
-	case ph == smtpData && code != 354 && code >= 400:
-		return smtpCommands
-	case ph == smtpAuth && code != 334:
-		return smtpCommands
-	case ph == smtpStartTLS && code == 220:
-		return smtpTLS
-	case ph == smtpStartTLS:
-		return smtpCommands
+// isWord reports whether r is word (upper case), ASCII case-insensitively.
+func isWord(b []byte, r Range, word string) bool {
+	return r.Len == len(word) && hasPrefixFold(b, r.Off, r.End(), word)
+}
+
+// smtpVerbs are the SMTP commands of RFC 5321 and its extensions
+// (AUTH, STARTTLS, BDAT, ETRN, ATRN) and the old RFC 821 ones.
+var smtpVerbs = [...]string{"HELO", "EHLO", "MAIL", "RCPT", "DATA", "BDAT", "RSET", "VRFY", "EXPN", "HELP", "NOOP", "QUIT",
+	"AUTH", "STARTTLS", "ETRN", "ATRN", "TURN", "SEND", "SOML", "SAML", "XCLIENT", "XFORWARD"}
+
+func smtpVerb(b []byte, r Range) bool {
+	for _, v := range smtpVerbs {
+		if isWord(b, r, v) {
+			return true
+		}
 	}
-	return ph
+	return false
+}
+
+// textField yields the command word of each client line, or the code of
+// each server reply line, of the protocol dissector l decodes.
+func textField(name, desc string, l Layer, request bool) Field {
+	return nthField(name, desc, func(p *Packet, i int, dst []byte) ([]byte, bool) {
+		m, ok := p.misc(l)
+		c := &m.Text
+		if !ok || c.Request != request {
+			return dst, false
+		}
+		for _, l := range c.Lines[:c.N] {
+			if l.Cmd.Len == 0 {
+				continue
+			}
+			if i > 0 {
+				i--
+				continue
+			}
+			if request {
+				return p.miscText(dst, l.Cmd), true
+			}
+			return appendUint(dst, uint64(l.Code)), true
+		}
+		return dst, false
+	})
 }

@@ -6,51 +6,57 @@ import (
 	"l7sniff/decode/decodetest"
 )
 
-// dhcpDiscoverFrame is an Ethernet/IPv4/UDP 68→67 DHCP Discover.
-func dhcpDiscoverFrame() []byte {
-	msg := dhcpMessage(dhcpDiscoverOpts())
-	var f []byte
-	for _, part := range [][]byte{decodetest.Ethernet(0x0800), decodetest.IPv4(17, 8+len(msg)), decodetest.UDP(68, 67, len(msg)), msg} {
-		f = append(f, part...)
-	}
-	return f
-}
-
-// BenchmarkDHCP measures decoding a DHCP Discover frame and dissecting
-// it, fields included: 0 allocs/op.
+// BenchmarkDHCP measures decoding a DHCP Discover frame with its Info
+// and fields: 0 allocs/op.
 func BenchmarkDHCP(b *testing.B) {
-	data := dhcpDiscoverFrame()
+	data := decodetest.UDPFrame(68, 67, dhcpMessage(dhcpDiscoverOpts()))
+	var fields []*Field
+	for _, name := range []string{"dhcp.option.dhcp", "dhcp.hw.mac_addr", "dhcp.option.hostname", "dhcp.option.requested_ip_address"} {
+		f, ok := LookupField(name)
+		if !ok {
+			b.Fatalf("no field %s", name)
+		}
+		fields = append(fields, f)
+	}
 	var p Packet
-	var m MiscApp
 	buf := make([]byte, 0, 256)
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
 		Decode(LinkEthernet, data, len(data), &p)
-		m.Dissect(&p, nil)
-		for i := range MiscFields {
-			buf, _ = MiscFields[i].Occurrence(&m, p.Data, buf[:0], 0)
+		buf, _ = p.AppendInfo(buf[:0])
+		for _, f := range fields {
+			buf, _ = f.AppendNth(buf[:0], &p, 1)
 		}
 	}
-	if m.Kind != MiscDHCP || !m.Found {
-		b.Fatalf("not dissected as DHCP: %+v", m.Kind)
+	if p.App.Layer != LayerDHCP {
+		b.Fatalf("decoded as %v", p.App.Layer)
 	}
 }
 
-// TestMiscNoAllocs: dissecting allocates nothing.
+// TestMiscNoAllocs: decoding a message of each small protocol, with its
+// Info and fields, allocates nothing.
 func TestMiscNoAllocs(t *testing.T) {
-	data := dhcpDiscoverFrame()
+	frames := [][]byte{
+		decodetest.UDPFrame(68, 67, dhcpMessage(dhcpDiscoverOpts())),
+		decodetest.TCPFrame(40000, 22, []byte("SSH-2.0-OpenSSH_9.2\r\n")),
+		decodetest.UDPFrame(40000, 123, append([]byte{0x23}, make([]byte, 47)...)),
+		decodetest.UDPFrame(40000, 40001, []byte("INVITE sip:a@b SIP/2.0\r\n\r\n")),
+		decodetest.TCPFrame(40000, 25, []byte("MAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\n")),
+		decodetest.TCPFrame(143, 40000, []byte("* OK\r\n")),
+	}
 	var p Packet
-	var m MiscApp
-	var st TextState
-	buf := make([]byte, 0, 256)
-	if n := testing.AllocsPerRun(50, func() {
-		Decode(LinkEthernet, data, len(data), &p)
-		m.Dissect(&p, &st)
-		for i := range MiscFields {
-			buf, _ = MiscFields[i].Occurrence(&m, p.Data, buf[:0], 1)
+	buf := make([]byte, 0, 512)
+	all := AllFields()
+	for _, f := range frames {
+		if n := testing.AllocsPerRun(20, func() {
+			Decode(LinkEthernet, f, len(f), &p)
+			buf, _ = p.AppendInfo(buf[:0])
+			for _, fl := range all {
+				buf, _ = fl.AppendNth(buf[:0], &p, 0)
+			}
+		}); n != 0 {
+			t.Errorf("%v frame: %.0f allocations", p.App.Layer, n)
 		}
-	}); n != 0 {
-		t.Fatalf("%.0f allocations per DHCP frame", n)
 	}
 }

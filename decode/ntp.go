@@ -1,10 +1,11 @@
 package decode
 
+import "fmt"
+
 // NTP is the header of an NTP message (RFC 5905 §7.3). Modes 6 (control)
 // and 7 (private) have other layouts after the first byte; tshark shows
-// them as ntpctrl/ntppriv, so only Flags is read for them.
+// them as ntpctrl/ntppriv, so only the first byte is read for them.
 type NTP struct {
-	Off  int
 	LI   uint8 // leap indicator
 	VN   uint8 // version
 	Mode uint8
@@ -13,46 +14,94 @@ type NTP struct {
 	Stratum   uint8
 	Poll      int8
 	Precision int8
-	// Truncated is set when fewer than the 48 header bytes are present
-	// (for a standard message; Stratum and the rest are valid only as far
-	// as the bytes go, see HasStratum).
-	Truncated bool
-	n         int // bytes present
+	// Len is the number of bytes present; a standard header has 48.
+	Len int
 }
 
 const (
-	ntpPort      = 123
 	ntpHeaderLen = 48
 	ntpModeCtrl  = 6
 	ntpModePriv  = 7
 )
 
-// parse decodes the message in b[off:end]; false when it is empty.
-func (n *NTP) parse(b []byte, off, end int) bool {
-	if end <= off {
-		return false
+// ntpPorts: tshark 4.0 gives NTP UDP and TCP port 123 and claims every
+// message there.
+var ntpPorts = []uint16{123}
+
+func init() {
+	register(&dissector{
+		layer:    LayerNTP,
+		tcpPorts: ntpPorts,
+		udpPorts: ntpPorts,
+		dissect:  dissectNTP,
+		info:     appendNTPInfo,
+		tree:     ntpTree,
+		fields: []Field{
+			ntpField("ntp.flags.vn", "NTP version", func(n *NTP) (uint8, bool) { return n.VN, n.Standard }),
+			ntpField("ntp.flags.mode", "NTP mode", func(n *NTP) (uint8, bool) { return n.Mode, n.Standard }),
+			ntpField("ntp.stratum", "NTP stratum", func(n *NTP) (uint8, bool) { return n.Stratum, n.HasStratum() }),
+		},
+	})
+}
+
+func ntpField(name, desc string, v func(n *NTP) (uint8, bool)) Field {
+	return nthDecField(name, desc, func(p *Packet, i int) (uint64, bool) {
+		m, ok := p.misc(LayerNTP)
+		x, has := v(&m.NTP)
+		return uint64(x), ok && has && i == 0
+	})
+}
+
+func dissectNTP(p *Packet, tcp bool) {
+	n := &p.App.Misc.NTP
+	n.parse(p.App.Data)
+	if n.Standard && n.Len < ntpHeaderLen {
+		p.fail(LayerNTP, ShortMessage, n.Len, ntpHeaderLen)
 	}
-	f := b[off]
-	*n = NTP{Off: off, LI: f >> 6, VN: f >> 3 & 7, Mode: f & 7, n: end - off}
+}
+
+// parse decodes the message in b, which the dissector registry never
+// hands over empty.
+func (n *NTP) parse(b []byte) {
+	f := b[0]
+	*n = NTP{LI: f >> 6, VN: f >> 3 & 7, Mode: f & 7, Len: len(b)}
 	if n.Mode == ntpModeCtrl || n.Mode == ntpModePriv {
-		return true
+		return
 	}
 	n.Standard = true
-	n.Truncated = end-off < ntpHeaderLen
-	if end-off >= 2 {
-		n.Stratum = b[off+1]
+	if len(b) >= 2 {
+		n.Stratum = b[1]
 	}
-	if end-off >= 4 {
-		n.Poll, n.Precision = int8(b[off+2]), int8(b[off+3])
+	if len(b) >= 4 {
+		n.Poll, n.Precision = int8(b[2]), int8(b[3])
 	}
-	return true
 }
 
 // HasStratum reports whether the stratum byte is present.
-func (n *NTP) HasStratum() bool { return n.Standard && n.n >= 2 }
+func (n *NTP) HasStratum() bool { return n.Standard && n.Len >= 2 }
 
 // ntpModes names the association modes as tshark's Info column does.
 var ntpModes = [8]string{"reserved", "symmetric active", "symmetric passive", "client", "server", "broadcast", "control", "private"}
 
-// NTPModeName names an NTP mode (0-7).
-func NTPModeName(m uint8) string { return ntpModes[m&7] }
+// appendNTPInfo appends tshark's Info: "NTP Version 4, client".
+func appendNTPInfo(p *Packet, dst []byte) []byte {
+	n := &p.App.Misc.NTP
+	dst = appendUint(append(dst, "NTP Version "...), uint64(n.VN))
+	return append(append(dst, ", "...), ntpModes[n.Mode]...)
+}
+
+func ntpTree(t *treeBuilder) {
+	n := &t.p.App.Misc.NTP
+	t.app(0, "Network Time Protocol", string(appendNTPInfo(t.p, nil)), 0, n.Len)
+	t.app(1, "Flags", string(appendHex(nil, uint64(n.LI<<6|n.VN<<3|n.Mode), 2)), 0, 1)
+	t.app(2, "Leap Indicator", fmt.Sprint(n.LI), 0, 1)
+	t.app(2, "Version number", fmt.Sprint(n.VN), 0, 1)
+	t.app(2, "Mode", fmt.Sprintf("%s (%d)", ntpModes[n.Mode], n.Mode), 0, 1)
+	if n.HasStratum() {
+		t.app(1, "Peer Clock Stratum", fmt.Sprint(n.Stratum), 1, 1)
+	}
+	if n.Standard && n.Len >= 4 {
+		t.app(1, "Peer Polling Interval", fmt.Sprint(n.Poll), 2, 1)
+		t.app(1, "Peer Clock Precision", fmt.Sprint(n.Precision), 3, 1)
+	}
+}
