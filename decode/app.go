@@ -77,11 +77,14 @@ type dissector struct {
 	// tcpPorts and udpPorts are the ports tshark 4.0 gives the protocol
 	// by default.
 	tcpPorts, udpPorts []uint16
-	// sniff reports whether b, the first bytes of a message, looks like
-	// this protocol. On the protocol's own ports it runs when sniff is nil
-	// or true; on other ports only when heuristic is set and sniff is true.
-	sniff     func(b []byte, tcp bool) bool
-	heuristic bool
+	// sniff reports whether b, the first bytes of a message, can be this
+	// protocol: on the protocol's own ports it runs when sniff is nil or
+	// true. heuristic, when set, is the stricter check that claims b on
+	// any other port, as tshark's heuristic dissectors do.
+	sniff func(b []byte, tcp bool) bool
+	// cut says the payload is shorter than its transport header claims
+	// (an IP fragment, the snap length).
+	heuristic func(b []byte, tcp, cut bool) bool
 	// split tells TCP reassembly how much of b (one direction's bytes,
 	// starting at a message) forms whole messages and whether the rest
 	// starts a message that needs more bytes. nil: each segment stands
@@ -132,7 +135,7 @@ func byPort(tcp bool, port uint16) *dissector {
 
 // selectApp picks the dissector for b: the lower port's first, then the
 // other port's (tshark's order), then the heuristic ones.
-func selectApp(tcp bool, sport, dport uint16, b []byte) *dissector {
+func selectApp(tcp bool, sport, dport uint16, b []byte, cut bool) *dissector {
 	if len(b) == 0 {
 		return nil
 	}
@@ -142,12 +145,38 @@ func selectApp(tcp bool, sport, dport uint16, b []byte) *dissector {
 			return d
 		}
 	}
+	if !tcp && (foreignUDPPort(lo) || foreignUDPPort(hi)) {
+		return nil
+	}
 	for _, d := range dissectors {
-		if d.heuristic && d.sniff(b, tcp) {
+		if d.heuristic != nil && d.heuristic(b, tcp, cut) {
 			return d
 		}
 	}
 	return nil
+}
+
+// foreignUDPPorts are UDP ports tshark 4.0 gives to dissectors l7sniff
+// does not have. tshark's heuristics only run when the port's dissector
+// refuses a datagram, which these do not, so l7sniff's do not run there
+// either: NetBIOS name service, for one, is DNS-shaped.
+var foreignUDPPorts = [...]uint16{
+	137, 138, // NetBIOS name and datagram services
+	161, 162, // SNMP
+	500, 4500, // ISAKMP
+	514,        // syslog
+	520,        // RIP
+	1812, 1813, // RADIUS
+	3478, // STUN
+}
+
+func foreignUDPPort(port uint16) bool {
+	for _, p := range foreignUDPPorts {
+		if p == port {
+			return true
+		}
+	}
+	return false
 }
 
 // TCPMessages tells the engine's reassembly how much of b, application
@@ -156,7 +185,7 @@ func selectApp(tcp bool, sport, dport uint16, b []byte) *dissector {
 // message that is still missing bytes (more). Bytes no dissector claims
 // are whole: they are never held back.
 func TCPMessages(sport, dport uint16, b []byte) (whole int, more bool) {
-	d := selectApp(true, sport, dport, b)
+	d := selectApp(true, sport, dport, b, false)
 	if d == nil || d.split == nil {
 		return len(b), false
 	}
@@ -168,15 +197,17 @@ func TCPMessages(sport, dport uint16, b []byte) (whole int, more bool) {
 func (p *Packet) decodeApp(s *Stream) {
 	a := &p.App
 	a.Layer, a.Data, a.base, a.Reassembled, a.Pending = LayerNone, nil, 0, false, false
-	var tcp bool
+	var tcp, cut bool
 	var sport, dport uint16
 	switch {
 	case p.Quoted:
 		return
 	case p.Has(LayerTCP):
 		tcp, sport, dport = true, p.TCP.SrcPort, p.TCP.DstPort
+		cut = p.TCP.SegLen > p.Payload.Len
 	case p.Has(LayerUDP):
 		sport, dport = p.UDP.SrcPort, p.UDP.DstPort
+		cut = int(p.UDP.Length)-udpLen > p.Payload.Len
 	default:
 		return
 	}
@@ -190,7 +221,7 @@ func (p *Packet) decodeApp(s *Stream) {
 			a.Data, a.base, a.Reassembled = s.Data, p.Payload.Off-s.Here, s.Here > 0
 		}
 	}
-	d := selectApp(tcp, sport, dport, a.Data)
+	d := selectApp(tcp, sport, dport, a.Data, cut && !a.Reassembled)
 	if d == nil {
 		a.Data = nil
 		return

@@ -116,11 +116,14 @@ func init() {
 		tcpPorts: []uint16{53, 5353},
 		udpPorts: []uint16{53, 5353, 5355},
 		sniff:    sniffDNS,
-		split:    splitDNS,
-		dissect:  dissectDNS,
-		info:     appendDNSInfo,
-		tree:     dnsTree,
-		fields:   dnsFields,
+		heuristic: func(b []byte, tcp, cut bool) bool {
+			return !tcp && dnsWellFormed(b, cut)
+		},
+		split:   splitDNS,
+		dissect: dissectDNS,
+		info:    appendDNSInfo,
+		tree:    dnsTree,
+		fields:  dnsFields,
 	})
 }
 
@@ -131,6 +134,44 @@ func sniffDNS(b []byte, tcp bool) bool {
 		return len(b) >= 2+dnsHeaderLen || len(b) >= 2 && int(be.Uint16(b)) >= dnsHeaderLen
 	}
 	return len(b) >= dnsHeaderLen
+}
+
+// dnsWellFormed is the check that claims a UDP datagram on any port for
+// DNS (tshark decodes, for one, DNSCrypt's certificate queries on port
+// 443 as DNS): one question, a known opcode, every name and record
+// whole, and nothing after the last record. The last record's data may
+// run past the datagram's end when the datagram is cut (the first IP
+// fragment of a padded EDNS query, say).
+func dnsWellFormed(b []byte, cut bool) bool {
+	if len(b) < dnsHeaderLen || be.Uint16(b[4:]) != 1 {
+		return false
+	}
+	switch op := b[2] >> 3 & 0xf; {
+	case op > 5 || op == 3:
+		return false
+	case b[3]&0x40 != 0: // Z
+		return false
+	}
+	rrs := int(be.Uint16(b[6:])) + int(be.Uint16(b[8:])) + int(be.Uint16(b[10:]))
+	pos := dnsHeaderLen
+	for i := 0; i <= rrs; i++ {
+		n, st := walkDNSName(b, 0, pos, nil)
+		fixed := 4
+		if i > 0 {
+			fixed = 10
+		}
+		if st != nameOK || len(b)-pos-n < fixed {
+			return false
+		}
+		pos += n + fixed
+		if i > 0 {
+			pos += int(be.Uint16(b[pos-2:]))
+		}
+		if pos > len(b) {
+			return cut && i == rrs
+		}
+	}
+	return pos == len(b)
 }
 
 // splitDNS frames DNS over TCP: each message follows its 2-byte length.
@@ -248,27 +289,37 @@ const (
 	dnsMaxJumps = 64
 )
 
+// nameStatus is what walking a name found.
+type nameStatus uint8
+
+const (
+	nameOK        nameStatus = iota
+	nameTooLong              // whole, but longer than 255 bytes: shown as tshark's "<Name too long>"
+	nameTruncated            // runs past the message
+	nameLoop                 // compression pointers loop, or an unknown label type
+)
+
 // dnsName checks the name at pos of the message starting at msg and
 // returns how many bytes it takes in place (up to and including its
-// terminating zero or its first pointer). It records a problem when the
-// name is truncated, too long or loops.
+// terminating zero or its first pointer). A name that is cut short or
+// loops is a problem; one that is too long is not (tshark carries on).
 func (p *Packet) dnsName(b []byte, msg, pos int) (int, bool) {
-	n, ok, loop := walkDNSName(b, msg, pos, nil)
-	if loop {
+	n, st := walkDNSName(b, msg, pos, nil)
+	if st == nameLoop {
 		p.fail(LayerDNS, Malformed, pos-msg, 0)
 	}
-	return n, ok && !loop
+	return n, st == nameOK || st == nameTooLong
 }
 
 // walkDNSName follows the name at pos, calling label for each label when
-// it is not nil. It returns the name's in-place length, whether the name
-// is whole, and whether it loops (or grows past 255 bytes).
-func walkDNSName(b []byte, msg, pos int, label func([]byte)) (n int, ok, loop bool) {
+// it is not nil (until the name grows too long). It returns the name's
+// in-place length and what it found.
+func walkDNSName(b []byte, msg, pos int, label func([]byte)) (n int, st nameStatus) {
 	n = -1
 	start, total, jumps := pos, 0, 0
 	for {
 		if pos >= len(b) {
-			return max(n, 0), false, false
+			return max(n, 0), nameTruncated
 		}
 		l := int(b[pos])
 		switch {
@@ -276,29 +327,29 @@ func walkDNSName(b []byte, msg, pos int, label func([]byte)) (n int, ok, loop bo
 			if n < 0 {
 				n = pos + 1 - start
 			}
-			return n, true, false
+			return n, st
 		case l&0xc0 == 0xc0:
 			if pos+1 >= len(b) {
-				return max(n, 0), false, false
+				return max(n, 0), nameTruncated
 			}
 			if n < 0 {
 				n = pos + 2 - start
 			}
 			if jumps++; jumps > dnsMaxJumps {
-				return n, false, true
+				return n, nameLoop
 			}
 			pos = msg + int(be.Uint16(b[pos:])&0x3fff)
 		case l&0xc0 != 0:
 			// 0x40 and 0x80 are extended label types no one deployed.
-			return max(n, 0), false, true
+			return max(n, 0), nameLoop
 		default:
 			if pos+1+l > len(b) {
-				return max(n, 0), false, false
+				return max(n, 0), nameTruncated
 			}
 			if total += l + 1; total > dnsMaxName {
-				return max(n, 0), false, true
+				st = nameTooLong
 			}
-			if label != nil {
+			if label != nil && st == nameOK {
 				label(b[pos+1 : pos+1+l])
 			}
 			pos += 1 + l

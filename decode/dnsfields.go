@@ -54,8 +54,12 @@ func (p *Packet) dnsRR(i int, keep func(*DNSRR) bool) (*DNSRR, bool) {
 // appendDNSName appends the name at pos as tshark prints it: labels
 // joined by dots, odd bytes escaped, "<Root>" for the root.
 func (p *Packet) appendDNSName(dst []byte, msg *DNSMsg, pos int) []byte {
+	b := p.App.Data[:msg.Off+msg.Len]
+	if _, st := walkDNSName(b, msg.Off, pos, nil); st == nameTooLong {
+		return append(dst, "<Name too long>"...)
+	}
 	n := len(dst)
-	walkDNSName(p.App.Data[:msg.Off+msg.Len], msg.Off, pos, func(l []byte) {
+	walkDNSName(b, msg.Off, pos, func(l []byte) {
 		if len(dst) > n {
 			dst = append(dst, '.')
 		}
@@ -183,7 +187,9 @@ var dnsFields = []Field{
 		return uint64(q.Class), true
 	}),
 
-	dnsRRName("dns.resp.name", "DNS record owner name (every section)", anyRR, false, 0),
+	// tshark splits an SRV record's owner name into dns.srv.service,
+	// .proto and .name instead.
+	dnsRRName("dns.resp.name", "DNS record owner name (every section; not SRV)", func(r *DNSRR) bool { return r.Type != dnsTypeSRV }, false, 0),
 	dnsRRNum("dns.resp.type", "DNS record type", anyRR, func(r *DNSRR) uint64 { return uint64(r.Type) }),
 	nthHexField("dns.resp.class", "DNS record class (not OPT)", 4, func(p *Packet, i int) (uint64, bool) {
 		r, ok := p.dnsRR(i, notOPT)
