@@ -30,7 +30,7 @@ func init() {
 		tcpPorts:  sipPorts,
 		udpPorts:  sipPorts,
 		sniff:     sniffSIP,
-		heuristic: true,
+		heuristic: func(b []byte, tcp, cut bool) bool { return sniffSIP(b, tcp) },
 		dissect:   dissectSIP,
 		info:      appendSIPInfo,
 		tree:      sipTree,
