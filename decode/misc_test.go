@@ -351,3 +351,36 @@ func TestTextLineBound(t *testing.T) {
 		t.Errorf("cut line: %d lines, truncated %v", c.N, c.Truncated)
 	}
 }
+
+// TestSIPOverTCP: a segment carries every whole message (tshark reports
+// each), and the framing holds back one whose body is still missing.
+func TestSIPOverTCP(t *testing.T) {
+	reg := "REGISTER sip:a SIP/2.0\r\nContent-Length: 4\r\n\r\nbody"
+	ok := "SIP/2.0 200 OK\r\nl: 0\r\n\r\n"
+	p := decodeApp(t, true, 5060, []byte(reg+ok+reg), LayerSIP)
+	checkValues(t, "three messages", miscValues(t, p), map[string]string{
+		"sip.Method": "REGISTER,REGISTER", "sip.r-uri": "sip:a,sip:a", "sip.Status-Code": "200"})
+	if info, _ := p.AppendInfo(nil); string(info) != "Request: REGISTER sip:a | Status: 200 OK | Request: REGISTER sip:a" {
+		t.Errorf("Info %q", info)
+	}
+	for _, c := range []struct {
+		in    string
+		whole int
+		more  bool
+	}{
+		{reg, len(reg), false},
+		{reg + ok, len(reg + ok), false},
+		{reg[:len(reg)-1], 0, true},
+		{reg + ok[:10], len(reg), true},
+		{"INVITE sip:a SIP/2.0\r\nContent-Length: x\r\n\r\n", 43, false},
+	} {
+		if whole, more := TCPMessages(40000, 5060, []byte(c.in)); whole != c.whole || more != c.more {
+			t.Errorf("%q: whole %d more %v, want %d %v", c.in, whole, more, c.whole, c.more)
+		}
+	}
+	// Over UDP a datagram is one message.
+	p = decodeApp(t, false, 5060, []byte(reg+ok), LayerSIP)
+	if v := fieldValue(t, p, "sip.Status-Code"); v != "" {
+		t.Errorf("UDP: second message read: %q", v)
+	}
+}
