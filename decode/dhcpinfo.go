@@ -20,7 +20,7 @@ var dhcpFields = []Field{
 		}
 		return appendMAC(dst, p.App.Bytes(r.Off, r.Len)), true
 	}),
-	dhcpOptField("dhcp.option.hostname", "Host name (option 12)", dhcpOptHostName, -1, appendText),
+	dhcpOptField("dhcp.option.hostname", "Host name (option 12)", dhcpOptHostName, -1, appendCString),
 	dhcpOptField("dhcp.option.requested_ip_address", "Requested IP address (option 50)", dhcpOptRequestedIP, 4, appendIPv4),
 }
 
@@ -95,6 +95,18 @@ func appendDHCPInfo(p *Packet, dst []byte) []byte {
 		dst = appendMAC(append(dst, " from "...), p.App.Bytes(d.CHAddr.Off, d.CHAddr.Len))
 	}
 	return dst
+}
+
+// appendCString appends text up to its first NUL: some clients count a
+// terminating NUL in option 12's length, and tshark's strings end there.
+func appendCString(dst, v []byte) []byte {
+	for i, c := range v {
+		if c == 0 {
+			v = v[:i]
+			break
+		}
+	}
+	return appendText(dst, v)
 }
 
 // appendHexMin appends v as "0x" and its hex digits without padding (%x).
@@ -177,17 +189,10 @@ func dhcpTree(t *treeBuilder) {
 
 // dhcpCString shows a NUL-padded name field, "not given" when empty.
 func dhcpCString(p *Packet, r Range) string {
-	v := p.App.Bytes(r.Off, r.Len)
-	for i, c := range v {
-		if c == 0 {
-			v = v[:i]
-			break
-		}
+	if s := appendCString(nil, p.App.Bytes(r.Off, r.Len)); len(s) > 0 {
+		return string(s)
 	}
-	if len(v) == 0 {
-		return "not given"
-	}
-	return string(appendText(nil, v))
+	return "not given"
 }
 
 // dhcpOptValue shows an option's value: the known ones decoded, the rest
@@ -197,7 +202,7 @@ func dhcpOptValue(p *Packet, o DHCPOption, v []byte) string {
 	case o.Code == dhcpOptMsgType && len(v) == 1:
 		return fmt.Sprintf("%s (%d)", DHCPMsgTypeName(v[0]), v[0])
 	case o.Code == dhcpOptHostName || o.Code == 15 || o.Code == 56 || o.Code == 60:
-		return string(appendText(nil, v))
+		return string(appendCString(nil, v))
 	case (o.Code == 1 || o.Code == 3 || o.Code == 6 || o.Code == 28 || o.Code == 42 || o.Code == 50 || o.Code == 54) && len(v) > 0 && len(v)%4 == 0:
 		var s []byte
 		for i := 0; i < len(v); i += 4 {

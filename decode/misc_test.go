@@ -86,6 +86,10 @@ func TestDHCPFields(t *testing.T) {
 	if !p.Problem.OK() {
 		t.Errorf("problem %v", p.Problem)
 	}
+	// A host name whose length counts its NUL ends there, as in tshark.
+	if v := fieldValue(t, dhcpPacket(t, dhcpMessage([]byte{53, 1, 3, 12, 3, 'p', 'c', 0, 255})), "dhcp.option.hostname"); v != "pc" {
+		t.Errorf("NUL-terminated host name %q", v)
+	}
 	ack := dhcpMessage([]byte{53, 1, 5, 255})
 	ack[0] = 2
 	if info, _ := dhcpPacket(t, ack).AppendInfo(nil); string(info) != "DHCP ACK      - Transaction ID 0x3903f326" {
@@ -231,8 +235,10 @@ func TestNTPModes(t *testing.T) {
 	}{
 		{"client", "NTP Version 4, client", client, map[string]string{"ntp.flags.vn": "4", "ntp.flags.mode": "3", "ntp.stratum": "0"}, false},
 		{"server", "NTP Version 4, server", server, map[string]string{"ntp.flags.vn": "4", "ntp.flags.mode": "4", "ntp.stratum": "2"}, false},
-		// tshark shows control and private messages as ntpctrl/ntppriv.
-		{"control", "NTP Version 2, control", ctrl, map[string]string{}, false},
+		// Control and private messages have no stratum; their other
+		// fields are tshark's ntpctrl/ntppriv ones.
+		{"control", "NTP Version 2, control", ctrl, map[string]string{"ntp.flags.vn": "2", "ntp.flags.mode": "6"}, false},
+		{"private", "NTP Version 2, private", []byte{0x17, 0x00, 0x03, 0x2a}, map[string]string{"ntp.flags.vn": "2", "ntp.flags.mode": "7"}, false},
 		{"one byte", "NTP Version 4, client", []byte{0x23}, map[string]string{"ntp.flags.vn": "4", "ntp.flags.mode": "3"}, true},
 	} {
 		p := decodeApp(t, false, 123, c.b, LayerNTP)

@@ -3,8 +3,8 @@ package decode
 import "fmt"
 
 // NTP is the header of an NTP message (RFC 5905 §7.3). Modes 6 (control)
-// and 7 (private) have other layouts after the first byte; tshark shows
-// them as ntpctrl/ntppriv, so only the first byte is read for them.
+// and 7 (private) share only the first byte (leap, version, mode); tshark
+// shows the rest as ntpctrl/ntppriv fields, which l7sniff does not read.
 type NTP struct {
 	LI   uint8 // leap indicator
 	VN   uint8 // version
@@ -37,8 +37,10 @@ func init() {
 		info:     appendNTPInfo,
 		tree:     ntpTree,
 		fields: []Field{
-			ntpField("ntp.flags.vn", "NTP version", func(n *NTP) (uint8, bool) { return n.VN, n.Standard }),
-			ntpField("ntp.flags.mode", "NTP mode", func(n *NTP) (uint8, bool) { return n.Mode, n.Standard }),
+			// Control and private messages share the first byte, and
+			// tshark shows its version and mode for them too.
+			ntpField("ntp.flags.vn", "NTP version", func(n *NTP) (uint8, bool) { return n.VN, true }),
+			ntpField("ntp.flags.mode", "NTP mode", func(n *NTP) (uint8, bool) { return n.Mode, true }),
 			ntpField("ntp.stratum", "NTP stratum", func(n *NTP) (uint8, bool) { return n.Stratum, n.HasStratum() }),
 		},
 	})
