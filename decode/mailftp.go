@@ -33,8 +33,9 @@ type CmdLines struct {
 	N       int
 	// More counts lines past MaxCmdLines, not kept.
 	More int
-	// Body is set when an SMTP client segment is no command: message
-	// content after DATA, credentials after AUTH, TLS after STARTTLS.
+	// Body is set when an SMTP client segment holds what is no command:
+	// message content after DATA, credentials after AUTH, TLS after
+	// STARTTLS.
 	Body bool
 	// Len is the segment's length.
 	Len int
@@ -98,23 +99,34 @@ func init() {
 // start with an SMTP verb is Body.
 func (c *CmdLines) parse(t TextProto, request bool, b []byte, off, end int) {
 	c.Proto, c.Request, c.N, c.More, c.Body, c.Len, c.Truncated = t, request, 0, 0, false, end-off, false
+	body := false // inside SMTP message content
 	for first := true; off < end; first = false {
 		line, next, complete := nextLine(b, off, end)
 		off = next
 		c.Truncated = !complete
 		l := CmdLine{Line: line, Code: -1}
-		if !request {
+		switch {
+		case !request:
 			l.replyLine(t, b)
 			c.add(l)
-		} else {
+		case body:
+			// Dot-stuffing (RFC 5321 §4.5.2) leaves a lone "." only at
+			// the end of the content; commands may follow it.
+			body = !(line.Len == 1 && b[line.Off] == '.')
+		default:
 			l.requestLine(t, b)
 			if t == TextSMTP && first && !smtpVerb(b, l.Cmd) {
-				c.Body = true
-				return
+				c.Body, body = true, true
+				continue
 			}
 			c.add(l)
-			// Content follows DATA and BDAT in the same stream.
-			if t == TextSMTP && (isWord(b, l.Cmd, "DATA") || isWord(b, l.Cmd, "BDAT")) {
+			switch {
+			case t != TextSMTP:
+			case isWord(b, l.Cmd, "DATA"):
+				c.Body, body = true, true
+			case isWord(b, l.Cmd, "BDAT"):
+				// A BDAT chunk is counted bytes, not lines.
+				c.Body = off < end
 				return
 			}
 		}
@@ -191,13 +203,16 @@ func isWord(b []byte, r Range, word string) bool {
 }
 
 // smtpVerbs are the SMTP commands of RFC 5321 and its extensions
-// (AUTH, STARTTLS, BDAT, ETRN, ATRN) and the old RFC 821 ones.
+// (AUTH, STARTTLS, BDAT, ETRN, ATRN), the old RFC 821 ones and
+// Exchange's. A segment of message content can start with any word of
+// the text ("Mail", "Data", "Help"), so the test wants them in upper
+// case, as clients send them.
 var smtpVerbs = [...]string{"HELO", "EHLO", "MAIL", "RCPT", "DATA", "BDAT", "RSET", "VRFY", "EXPN", "HELP", "NOOP", "QUIT",
-	"AUTH", "STARTTLS", "ETRN", "ATRN", "TURN", "SEND", "SOML", "SAML", "XCLIENT", "XFORWARD"}
+	"AUTH", "STARTTLS", "ETRN", "ATRN", "TURN", "SEND", "SOML", "SAML", "XCLIENT", "XFORWARD", "XEXCH50", "X-EXPS", "X-LINK2STATE"}
 
 func smtpVerb(b []byte, r Range) bool {
 	for _, v := range smtpVerbs {
-		if isWord(b, r, v) {
+		if string(bytesOf(b, r)) == v {
 			return true
 		}
 	}

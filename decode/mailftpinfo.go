@@ -21,7 +21,7 @@ func appendTextInfo(p *Packet, dst []byte) []byte {
 	} else {
 		dst = append(dst, ti.server...)
 	}
-	if c.Body || c.N == 0 {
+	if c.N == 0 {
 		dst = append(dst, "DATA fragment, "...)
 		return append(appendUint(dst, uint64(c.Len)), " bytes"...)
 	}
@@ -42,8 +42,7 @@ func textTree(t *treeBuilder) {
 	c := &p.App.Misc.Text
 	t.app(0, textInfo[c.Proto].name, string(appendTextInfo(p, nil)), 0, c.Len)
 	if c.Body {
-		t.app(1, "Message content", fmt.Sprintf("%d bytes", c.Len), 0, c.Len)
-		return
+		t.app(1, "Message content", "no command", 0, c.Len)
 	}
 	for _, l := range c.Lines[:c.N] {
 		label := "Response"

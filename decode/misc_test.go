@@ -317,14 +317,17 @@ func TestSMTPLines(t *testing.T) {
 		">dXNlcg==\r\n",
 		">\x16\x03\x01\x02\x00\x01",
 		">DATA\r\nFrom: x\r\n",
+		">last line\r\n.\r\nQUIT\r\n",
+		">BDAT 5 LAST\r\nQUIT\n",
+		">Mail servers relay it.\r\n",
 	)
-	want := []string{"220", "EHLO", "250,250,250", "MAIL,RCPT,DATA", "", "", "", "DATA"}
+	want := []string{"220", "EHLO", "250,250,250", "MAIL,RCPT,DATA", "", "", "", "DATA", "QUIT", "BDAT", ""}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("SMTP:\n got %q\nwant %q", got, want)
 	}
 	wantInfo := []string{"S: 220 mx ESMTP", "C: EHLO me", "S: 250-mx | 250-PIPELINING | 250 8BITMIME",
 		"C: MAIL FROM:<a@b> | RCPT TO:<c@d> | DATA", "C: DATA fragment, 48 bytes", "C: DATA fragment, 10 bytes",
-		"C: DATA fragment, 6 bytes", "C: DATA"}
+		"C: DATA fragment, 6 bytes", "C: DATA", "C: QUIT", "C: BDAT 5 LAST", "C: DATA fragment, 24 bytes"}
 	if strings.Join(infos, "|") != strings.Join(wantInfo, "|") {
 		t.Errorf("SMTP Info:\n got %q\nwant %q", infos, wantInfo)
 	}
