@@ -181,14 +181,18 @@ func (d *DHCP) options(b []byte, off, end int, main bool) {
 // HasEtherCHAddr reports whether chaddr holds an Ethernet address, which
 // tshark then shows as dhcp.hw.mac_addr.
 func (d *DHCP) HasEtherCHAddr() bool {
-	return d.HType == 1 && d.HLen == 6 && d.CHAddr.Len == 6
+	return etherHType(d.HType) && d.HLen == 6 && d.CHAddr.Len == 6
 }
 
-// ClientIDMAC returns the Ethernet address in a client identifier option
-// (type 1 followed by 6 bytes, RFC 2132 §9.14); ok is false for other
-// identifiers.
+// etherHType reports whether an ARP hardware type has 6-byte MAC
+// addresses as tshark counts them: Ethernet (1) and IEEE 802 (6).
+func etherHType(t uint8) bool { return t == 1 || t == 6 }
+
+// ClientIDMAC returns the MAC address in a client identifier option
+// (hardware type 1 or 6 followed by 6 bytes, RFC 2132 §9.14); ok is false
+// for other identifiers.
 func (o DHCPOption) ClientIDMAC(b []byte) (mac Range, ok bool) {
-	if o.Code != dhcpOptClientID || o.Value.Len != 7 || b[o.Value.Off] != 1 {
+	if o.Code != dhcpOptClientID || o.Value.Len != 7 || !etherHType(b[o.Value.Off]) {
 		return Range{}, false
 	}
 	return Range{o.Value.Off + 1, 6}, true

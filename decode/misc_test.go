@@ -86,6 +86,12 @@ func TestDHCPFields(t *testing.T) {
 	if !p.Problem.OK() {
 		t.Errorf("problem %v", p.Problem)
 	}
+	// IEEE 802 (hardware type 6) addresses count as MAC addresses too.
+	b := dhcpMessage([]byte{53, 1, 1, 61, 7, 6, 2, 0, 0, 0, 0, 0x0b, 255})
+	b[1] = 6
+	if v := fieldValue(t, dhcpPacket(t, b), "dhcp.hw.mac_addr"); v != "02:00:00:00:00:0a,02:00:00:00:00:0b" {
+		t.Errorf("IEEE 802 addresses %q", v)
+	}
 	// A host name whose length counts its NUL ends there, as in tshark.
 	if v := fieldValue(t, dhcpPacket(t, dhcpMessage([]byte{53, 1, 3, 12, 3, 'p', 'c', 0, 255})), "dhcp.option.hostname"); v != "pc" {
 		t.Errorf("NUL-terminated host name %q", v)
