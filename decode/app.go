@@ -30,7 +30,8 @@ type App struct {
 	// later segment completes; nothing is dissected then.
 	Pending bool
 
-	DNS DNS
+	DNS  DNS
+	HTTP HTTP
 
 	// app-tls: TLS, DTLS and QUIC state go below this line.
 

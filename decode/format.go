@@ -49,3 +49,19 @@ func appendIPv4(dst []byte, a []byte) []byte {
 func appendIPv6(dst []byte, a [16]byte) []byte {
 	return netip.AddrFrom16(a).AppendTo(dst)
 }
+
+// AppendSeconds appends a duration in nanoseconds as tshark prints
+// times: seconds with nine decimals ("1.500000000", "-0.000100000").
+func AppendSeconds(dst []byte, ns int64) []byte {
+	if ns < 0 {
+		dst = append(dst, '-')
+		ns = -ns
+	}
+	dst = strconv.AppendInt(dst, ns/1e9, 10)
+	frac := ns % 1e9
+	dst = append(dst, '.')
+	for d := int64(1e8); d > 0; d /= 10 {
+		dst = append(dst, byte('0'+frac/d%10))
+	}
+	return dst
+}

@@ -84,6 +84,19 @@ func (p *Packet) icmp(v6 bool) (*ICMP, bool) {
 	return &p.ICMP, p.Has(l)
 }
 
+// tcpFlagField is one TCP flag as tshark's boolean: 1 set, 0 clear (the
+// reserved bits print as their 3-bit value).
+func tcpFlagField(name, desc string, mask uint16) Field {
+	return decField(name, desc, func(p *Packet) (uint64, bool) {
+		t, ok := p.tcp(14)
+		v := uint64(t.Flags & mask)
+		for m := mask; m&1 == 0 && m != 0; m >>= 1 {
+			v >>= 1
+		}
+		return v, ok
+	})
+}
+
 func b2u(b bool) uint64 {
 	if b {
 		return 1
@@ -96,6 +109,9 @@ var netFields = []Field{
 	decField("frame.number", "Frame number in the capture", func(p *Packet) (uint64, bool) { return uint64(p.Number), p.Number > 0 }),
 	decField("frame.len", "Frame length on the wire", func(p *Packet) (uint64, bool) { return uint64(p.WireLen), true }),
 	decField("frame.cap_len", "Frame length captured", func(p *Packet) (uint64, bool) { return uint64(len(p.Data)), true }),
+	{Name: "frame.time_epoch", Desc: "Capture time, seconds since 1970", get: func(p *Packet, dst []byte) ([]byte, bool) {
+		return AppendSeconds(dst, p.Time.UnixNano()), !p.Time.IsZero()
+	}},
 
 	bytesField("eth.src", "Ethernet source", appendMAC, func(p *Packet) ([]byte, bool) { return p.Eth.Src[:], p.Has(LayerEthernet) }),
 	bytesField("eth.dst", "Ethernet destination", appendMAC, func(p *Packet) ([]byte, bool) { return p.Eth.Dst[:], p.Has(LayerEthernet) }),
@@ -207,6 +223,16 @@ var netFields = []Field{
 	decField("tcp.ack_raw", "TCP acknowledgment number (absolute)", func(p *Packet) (uint64, bool) { t, ok := p.tcp(12); return uint64(t.Ack), ok }),
 	decField("tcp.hdr_len", "TCP header length (bytes)", func(p *Packet) (uint64, bool) { t, ok := p.tcp(13); return uint64(t.HdrLen), ok }),
 	hexField("tcp.flags", "TCP flags (12 bits)", 4, func(p *Packet) (uint64, bool) { t, ok := p.tcp(14); return uint64(t.Flags), ok }),
+	tcpFlagField("tcp.flags.res", "TCP reserved bits", 0xe00),
+	tcpFlagField("tcp.flags.ns", "TCP accurate ECN (AE, formerly nonce) flag", TCPAE),
+	tcpFlagField("tcp.flags.cwr", "TCP congestion window reduced flag", TCPCwr),
+	tcpFlagField("tcp.flags.ece", "TCP ECN-echo flag", TCPEce),
+	tcpFlagField("tcp.flags.urg", "TCP urgent flag", TCPUrg),
+	tcpFlagField("tcp.flags.ack", "TCP acknowledgment flag", TCPAck),
+	tcpFlagField("tcp.flags.push", "TCP push flag", TCPPsh),
+	tcpFlagField("tcp.flags.reset", "TCP reset flag", TCPRst),
+	tcpFlagField("tcp.flags.syn", "TCP SYN flag", TCPSyn),
+	tcpFlagField("tcp.flags.fin", "TCP FIN flag", TCPFin),
 	decField("tcp.window_size_value", "TCP window (unscaled)", func(p *Packet) (uint64, bool) { t, ok := p.tcp(16); return uint64(t.Window), ok }),
 	hexField("tcp.checksum", "TCP checksum", 4, func(p *Packet) (uint64, bool) { t, ok := p.tcp(18); return uint64(t.Checksum), ok }),
 	decField("tcp.urgent_pointer", "TCP urgent pointer", func(p *Packet) (uint64, bool) { t, ok := p.tcp(20); return uint64(t.Urgent), ok }),

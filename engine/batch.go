@@ -79,6 +79,9 @@ type verdictCell struct {
 	pattern   atomic.Pointer[string] // source file:line of the matching pattern
 	mismatch  atomic.Bool
 	guessName string
+	// stream is the flow's tcp.stream or udp.stream number plus one, 0
+	// until the collector, the only goroutine that touches it, numbers it.
+	stream int
 }
 
 // interned returns the matching pattern's location as the shard stored

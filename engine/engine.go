@@ -75,6 +75,10 @@ type Config struct {
 
 // Engine runs the pipeline over one source.
 type Engine struct {
+	// clock and streams give delivered packets tshark's relative times
+	// and conversation numbers; only the collector uses them.
+	clock    frameClock
+	streams  streamNumbers
 	cfg      Config
 	src      *Source
 	nshards  int
@@ -416,7 +420,16 @@ func (e *Engine) deliver(b *batch, it *item, p *decode.Packet) error {
 	decode.DecodeStream(it.link, data, it.wireLen, p, &st)
 	e.usb.Track(p)
 	p.Number, p.Time = int(it.seq), time.Unix(0, it.ts)
-	info := PacketInfo{FlowID: it.flowID, App: it.app, PortGuess: portNames[it.guess]}
+	info := PacketInfo{FlowID: it.flowID, App: it.app, PortGuess: portNames[it.guess], TCPStream: -1, UDPStream: -1}
+	e.clock.packet(it.ts, &info)
+	if c := it.cell; c != nil && !p.Quoted {
+		switch {
+		case p.Has(decode.LayerTCP):
+			info.TCPStream = e.streams.number(c, 0)
+		case p.Has(decode.LayerUDP):
+			info.UDPStream = e.streams.number(c, 1)
+		}
+	}
 	return e.cfg.Packet(p, &info)
 }
 

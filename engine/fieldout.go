@@ -16,6 +16,15 @@ type PacketInfo struct {
 	FlowID    uint64 // 0 when the packet has no flow
 	App       string // verdict: protocol name, "classifying" or "unknown"
 	PortGuess string // protocol the ports suggest, "" if none
+	// TCPStream and UDPStream number the packet's conversation from 0 in
+	// order of first appearance, as tshark's tcp.stream and udp.stream;
+	// -1 when the packet is not TCP (UDP).
+	TCPStream, UDPStream int
+	// Relative and Delta are the time since the first packet and since
+	// the previous one, in nanoseconds (tshark's frame.time_relative and
+	// frame.time_delta); HasTime is false when the engine did not set them.
+	Relative, Delta int64
+	HasTime         bool
 }
 
 // OutputField is a field `-T fields -e NAME` can print: one of the
@@ -99,6 +108,49 @@ var ownFields = []OutputField{
 		own: func(i *PacketInfo, dst []byte) ([]byte, bool) { return append(dst, i.App...), i.App != "" }},
 	{Name: "l7sniff.portguess", Desc: "Protocol the flow's ports suggest",
 		own: func(i *PacketInfo, dst []byte) ([]byte, bool) { return append(dst, i.PortGuess...), i.PortGuess != "" }},
+	{Name: "frame.time_relative", Desc: "Time since the first packet (seconds)",
+		own: func(i *PacketInfo, dst []byte) ([]byte, bool) {
+			return decode.AppendSeconds(dst, i.Relative), i.HasTime
+		}},
+	{Name: "frame.time_delta", Desc: "Time since the previous packet (seconds)",
+		own: func(i *PacketInfo, dst []byte) ([]byte, bool) { return decode.AppendSeconds(dst, i.Delta), i.HasTime }},
+	{Name: "tcp.stream", Desc: "TCP conversation number, from 0 in order of appearance",
+		own: func(i *PacketInfo, dst []byte) ([]byte, bool) {
+			return strconv.AppendInt(dst, int64(i.TCPStream), 10), i.TCPStream >= 0
+		}},
+	{Name: "udp.stream", Desc: "UDP conversation number, from 0 in order of appearance",
+		own: func(i *PacketInfo, dst []byte) ([]byte, bool) {
+			return strconv.AppendInt(dst, int64(i.UDPStream), 10), i.UDPStream >= 0
+		}},
+}
+
+// frameClock tracks the first and the previous packet's time.
+type frameClock struct {
+	started     bool
+	first, prev int64
+}
+
+func (c *frameClock) packet(ts int64, info *PacketInfo) {
+	if !c.started {
+		c.started, c.first, c.prev = true, ts, ts
+	}
+	info.Relative, info.Delta, info.HasTime = ts-c.first, ts-c.prev, true
+	c.prev = ts
+}
+
+// streamNumbers numbers TCP (kind 0) and UDP (1) conversations in the
+// order the collector first delivers one of their packets. The number is
+// kept in the flow's verdict cell, so it costs no memory of its own.
+type streamNumbers struct {
+	next [2]int
+}
+
+func (s *streamNumbers) number(c *verdictCell, kind int) int {
+	if c.stream == 0 {
+		s.next[kind]++
+		c.stream = s.next[kind]
+	}
+	return c.stream - 1
 }
 
 // Fields lists every field, decoder's first, for -G fields.

@@ -105,8 +105,10 @@ func (s *shard) reassemble(f *flow, b *batch, it *item) {
 		it.asm.pending = true
 		return
 	case it.tcpSeq != h.next || it.pay.Len < it.segLen:
+		// The segment may start a message of its own: look at it afresh.
 		s.asm.Gap++
 		s.release(f, d)
+		s.reassemble(f, b, it)
 		return
 	case len(h.buf)+len(payload) > maxHeld:
 		s.asm.Overflow++
@@ -131,6 +133,11 @@ func (s *shard) reassemble(f *flow, b *batch, it *item) {
 		h.buf = h.buf[:copy(h.buf, h.buf[whole:])]
 	}
 }
+
+// dissects reports whether anything will dissect application messages:
+// the packet sinks (lines, fields, JSON) and the UI's history. Without
+// them (a --flows report, -w alone) reassembly would be wasted work.
+func (e *Engine) dissects() bool { return e.cfg.Packet != nil || e.ring != nil }
 
 // holdFor gives f a hold, from the shard's free list, within maxHolds.
 func (s *shard) holdFor(f *flow) bool {

@@ -129,7 +129,9 @@ func (s *shard) process(b *batch) {
 		f.last = max(f.last, it.ts)
 		if it.isTCP {
 			s.trackTCP(f, it)
-			s.reassemble(f, b, it)
+			if s.e.dissects() {
+				s.reassemble(f, b, it)
+			}
 		}
 		if !f.class.verdict.Done() {
 			payload := b.bytes(it)[it.pay.Off:it.pay.End()]

@@ -11,8 +11,13 @@ import (
 // detail is the packet detail view: the field tree from decode above the
 // hex dump, the selected field's bytes highlighted in the dump.
 type detail struct {
-	v      engine.PacketView
-	p      decode.Packet
+	v engine.PacketView
+	p decode.Packet
+	// all is the whole tree, folded which of its nodes are collapsed;
+	// nodes are the ones on show and vis their indexes in all.
+	all    []decode.Node
+	folded []bool
+	vis    []int
 	nodes  []decode.Node
 	sel    int
 	top    int // first tree line on screen
@@ -25,7 +30,51 @@ func (d *detail) open(v engine.PacketView) {
 	*d = detail{v: v}
 	decode.DecodeStream(v.Link, v.Data, v.WireLen, &d.p, &d.v.Stream)
 	d.p.Number, d.p.Time = int(v.Seq), v.Time
-	d.nodes = d.p.Tree()
+	d.all = d.p.Tree()
+	d.folded = make([]bool, len(d.all))
+	d.refold()
+}
+
+// hasKids reports whether node i of the whole tree has children.
+func (d *detail) hasKids(i int) bool {
+	return i+1 < len(d.all) && d.all[i+1].Depth > d.all[i].Depth
+}
+
+// refold rebuilds the nodes on show, hiding what collapsed nodes hold.
+func (d *detail) refold() {
+	d.nodes, d.vis = d.nodes[:0], d.vis[:0]
+	for i := 0; i < len(d.all); i++ {
+		d.nodes, d.vis = append(d.nodes, d.all[i]), append(d.vis, i)
+		if d.folded[i] {
+			for depth := d.all[i].Depth; i+1 < len(d.all) && d.all[i+1].Depth > depth; {
+				i++
+			}
+		}
+	}
+}
+
+// fold collapses (or expands) the selected node; collapsing a node that
+// is a leaf or already collapsed selects its parent instead, as tree
+// views do.
+func (d *detail) fold(collapse bool) {
+	if d.sel < 0 || d.sel >= len(d.vis) {
+		return
+	}
+	i := d.vis[d.sel]
+	switch {
+	case collapse && (!d.hasKids(i) || d.folded[i]):
+		for j := d.sel - 1; j >= 0; j-- {
+			if d.nodes[j].Depth < d.nodes[d.sel].Depth {
+				d.move(j - d.sel)
+				return
+			}
+		}
+		return
+	case d.hasKids(i):
+		d.folded[i] = collapse
+	}
+	d.refold()
+	d.move(0)
 }
 
 func (d *detail) move(delta int) {
@@ -110,7 +159,14 @@ func (d *detail) view(th *Theme, width, height int, hex bool) string {
 
 func (d *detail) nodeLine(th *Theme, i, width int) string {
 	n := &d.nodes[i]
-	text := strings.Repeat("  ", n.Depth) + safe(n.Label)
+	marker := "  "
+	if all := d.vis[i]; d.hasKids(all) {
+		marker = "▾ "
+		if d.folded[all] {
+			marker = "▸ "
+		}
+	}
+	text := strings.Repeat("  ", n.Depth) + marker + safe(n.Label)
 	if n.Value != "" {
 		text += ": " + safe(n.Value)
 	}

@@ -70,6 +70,10 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		}
 	case key.Matches(msg, k.Enter):
 		return m.enter()
+	case key.Matches(msg, k.Collapse) && m.view == viewDetail:
+		m.dt.fold(true)
+	case key.Matches(msg, k.Expand) && m.view == viewDetail:
+		m.dt.fold(false)
 	case key.Matches(msg, k.Pause):
 		m.paused = !m.paused
 	case key.Matches(msg, k.ViewFilter):

@@ -10,6 +10,7 @@ type keyMap struct {
 	Pause, ViewFilter, CaptureFilter, Find, Next    key.Binding
 	Prev, Sort, Reverse, Follow, Hex, Write, Reload key.Binding
 	HistUp, HistDown, Accept, Cancel                key.Binding
+	Collapse, Expand                                key.Binding
 }
 
 func newKeyMap() keyMap {
@@ -44,6 +45,8 @@ func newKeyMap() keyMap {
 		HistDown:      b([]string{"down"}, "↓", "newer entry"),
 		Accept:        b([]string{"enter"}, "enter", "apply"),
 		Cancel:        b([]string{"esc"}, "esc", "cancel"),
+		Collapse:      b([]string{"left", "h"}, "←/h", "detail: collapse node"),
+		Expand:        b([]string{"right", "l"}, "→/l", "detail: expand node"),
 	}
 }
 
@@ -55,7 +58,7 @@ func (k keyMap) ShortHelp() []key.Binding {
 // FullHelp is the help overlay, one column per group.
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Up, k.Down, k.PgUp, k.PgDown, k.Top, k.Bottom, k.Tab, k.Enter, k.Back},
+		{k.Up, k.Down, k.PgUp, k.PgDown, k.Top, k.Bottom, k.Tab, k.Enter, k.Back, k.Collapse, k.Expand},
 		{k.ViewFilter, k.CaptureFilter, k.Find, k.Next, k.Prev, k.Sort, k.Reverse},
 		{k.Follow, k.Hex, k.Pause, k.Write, k.Reload, k.Help, k.Quit},
 	}

@@ -68,6 +68,8 @@ func (f *rowFormatter) format(v *engine.PacketView, t0 time.Time) pktRow {
 // protoOf names the highest layer decoded, for the protocol column.
 func protoOf(p *decode.Packet) string {
 	switch {
+	case p.App.Layer != decode.LayerNone:
+		return p.App.Layer.String()
 	case p.Has(decode.LayerUSB) || p.Has(decode.LayerUSBPcap):
 		return "USB"
 	case p.Has(decode.LayerTCP) && !p.Quoted:

@@ -143,3 +143,11 @@ func TCPFrame(sport, dport uint16, payload []byte) []byte {
 func UDPFrame(sport, dport uint16, payload []byte) []byte {
 	return concat(Ethernet(0x0800), IPv4(17, 8+len(payload)), UDP(sport, dport, len(payload)), payload)
 }
+
+// WithSeq returns a copy of an Ethernet/IPv4/TCP frame (TCPFrame) with
+// the TCP sequence number set to seq.
+func WithSeq(frame []byte, seq uint32) []byte {
+	out := append([]byte(nil), frame...)
+	be.PutUint32(out[14+20+4:], seq)
+	return out
+}

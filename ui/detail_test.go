@@ -1,0 +1,50 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"l7sniff/decode"
+	"l7sniff/decode/decodetest"
+	"l7sniff/engine"
+)
+
+// ← collapses the selected node (or, on a leaf, selects its parent) and
+// → expands it again; the DNS message's own node folds like the layers.
+func TestDetailFoldAndInfo(t *testing.T) {
+	query := []byte{0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0,
+		7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0, 0, 1, 0, 1}
+	data := decodetest.UDPFrame(40000, 53, query)
+	v := engine.PacketView{Seq: 1, Link: decode.LinkEthernet, WireLen: len(data), Data: data}
+	var d detail
+	d.open(v)
+	dns := -1
+	for i, n := range d.nodes {
+		if n.Depth == 0 && n.Label == "Domain Name System" {
+			dns = i
+		}
+	}
+	if dns < 0 {
+		t.Fatalf("no DNS node in %v", d.nodes)
+	}
+	all := len(d.nodes)
+	d.move(dns)
+	d.fold(true)
+	if len(d.nodes) != dns+1 || d.sel != dns {
+		t.Fatalf("collapsed: %d nodes shown, selection %d; want %d, %d", len(d.nodes), d.sel, dns+1, dns)
+	}
+	d.fold(false)
+	if len(d.nodes) != all {
+		t.Fatalf("expanded: %d nodes, want %d", len(d.nodes), all)
+	}
+	d.move(1) // the transaction id, a leaf
+	d.fold(true)
+	if d.sel != dns {
+		t.Errorf("← on a leaf selected %d, want its parent %d", d.sel, dns)
+	}
+	var f rowFormatter
+	r := f.format(&v, v.Time)
+	if r.proto != "DNS" || !strings.HasPrefix(r.info, "Standard query 0x1234 A example.com") {
+		t.Errorf("row proto %q info %q", r.proto, r.info)
+	}
+}
