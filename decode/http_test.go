@@ -14,7 +14,7 @@ func TestHTTPRequest(t *testing.T) {
 	for field, want := range map[string]string{
 		"http.request.method": "GET", "http.request.uri": "/index.html", "http.request.version": "HTTP/1.1",
 		"http.host": "example.com", "http.user_agent": "curl/8.0", "http.accept": "*/*",
-		"http.request.line": `Host: example.com\r\n,User-Agent: curl/8.0\r\n,Accept: */*\r\n`,
+		"http.request.line":  `Host: example.com\r\n,User-Agent: curl/8.0\r\n,Accept: */*\r\n`,
 		"http.response.code": "",
 	} {
 		if got := fieldValue(t, p, field); got != want {
