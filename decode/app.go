@@ -44,6 +44,7 @@ type App struct {
 	quicScratch QUICConn
 
 	// app-misc: SSH, DHCP, NTP, SIP and mail state go below this line.
+	Misc Misc
 }
 
 // Stream is what the engine's TCP reassembly says about one segment. Its
