@@ -222,7 +222,7 @@ func TestSSHSplit(t *testing.T) {
 		{"SSH-2.0-OpenSSH\r\n\x00\x00", 19, false},
 		{"\x00\x00\x01\x00", 4, false},
 	} {
-		if whole, more := TCPMessages(40000, 22, []byte(c.in)); whole != c.whole || more != c.more {
+		if whole, more, _ := TCPMessages(40000, 22, []byte(c.in)); whole != c.whole || more != c.more {
 			t.Errorf("%q: whole %d more %v", c.in, whole, more)
 		}
 	}
@@ -389,7 +389,7 @@ func TestSIPOverTCP(t *testing.T) {
 		{reg + ok[:10], len(reg), true},
 		{"INVITE sip:a SIP/2.0\r\nContent-Length: x\r\n\r\n", 43, false},
 	} {
-		if whole, more := TCPMessages(40000, 5060, []byte(c.in)); whole != c.whole || more != c.more {
+		if whole, more, _ := TCPMessages(40000, 5060, []byte(c.in)); whole != c.whole || more != c.more {
 			t.Errorf("%q: whole %d more %v, want %d %v", c.in, whole, more, c.whole, c.more)
 		}
 	}

@@ -313,7 +313,10 @@ func (m *Model) shownUpTo() uint64 {
 func (m *Model) togglePause() {
 	m.paused = !m.paused
 	if m.paused && m.e != nil {
+		// Freeze at the newest packet now, not at the last frame drawn:
+		// packets that came before the pause stay part of the list.
 		_, _, m.pausedAt = m.e.Ring().Len()
+		m.pk.total = viewLenUpTo(m.e.Ring(), m.pausedAt)
 	}
 }
 
