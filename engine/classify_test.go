@@ -157,8 +157,7 @@ func TestShardReload(t *testing.T) {
 	// The new flow's "abc" means nothing to the new set: classifying or
 	// unknown (the automaton may see no match is possible), never abc.
 	want := map[string]string{"10.0.0.1:4000": "xyz", "10.0.0.1:4001": "abc", "10.0.0.1:4002": "abc", "10.0.0.1:4003": "not abc"}
-	snap := s.snapshot(true)
-	for _, f := range snap.flows {
+	for _, f := range s.flows() {
 		if w := want[f.A]; w == "not abc" {
 			if f.App == "abc" {
 				t.Errorf("flow started after the reload matched the old set's abc")

@@ -97,8 +97,8 @@ type Engine struct {
 	stop     atomic.Bool
 	err      error
 	done     atomic.Bool
-	mu       sync.Mutex // guards final (after Run)
-	final    []shardSnapshot
+	mu       sync.Mutex   // guards final (after Run)
+	final    [][]FlowView // each shard's ended flows, once Run is done
 	// usb carries USB interface classes from frame to frame for the
 	// field output (tshark's view of setup packets); collector only.
 	usb decode.USBState
@@ -237,10 +237,9 @@ func (e *Engine) Run(ctx context.Context) error {
 	// any more, so the final state shares their lists instead of copying
 	// every flow (at the end of a large capture that copy was the peak of
 	// the process's memory).
-	final := make([]shardSnapshot, len(e.shards))
+	final := make([][]FlowView, len(e.shards))
 	for i, s := range e.shards {
-		final[i] = s.snapshot(false)
-		final[i].flows = s.ended
+		final[i] = s.ended
 	}
 	e.mu.Lock()
 	e.final = final
@@ -443,36 +442,37 @@ func (e *Engine) deliver(b *batch, it *item, p *decode.Packet) error {
 // Done reports whether Run has finished.
 func (e *Engine) Done() bool { return e.done.Load() }
 
-// snapshots asks every shard for its state (or returns the final one).
-func (e *Engine) snapshots(withFlows bool) []shardSnapshot {
+// shardFlows asks every shard for its flows (or returns the final ones).
+func (e *Engine) shardFlows() [][]FlowView {
 	if e.done.Load() {
 		e.mu.Lock()
 		defer e.mu.Unlock()
 		return e.final
 	}
-	out := make([]shardSnapshot, len(e.shards))
+	out := make([][]FlowView, len(e.shards))
 	for i, s := range e.shards {
-		r := make(chan shardSnapshot, 1)
+		r := make(chan []FlowView, 1)
 		select {
 		case s.req <- r:
 			out[i] = <-r
 		case <-e.finished:
-			return e.snapshots(withFlows)
+			return e.shardFlows()
 		}
 	}
 	return out
 }
 
 // Flows returns every flow: live ones and those that ended (up to a cap).
+// It copies every flow; the flows view asks for a page (FlowPage).
 func (e *Engine) Flows() []FlowView {
-	snaps := e.snapshots(true)
+	snaps := e.shardFlows()
 	n := 0
 	for _, s := range snaps {
-		n += len(s.flows)
+		n += len(s)
 	}
 	out := make([]FlowView, 0, n)
 	for _, s := range snaps {
-		out = append(out, s.flows...)
+		out = append(out, s...)
 	}
 	return out
 }

@@ -45,8 +45,9 @@ func WriteFlowReport(w io.Writer, flows []FlowView, st Stats) error {
 	return nil
 }
 
-// WriteFlowJSON prints the same report as one JSON document.
-func WriteFlowJSON(w io.Writer, flows []FlowView, st Stats) error {
+// WriteFlowJSON prints the same report as one JSON document; apps (from
+// Engine.Apps) go into its stats as they always have.
+func WriteFlowJSON(w io.Writer, flows []FlowView, st Stats, apps []AppStat) error {
 	sortFlows(flows)
 	type jsonFlow struct {
 		ID        uint64    `json:"id"`
@@ -67,13 +68,16 @@ func WriteFlowJSON(w io.Writer, flows []FlowView, st Stats) error {
 	}
 	// encoding/json passes C1 controls (U+0080–U+009F) raw, so strings
 	// from outside are escaped as in the text report.
+	type jsonStats struct {
+		Stats
+		Apps []AppStat
+	}
 	out := struct {
 		Flows  []jsonFlow `json:"flows"`
 		Totals []AppStat  `json:"totals"`
-		Stats  Stats      `json:"stats"`
-	}{Totals: escapeNames(totals(flows)), Stats: st}
+		Stats  jsonStats  `json:"stats"`
+	}{Totals: escapeNames(totals(flows)), Stats: jsonStats{st, escapeNames(slices.Clone(apps))}}
 	out.Stats.Source, out.Stats.CaptureFilter = Escape(st.Source), Escape(st.CaptureFilter)
-	out.Stats.Apps = escapeNames(slices.Clone(st.Apps))
 	for _, f := range flows {
 		out.Flows = append(out.Flows, jsonFlow{f.ID, f.Proto, Escape(f.A), Escape(f.B), f.Packets[0], f.Packets[1], f.Bytes[0], f.Bytes[1],
 			f.First, f.Last, f.State, Escape(f.App), Escape(f.Pattern), f.PortGuess, f.Mismatch})
@@ -118,11 +122,6 @@ func totals(flows []FlowView) []AppStat {
 	for _, a := range m {
 		out = append(out, *a)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Bytes != out[j].Bytes {
-			return out[i].Bytes > out[j].Bytes
-		}
-		return out[i].Name < out[j].Name
-	})
+	sortApps(out)
 	return out
 }

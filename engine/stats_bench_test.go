@@ -28,7 +28,7 @@ func BenchmarkStats(b *testing.B) {
 }
 
 // statsEngine is an engine of two running shards holding n live TCP
-// flows, fed through the shards' own per-packet step; the benchmark's
+// flows, fed through the shards' own per-packet step and publication; the benchmark's
 // cleanup stops the shards.
 func statsEngine(b *testing.B, n int) *Engine {
 	b.Helper()
@@ -48,6 +48,7 @@ func statsEngine(b *testing.B, n int) *Engine {
 		bt.items = append(bt.items, item{seq: uint64(i + 1), ts: int64(i + 1), hasFlow: true, key: k, fromA: true, wireLen: 60})
 		if len(bt.items) == batchItems || i == n-1 {
 			e.shards[next].process(bt)
+			e.shards[next].publish() // as run does after each batch
 			bt.items, next = bt.items[:0], (next+1)%shards
 		}
 	}

@@ -216,7 +216,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tickMsg:
 		return m, tea.Batch(tick(), m.refresh(time.Time(msg), false))
 	case statsMsg:
-		m.hdr.st, m.statsBusy = engine.Stats(msg), false
+		m.hdr.st, m.hdr.apps, m.statsBusy = msg.st, msg.apps, false
 	case flowsMsg:
 		m.flowsBusy = false
 		m.fl.set(msg.flows, msg.pass)
@@ -270,7 +270,7 @@ func (m *Model) refresh(now time.Time, force bool) tea.Cmd {
 	if !m.statsBusy && (force || now.Sub(m.lastStats) >= 250*time.Millisecond) {
 		m.statsBusy, m.lastStats = true, now
 		e := m.e
-		cmds = append(cmds, func() tea.Msg { return statsMsg(e.Stats()) })
+		cmds = append(cmds, func() tea.Msg { return statsMsg{e.Stats(), e.Apps()} })
 	}
 	if m.frames != nil && now.Sub(m.lastFPS) >= time.Second {
 		f := m.frames.Load()
@@ -317,7 +317,10 @@ func (m *Model) togglePause() {
 // are the flows the view filter (expr, read before them) lets through
 // (nil: all).
 type (
-	statsMsg engine.Stats
+	statsMsg struct {
+		st   engine.Stats
+		apps []engine.AppStat
+	}
 	flowsMsg struct {
 		flows []engine.FlowView
 		pass  map[uint64]bool
