@@ -23,7 +23,7 @@ func WriteFlowReport(w io.Writer, flows []FlowView, st Stats) error {
 		if f.Mismatch {
 			note = "MISMATCH"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\n", f.ID, f.Proto, Escape(f.A), Escape(f.B),
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\n", f.ID, f.Proto, Escape(f.A()), Escape(f.B()),
 			f.Packets[0], f.Packets[1], f.TotalBytes(), f.Duration().Round(time.Millisecond), Escape(f.App), f.PortGuess, note)
 	}
 	tw.Flush()
@@ -79,7 +79,7 @@ func WriteFlowJSON(w io.Writer, flows []FlowView, st Stats, apps []AppStat) erro
 	}{Totals: escapeNames(totals(flows)), Stats: jsonStats{st, escapeNames(slices.Clone(apps))}}
 	out.Stats.Source, out.Stats.CaptureFilter = Escape(st.Source), Escape(st.CaptureFilter)
 	for _, f := range flows {
-		out.Flows = append(out.Flows, jsonFlow{f.ID, f.Proto, Escape(f.A), Escape(f.B), f.Packets[0], f.Packets[1], f.Bytes[0], f.Bytes[1],
+		out.Flows = append(out.Flows, jsonFlow{f.ID, f.Proto, Escape(f.A()), Escape(f.B()), f.Packets[0], f.Packets[1], f.Bytes[0], f.Bytes[1],
 			f.First, f.Last, f.State, Escape(f.App), Escape(f.Pattern), f.PortGuess, f.Mismatch})
 	}
 	enc := json.NewEncoder(w)

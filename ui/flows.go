@@ -26,10 +26,10 @@ var flowCols = []flowCol{
 		func(a, b *engine.FlowView) int { return cmp.Compare(a.ID, b.ID) }},
 	{"Proto", 8, false, func(f *engine.FlowView) string { return f.Proto },
 		func(a, b *engine.FlowView) int { return strings.Compare(a.Proto, b.Proto) }},
-	{"A", 0, false, func(f *engine.FlowView) string { return engine.Escape(f.A) },
-		func(a, b *engine.FlowView) int { return strings.Compare(a.A, b.A) }},
-	{"B", 0, false, func(f *engine.FlowView) string { return engine.Escape(f.B) },
-		func(a, b *engine.FlowView) int { return strings.Compare(a.B, b.B) }},
+	{"A", 0, false, func(f *engine.FlowView) string { return engine.Escape(f.A()) },
+		func(a, b *engine.FlowView) int { return strings.Compare(a.A(), b.A()) }},
+	{"B", 0, false, func(f *engine.FlowView) string { return engine.Escape(f.B()) },
+		func(a, b *engine.FlowView) int { return strings.Compare(a.B(), b.B()) }},
 	{"Verdict", 11, false, nil, // drawn with its colour by the view
 		func(a, b *engine.FlowView) int { return strings.Compare(a.App, b.App) }},
 	{"Port guess", 10, false, func(f *engine.FlowView) string { return engine.Escape(f.PortGuess) },
@@ -254,8 +254,8 @@ func flowFilter(f *engine.FlowView) (string, error) {
 	}
 	hosts := fmt.Sprintf("host %s and host %s", a, b)
 	switch k.Proto {
-	case 6, 17:
-		proto := map[uint8]string{6: "tcp", 17: "udp"}[k.Proto]
+	case decode.IPProtoTCP, decode.IPProtoUDP:
+		proto := map[uint8]string{decode.IPProtoTCP: "tcp", decode.IPProtoUDP: "udp"}[k.Proto]
 		return fmt.Sprintf("%s and %s and %s port %d and %s port %d", proto, hosts, proto, k.PortA, proto, k.PortB), nil
 	}
 	if k.Kind == decode.FlowIPv6 {

@@ -217,7 +217,7 @@ func (m *Model) followStream() tea.Cmd {
 		id, title = m.dt.v.FlowID, fmt.Sprintf("packet %d's flow", m.dt.v.Seq)
 	case viewFlows:
 		if f, ok := m.fl.selected(); ok {
-			id, title = f.ID, engine.Escape(f.Proto+" "+f.A+" ⇄ "+f.B)
+			id, title = f.ID, engine.Escape(f.Proto+" "+f.A()+" ⇄ "+f.B())
 		}
 	default:
 		return nil
