@@ -26,6 +26,7 @@ import (
 	"io"
 	"math"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -231,19 +232,12 @@ func (e *Engine) Run(ctx context.Context) error {
 	go func() { collected <- e.collect() }()
 	e.capture()
 	sinkErr := <-collected
-	// Read the final state, then let the shards go. Each shard has
-	// emptied its table into its ended list and closed its output, which
-	// the collector drained before it returned: the shards change nothing
-	// any more, so the final state shares their lists instead of copying
-	// every flow (at the end of a large capture that copy was the peak of
-	// the process's memory).
-	final := make([][]FlowView, len(e.shards))
-	for i, s := range e.shards {
-		final[i] = s.ended
-	}
-	e.mu.Lock()
-	e.final = final
-	e.mu.Unlock()
+	// Let the shards go. Each shard has emptied its table into its ended
+	// list and closed its output, which the collector drained before it
+	// returned: the shards change nothing any more, so from now on their
+	// flows are read in place (onShards) instead of copied in a final
+	// state (at the end of a large capture that copy was the peak of the
+	// process's memory).
 	e.done.Store(true)
 	close(e.finished)
 	wg.Wait()
@@ -442,37 +436,34 @@ func (e *Engine) deliver(b *batch, it *item, p *decode.Packet) error {
 // Done reports whether Run has finished.
 func (e *Engine) Done() bool { return e.done.Load() }
 
-// shardFlows asks every shard for its flows (or returns the final ones).
-func (e *Engine) shardFlows() [][]FlowView {
-	if e.done.Load() {
-		e.mu.Lock()
-		defer e.mu.Unlock()
-		return e.final
-	}
-	out := make([][]FlowView, len(e.shards))
+// onShards runs fn for every shard on the shard's goroutine, between two
+// batches, all shards at once, and waits for them. Once the shards have
+// stopped changing their flows (the capture has ended and Run has read
+// the final state) it runs fn here instead.
+func (e *Engine) onShards(fn func(i int, s *shard)) {
+	done := make(chan struct{}, len(e.shards))
+	asked := 0
 	for i, s := range e.shards {
-		r := make(chan []FlowView, 1)
+		if e.done.Load() {
+			fn(i, s)
+			continue
+		}
 		select {
-		case s.req <- r:
-			out[i] = <-r
+		case s.req <- func() { fn(i, s); done <- struct{}{} }:
+			asked++
 		case <-e.finished:
-			return e.shardFlows()
+			fn(i, s)
 		}
 	}
-	return out
+	for range asked {
+		<-done
+	}
 }
 
 // Flows returns every flow: live ones and those that ended (up to a cap).
 // It copies every flow; the flows view asks for a page (FlowPage).
 func (e *Engine) Flows() []FlowView {
-	snaps := e.shardFlows()
-	n := 0
-	for _, s := range snaps {
-		n += len(s)
-	}
-	out := make([]FlowView, 0, n)
-	for _, s := range snaps {
-		out = append(out, s...)
-	}
-	return out
+	parts := make([][]FlowView, len(e.shards))
+	e.onShards(func(i int, s *shard) { parts[i] = s.flows() })
+	return slices.Concat(parts...)
 }

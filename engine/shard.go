@@ -15,7 +15,7 @@ type shard struct {
 	e     *Engine
 	in    chan *batch
 	out   chan *batch
-	req   chan chan []FlowView
+	req   chan func() // work to run between batches (onShards)
 	table *flowTable
 	// apps counts traffic by verdict; pubApps lists the same counters
 	// for readers (replaced, never changed, when a verdict is added).
@@ -48,7 +48,7 @@ func newShard(e *Engine, id int) *shard {
 		id: id, e: e,
 		in:   make(chan *batch, 4),
 		out:  make(chan *batch, 4),
-		req:  make(chan chan []FlowView),
+		req:  make(chan func()),
 		apps: make(map[string]*appCounter),
 	}
 	s.pubApps.Store(&[]*appCounter{})
@@ -82,8 +82,8 @@ func (s *shard) run() {
 			s.process(b)
 			s.publish()
 			s.out <- b
-		case r := <-s.req:
-			r <- s.flows()
+		case fn := <-s.req:
+			fn()
 		}
 	}
 }
@@ -93,8 +93,8 @@ func (s *shard) run() {
 func (s *shard) serveUntilClosed() {
 	for {
 		select {
-		case r := <-s.req:
-			r <- s.flows()
+		case fn := <-s.req:
+			fn()
 		case <-s.e.finished:
 			return
 		}

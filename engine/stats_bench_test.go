@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"l7sniff/decode"
+	"l7sniff/patterns"
 )
 
 // BenchmarkStats measures what the TUI pays four times a second for the
@@ -15,7 +16,8 @@ import (
 func BenchmarkStats(b *testing.B) {
 	for _, n := range []int{1000, 1_000_000} {
 		b.Run(fmt.Sprintf("flows=%d", n), func(b *testing.B) {
-			e := statsEngine(b, n)
+			_, set := benchWorkload(b)
+			e := runningShards(b, set, n)
 			b.ReportAllocs()
 			b.ResetTimer()
 			for b.Loop() {
@@ -27,12 +29,12 @@ func BenchmarkStats(b *testing.B) {
 	}
 }
 
-// statsEngine is an engine of two running shards holding n live TCP
-// flows, fed through the shards' own per-packet step and publication; the benchmark's
+// runningShards is an engine of two running shards holding n live flows
+// (of varied sizes, a third of them opened from the key's side B), fed
+// through the shards' own per-packet step and publication; the test's
 // cleanup stops the shards.
-func statsEngine(b *testing.B, n int) *Engine {
-	b.Helper()
-	_, set := benchWorkload(b)
+func runningShards(tb testing.TB, set *patterns.Set, n int) *Engine {
+	tb.Helper()
 	const shards = 2
 	e := benchEngine(set, shards)
 	e.src = &Source{name: "bench"}
@@ -42,10 +44,11 @@ func statsEngine(b *testing.B, n int) *Engine {
 	bt := &batch{items: make([]item, 0, batchItems)}
 	next := 0 // the shard the next batch goes to
 	for i := range n {
-		k := decode.FlowKey{Kind: decode.FlowIPv4, Proto: 6, PortA: uint16(i), PortB: 80}
+		k := decode.FlowKey{Kind: decode.FlowIPv4, Proto: decode.IPProtoTCP, PortA: uint16(i), PortB: 80}
 		binary.BigEndian.PutUint32(k.A[:4], 0x0a000000|uint32(i>>16))
 		binary.BigEndian.PutUint32(k.B[:4], 0xc0a80001)
-		bt.items = append(bt.items, item{seq: uint64(i + 1), ts: int64(i + 1), hasFlow: true, key: k, fromA: true, wireLen: 60})
+		bt.items = append(bt.items, item{seq: uint64(i + 1), ts: int64(i + 1), hasFlow: true, key: k,
+			fromA: i%3 != 0, wireLen: 60 + i*37%1400})
 		if len(bt.items) == batchItems || i == n-1 {
 			e.shards[next].process(bt)
 			e.shards[next].publish() // as run does after each batch
@@ -55,7 +58,7 @@ func statsEngine(b *testing.B, n int) *Engine {
 	for _, s := range e.shards {
 		go s.run()
 	}
-	b.Cleanup(func() {
+	tb.Cleanup(func() {
 		for _, s := range e.shards {
 			close(s.in)
 		}
@@ -66,4 +69,23 @@ func statsEngine(b *testing.B, n int) *Engine {
 		close(e.finished)
 	})
 	return e
+}
+
+// BenchmarkFlowPage measures what the flows view pays twice a second: a
+// screen of flows, biggest first, out of n, sorted by the shards.
+func BenchmarkFlowPage(b *testing.B) {
+	for _, n := range []int{1000, 1_000_000} {
+		b.Run(fmt.Sprintf("flows=%d", n), func(b *testing.B) {
+			_, set := benchWorkload(b)
+			e := runningShards(b, set, n)
+			q := FlowQuery{Order: ByBytes, Desc: true, Limit: 50, Focus: uint64(n / 2)}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				if p := e.FlowPage(q); p.Total != n || len(p.Flows) != q.Limit {
+					b.Fatalf("%d of %d flows, want %d of %d", len(p.Flows), p.Total, q.Limit, n)
+				}
+			}
+		})
+	}
 }
