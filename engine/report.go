@@ -14,8 +14,10 @@ import (
 // ndpiReader does at the end of a run: one line per flow (5-tuple,
 // packets, bytes, duration, verdict, port guess, mismatch flag), then the
 // totals, biggest first.
-func WriteFlowReport(w io.Writer, flows []FlowView, st Stats) error {
+// The first write error ends the report and is returned.
+func WriteFlowReport(out io.Writer, flows []FlowView, st Stats) error {
 	sortFlows(flows)
+	w := &stickyWriter{w: out}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "#\tproto\tA\tB\tpkts A→B\tpkts B→A\tbytes\tduration\tverdict\tport guess\tnote")
 	for _, f := range flows {
@@ -42,7 +44,27 @@ func WriteFlowReport(w io.Writer, flows []FlowView, st Stats) error {
 	if st.Exporting {
 		fmt.Fprintf(w, "%d IPFIX records exported, %d dropped\n", st.Exported, st.ExportDropped)
 	}
+	if w.err != nil {
+		return fmt.Errorf("flow report: %w", w.err)
+	}
 	return nil
+}
+
+// stickyWriter passes writes on until one fails and then fails them all
+// with that error, so a report made of many prints checks once, at the
+// end.
+type stickyWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (s *stickyWriter) Write(p []byte) (int, error) {
+	if s.err != nil {
+		return 0, s.err
+	}
+	n, err := s.w.Write(p)
+	s.err = err
+	return n, err
 }
 
 // WriteFlowJSON prints the same report as one JSON document; apps (from
