@@ -70,9 +70,6 @@ type Config struct {
 	Packet func(p *decode.Packet, info *PacketInfo) error
 	// Write, if set, receives every packet (the -w file); see SetWriter.
 	Write *PcapWriter
-	// FlowEnded, if set, is called (from a shard's goroutine) for each
-	// flow that leaves the table.
-	FlowEnded func(FlowView)
 	// Export, if set, receives flow records (see IPFIXExporter); Run
 	// closes it. ActiveTimeout is how often, in capture time, flows that
 	// are still live are exported too (0: only when they end).
@@ -432,9 +429,6 @@ func (e *Engine) deliver(b *batch, it *item, p *decode.Packet) error {
 	info := PacketInfo{FlowID: it.flowID, App: it.app, PortGuess: portNames[it.guess]}
 	return e.cfg.Packet(p, &info)
 }
-
-// Done reports whether Run has finished.
-func (e *Engine) Done() bool { return e.done.Load() }
 
 // onShards runs fn for every shard on the shard's goroutine, between two
 // batches, all shards at once, and waits for them. Once the shards have

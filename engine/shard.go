@@ -222,9 +222,6 @@ func (s *shard) flowEnded(f *flow, evicted bool) {
 		s.endedNext = (s.endedNext + 1) % s.maxEnded
 		s.endedDropped++
 	}
-	if s.e.cfg.FlowEnded != nil {
-		s.e.cfg.FlowEnded(v)
-	}
 	if x := s.e.cfg.Export; x != nil {
 		x.flowEnded(f, s.exportMayWait())
 	}

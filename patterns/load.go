@@ -19,8 +19,7 @@ import (
 // engine's job, which gives up on a flow after DefaultMaxPackets packets of
 // either direction, handshake and bare ACKs included, as l7-filter does.
 const (
-	DefaultMaxBytes   = 12000 // l7-filter userspace's byte budget
-	KernelMaxBytes    = 2048  // the kernel module's, for those who want it
+	DefaultMaxBytes   = 12000 // l7-filter userspace's byte budget (the kernel module's is 2048)
 	DefaultMaxPackets = 10    // both l7-filter variants
 )
 
