@@ -102,7 +102,7 @@ func scan(srcs []source) []scanned {
 			file := path.Join(src.display, rel)
 			if err != nil {
 				out = append(out, scanned{file: file, dir: i, rel: rel, isDir: d == nil || d.IsDir(),
-					err: &LoadError{File: file, Reason: fmt.Sprintf("read: %v", unwrapPath(err))}})
+					err: &LoadError{File: file, Code: ErrRead, Reason: fmt.Sprintf("read: %v", unwrapPath(err))}})
 				return nil
 			}
 			hidden := strings.HasPrefix(d.Name(), ".") && p != src.root
@@ -114,7 +114,7 @@ func scan(srcs []source) []scanned {
 			}
 			sc := scanned{file: file, dir: i, rel: rel}
 			if data, err := fs.ReadFile(src.fsys, p); err != nil {
-				sc.err = &LoadError{File: file, Reason: fmt.Sprintf("read: %v", unwrapPath(err))}
+				sc.err = &LoadError{File: file, Code: ErrRead, Reason: fmt.Sprintf("read: %v", unwrapPath(err))}
 			} else if pat, err := Parse(file, data); err != nil {
 				sc.err = err.(*LoadError)
 			} else {
@@ -165,7 +165,7 @@ func (o Options) build(files []scanned, prev *Set) *Set {
 	seen := map[string]*Pattern{}
 	for _, p := range pats {
 		if first, dup := seen[p.Name]; dup {
-			s.errors = append(s.errors, LoadError{File: p.File, Line: p.Line,
+			s.errors = append(s.errors, LoadError{File: p.File, Line: p.Line, Code: ErrDuplicate,
 				Reason: fmt.Sprintf("protocol %q is already loaded from %s, which has precedence", p.Name, first.File)})
 			continue
 		}
@@ -195,12 +195,12 @@ func (s *Set) compile(o Options, prev *Set) {
 		if !ok {
 			// Nothing to drop: the set as a whole does not fit. Keep a Set
 			// that matches nothing (its streams answer unknown), and say why.
-			s.errors = append(s.errors, LoadError{File: "(pattern set)", Reason: fmt.Sprintf("compile: %v", err)})
+			s.errors = append(s.errors, LoadError{File: "(pattern set)", Code: ErrCompile, Reason: fmt.Sprintf("compile: %v", err)})
 			s.patterns = nil
 			return
 		}
 		bad := s.patterns[pe.Index]
-		s.errors = append(s.errors, LoadError{File: bad.File, Line: bad.Line, Reason: fmt.Sprintf("compile: %v", pe.Err)})
+		s.errors = append(s.errors, LoadError{File: bad.File, Line: bad.Line, Code: ErrCompile, Reason: fmt.Sprintf("compile: %v", pe.Err)})
 		s.patterns = slices.Delete(s.patterns, pe.Index, pe.Index+1)
 		if old := prev.patternFor(bad.File); old != nil && old != bad && !retried[bad.File] {
 			retried[bad.File] = true
