@@ -20,6 +20,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"l7sniff/engine"
+	"l7sniff/internal/corpustest"
 	"l7sniff/patterns"
 )
 
@@ -42,10 +43,7 @@ var liveTools = []string{"ip", "ss", "tcpdump", "python3", "curl", "openssl", "s
 func requireLive(t *testing.T) {
 	t.Helper()
 	skip := func(format string, args ...any) {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("live test cannot run under CI: "+format, args...)
-		}
-		t.Skipf("live test skipped: "+format, args...)
+		corpustest.Unavailable(t, "live test cannot run: "+format, args...)
 	}
 	if os.Geteuid() != 0 {
 		skip("needs root (network namespaces, capture)")

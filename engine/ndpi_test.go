@@ -15,6 +15,7 @@ import (
 
 	"l7sniff/decode"
 	"l7sniff/engine"
+	"l7sniff/internal/corpustest"
 	"l7sniff/patterns"
 )
 
@@ -36,20 +37,6 @@ var ndpiExtraMapping = map[string]string{
 	"PostgreSQL": "postgres",
 	"Redis":      "redis",
 	"MQTT":       "mqtt",
-}
-
-// ndpiCorpus returns ../../shared/corpus/ndpi, skipping the test when it
-// is absent, or failing when CI is set.
-func ndpiCorpus(t *testing.T) string {
-	t.Helper()
-	dir := filepath.Join("..", "..", "shared", "corpus", "ndpi")
-	if _, err := os.Stat(filepath.Join(dir, "truth")); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("nDPI corpus missing under CI: %v", err)
-		}
-		t.Skipf("nDPI corpus not present (%v): skipping", err)
-	}
-	return dir
 }
 
 // truthFlow is one row of a truth file.
@@ -222,7 +209,7 @@ func classifyFile(t *testing.T, path string, set *patterns.Set) (map[string]engi
 // precision is the share of l7sniff's verdicts of a protocol that are
 // right, wrong verdicts on flows nDPI left unlabelled ("-") included.
 func TestAccuracyVsNDPI(t *testing.T) {
-	dir := ndpiCorpus(t)
+	dir := corpustest.Dir(t, "ndpi")
 	set, errs := patterns.Default()
 	if len(errs) > 0 {
 		t.Fatalf("defaults: %v", errs)
