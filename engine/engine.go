@@ -95,8 +95,6 @@ type Engine struct {
 	stop     atomic.Bool
 	err      error
 	done     atomic.Bool
-	mu       sync.Mutex   // guards final (after Run)
-	final    [][]FlowView // each shard's ended flows, once Run is done
 	// usb carries USB interface classes from frame to frame for the
 	// field output (tshark's view of setup packets); collector only.
 	usb decode.USBState
@@ -432,8 +430,8 @@ func (e *Engine) deliver(b *batch, it *item, p *decode.Packet) error {
 
 // onShards runs fn for every shard on the shard's goroutine, between two
 // batches, all shards at once, and waits for them. Once the shards have
-// stopped changing their flows (the capture has ended and Run has read
-// the final state) it runs fn here instead.
+// stopped changing their flows (Run has seen every shard flush its table)
+// it runs fn here instead.
 func (e *Engine) onShards(fn func(i int, s *shard)) {
 	done := make(chan struct{}, len(e.shards))
 	asked := 0
