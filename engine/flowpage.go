@@ -53,9 +53,41 @@ type FlowPage struct {
 	FocusAt int
 }
 
+// deepPage is how far into the order a page must reach before FlowPage
+// counts the flows first, to fetch a page past the middle from the other
+// end: each shard keeps offset+limit flows while it sorts, and a page at
+// the bottom of a million flows would otherwise hold them all.
+const deepPage = 4096
+
 // FlowPage returns the page of flows q asks for.
 func (e *Engine) FlowPage(q FlowQuery) FlowPage {
 	q.Offset, q.Limit = max(q.Offset, 0), max(q.Limit, 0)
+	if q.Offset+q.Limit <= deepPage {
+		return e.page(q)
+	}
+	counts := make([]int, len(e.shards))
+	e.onShards(func(i int, s *shard) { counts[i] = s.count(q.Keep) })
+	total := 0
+	for _, n := range counts {
+		total += n
+	}
+	end := min(q.Offset+q.Limit, total)
+	if end <= total-q.Offset { // fewer flows to keep from the top
+		return e.page(q)
+	}
+	// The same page in the reverse order, read backwards.
+	r := q
+	r.Desc, r.Offset, r.Limit = !q.Desc, total-end, max(end-q.Offset, 0)
+	p := e.page(r)
+	slices.Reverse(p.Flows)
+	if p.FocusAt >= 0 {
+		p.FocusAt = p.Total - 1 - p.FocusAt
+	}
+	return p
+}
+
+// page answers q from the top of the order.
+func (e *Engine) page(q FlowQuery) FlowPage {
 	page := FlowPage{FocusAt: -1}
 	var focus *FlowView
 	if q.Focus != 0 {
@@ -127,6 +159,25 @@ func (q *FlowQuery) compare(a, b *FlowView) int {
 		return -r
 	}
 	return r
+}
+
+// count returns how many of the shard's flows keep chooses (nil: all).
+func (s *shard) count(keep func(id uint64) bool) int {
+	if keep == nil {
+		return len(s.ended) + s.table.len()
+	}
+	n := 0
+	for i := range s.ended {
+		if keep(s.ended[i].ID) {
+			n++
+		}
+	}
+	s.table.each(func(f *flow) {
+		if keep(f.id) {
+			n++
+		}
+	})
+	return n
 }
 
 // find returns a view of flow id, or nil if the shard does not have it.

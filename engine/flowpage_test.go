@@ -9,9 +9,10 @@ import (
 
 // TestFlowPage checks pages of flows sorted by the shards against every
 // flow copied and sorted here: the same flows in the same order, the
-// total, and the focus flow's place, with and without a filter.
+// total, and the focus flow's place, with and without a filter, near the
+// top and deep enough (past deepPage) to be read from the other end.
 func TestFlowPage(t *testing.T) {
-	const n = 3000
+	const n = 3 * deepPage
 	e := runningShards(t, defaultSet(t), n)
 	all := e.Flows()
 	if len(all) != n {
@@ -45,7 +46,7 @@ func TestFlowPage(t *testing.T) {
 		}
 		slices.SortFunc(want, c.order)
 		focus := want[len(want)/3]
-		for _, off := range []int{0, 7, len(want) - 3, len(want) + 5} {
+		for _, off := range []int{0, 7, len(want)/2 - 5, deepPage + 1, len(want) - 3, len(want) + 5} {
 			q := c.q
 			q.Offset, q.Limit, q.Focus = off, 10, focus.ID
 			got := e.FlowPage(q)

@@ -72,19 +72,26 @@ func runningShards(tb testing.TB, set *patterns.Set, n int) *Engine {
 }
 
 // BenchmarkFlowPage measures what the flows view pays twice a second: a
-// screen of flows, biggest first, out of n, sorted by the shards.
+// screen of flows, biggest first, out of n, sorted by the shards, at the
+// top of the order and at its bottom (read from the other end).
 func BenchmarkFlowPage(b *testing.B) {
 	for _, n := range []int{1000, 1_000_000} {
 		b.Run(fmt.Sprintf("flows=%d", n), func(b *testing.B) {
 			_, set := benchWorkload(b)
 			e := runningShards(b, set, n)
-			q := FlowQuery{Order: ByBytes, Desc: true, Limit: 50, Focus: uint64(n / 2)}
-			b.ReportAllocs()
-			b.ResetTimer()
-			for b.Loop() {
-				if p := e.FlowPage(q); p.Total != n || len(p.Flows) != q.Limit {
-					b.Fatalf("%d of %d flows, want %d of %d", len(p.Flows), p.Total, q.Limit, n)
-				}
+			for _, at := range []struct {
+				name   string
+				offset int
+			}{{"top", 0}, {"bottom", n - 50}} {
+				b.Run(at.name, func(b *testing.B) {
+					q := FlowQuery{Order: ByBytes, Desc: true, Offset: at.offset, Limit: 50, Focus: uint64(n / 2)}
+					b.ReportAllocs()
+					for b.Loop() {
+						if p := e.FlowPage(q); p.Total != n || len(p.Flows) != q.Limit {
+							b.Fatalf("%d of %d flows, want %d of %d", len(p.Flows), p.Total, q.Limit, n)
+						}
+					}
+				})
 			}
 		})
 	}
