@@ -40,7 +40,9 @@ type Stats struct {
 	// first.
 	PPS, BPS float64
 	History  [historyLen]float64
-	Done     bool
+	// Done is set once the source has ended and every packet read has
+	// gone through the pipeline.
+	Done bool
 	// Exporting is set when flows go to IPFIX collectors; Exported and
 	// ExportDropped count the flow records sent and dropped, once per
 	// collector.
