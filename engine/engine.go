@@ -16,7 +16,9 @@
 // are deterministic and report each packet with its flow's verdict at that
 // moment. A slow stage slows the ones before it (back-pressure) down to
 // libpcap, whose kernel buffer then counts drops; the UI never takes part:
-// it reads snapshots.
+// it reads the counters the shards publish as atomics after each batch
+// (Stats, Apps), and asks for the flows it shows a page at a time
+// (FlowPage), which each shard answers between two batches.
 package engine
 
 import (
