@@ -13,6 +13,7 @@ import (
 
 	"l7sniff/decode/decodetest"
 	"l7sniff/engine"
+	"l7sniff/internal/corpustest"
 )
 
 // appKnown are application cells that differ from tshark on purpose,
@@ -53,7 +54,7 @@ const (
 // through `-T fields -E occurrence=a` with its truth file's own columns
 // and compares every cell where tshark or l7sniff has a value.
 func TestAppFieldsMatchTshark(t *testing.T) {
-	root := corpusDir(t)
+	root := corpustest.Dir(t)
 	list, err := os.ReadFile(filepath.Join(root, "app", "captures.tsv"))
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"l7sniff/decode/decodetest"
+	"l7sniff/internal/corpustest"
 )
 
 // unsupportedColumns are truth-file columns `-T fields` does not print,
@@ -31,23 +32,11 @@ var unsupportedColumns = map[string]string{
 // Keep it short; today it is empty.
 var knownCells = map[string]string{}
 
-func corpusDir(t *testing.T) string {
-	t.Helper()
-	dir, _ := filepath.Abs(filepath.Join("..", "shared", "corpus"))
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("corpus not found at %s: CI must have ../shared beside the repo", dir)
-		}
-		t.Skipf("corpus not found at %s (../shared absent); skipping", dir)
-	}
-	return dir
-}
-
 // TestFieldsMatchTshark runs `l7sniff -r CAPTURE -T fields -E header=y -e
 // ...` with each truth file's own columns and diffs the output against
 // tshark's table.
 func TestFieldsMatchTshark(t *testing.T) {
-	root := corpusDir(t)
+	root := corpustest.Dir(t)
 	agree := decodetest.Agreement{}
 	mismatches := 0
 	for _, sub := range []string{"decode", "usb"} {
@@ -115,7 +104,7 @@ func TestFieldsMatchTshark(t *testing.T) {
 // directions share a flow id, the verdict appears once the response
 // decides it and stays, and the port guess is http.
 func TestOwnFields(t *testing.T) {
-	root := corpusDir(t)
+	root := corpustest.Dir(t)
 	o, err := parseFlags([]string{"-r", filepath.Join(root, "decode/pcap/pcpp-three_http_streams.pcap"),
 		"-T", "fields", "-e", "tcp.srcport", "-e", "tcp.dstport", "-e", "l7sniff.flow", "-e", "l7sniff.app", "-e", "l7sniff.portguess"})
 	if err != nil {

@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"l7sniff/internal/corpustest"
 )
 
 // These tests export to the collectors people run, from Debian's nfdump and
@@ -26,10 +28,7 @@ func needTools(t *testing.T, names ...string) {
 	t.Helper()
 	for _, n := range names {
 		if _, err := exec.LookPath(n); err != nil {
-			if os.Getenv("CI") != "" {
-				t.Fatalf("%s not installed: `make deps` installs nfdump and pmacct", n)
-			}
-			t.Skipf("%s not installed (`make deps` installs nfdump and pmacct); skipping", n)
+			corpustest.Unavailable(t, "%s not installed (`make deps` installs nfdump and pmacct)", n)
 		}
 	}
 }
@@ -281,7 +280,7 @@ func compare(t *testing.T, who string, want, got map[uniflow]counts, apps bool) 
 
 // ipfixCaptures are corpus captures with IPv4 and IPv6 flows between them.
 func ipfixCaptures(t *testing.T) []string {
-	root := corpusDir(t)
+	root := corpustest.Dir(t)
 	return []string{
 		filepath.Join(root, "ndpi", "pcap", "android.pcap"),   // IPv4 (and one IPv6 ICMP flow), 100 s
 		filepath.Join(root, "ndpi", "pcap", "pinterest.pcap"), // IPv6

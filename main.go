@@ -132,7 +132,7 @@ func run(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	if o.flows {
 		flows := e.Flows()
 		if o.json {
-			err = engine.WriteFlowJSON(out, flows, st)
+			err = engine.WriteFlowJSON(out, flows, st, e.Apps())
 		} else {
 			err = engine.WriteFlowReport(out, flows, st)
 		}

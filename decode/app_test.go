@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"l7sniff/decode/decodetest"
+	"l7sniff/internal/corpustest"
 )
 
 // appFrame wraps an application payload in an Ethernet/IPv4 frame, TCP
@@ -57,7 +58,7 @@ func fieldValue(t testing.TB, p *Packet, name string) string {
 // TCP (tcp) or UDP to or from port: seeds for a dissector's fuzz target.
 func corpusPayloads(t testing.TB, tcp bool, port uint16, max int, names ...string) [][]byte {
 	t.Helper()
-	root := corpusDir(t)
+	root := corpustest.Dir(t)
 	list, err := os.ReadFile(filepath.Join(root, "app", "captures.tsv"))
 	if err != nil {
 		t.Fatal(err)

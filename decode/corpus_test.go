@@ -13,24 +13,8 @@ import (
 	"github.com/google/gopacket/pcapgo"
 
 	"l7sniff/decode/decodetest"
+	"l7sniff/internal/corpustest"
 )
-
-// corpusDir finds ../shared/corpus beside the repository. Tests that need
-// it skip without it, except in CI, where its absence is a failure.
-func corpusDir(t testing.TB) string {
-	t.Helper()
-	dir, err := filepath.Abs(filepath.Join("..", "..", "shared", "corpus"))
-	if err == nil {
-		if _, err = os.Stat(dir); err == nil {
-			return dir
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("corpus not found at %s: CI must have ../shared beside the repo", dir)
-	}
-	t.Skipf("corpus not found at %s (../shared absent); skipping", dir)
-	return ""
-}
 
 // frame is one record of a capture file.
 type frame struct {
@@ -137,7 +121,7 @@ type corpusColumn func(p *Packet, column string) (value string, ok bool)
 // columns value knows with the truth tables, cell by cell. It prints a
 // per-column agreement table and fails on any difference not in known.
 func compareCorpus(t *testing.T, sub string, known map[string]string, value corpusColumn) {
-	dir := filepath.Join(corpusDir(t), sub)
+	dir := filepath.Join(corpustest.Dir(t), sub)
 	caps, _ := filepath.Glob(filepath.Join(dir, "pcap", "*"))
 	if len(caps) == 0 {
 		t.Fatalf("no captures in %s", dir)

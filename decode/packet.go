@@ -85,6 +85,3 @@ func (p *Packet) PayloadBytes() []byte {
 
 // Has reports whether layer l was decoded.
 func (p *Packet) Has(l Layer) bool { return p.Layers.Has(l) }
-
-// Truncated reports whether the capture holds fewer bytes than the wire did.
-func (p *Packet) Truncated() bool { return p.WireLen > len(p.Data) }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"l7sniff/decode/decodetest"
+	"l7sniff/internal/corpustest"
 )
 
 // tlsKnown lists where the TLS and QUIC dissectors differ from tshark on
@@ -47,7 +48,7 @@ func tlsIsKnown(capture, field string) bool {
 // every cell where either has a value counts. It prints the per-field
 // agreement and the disagreements, and fails below 95% for a field.
 func TestTLSQUICCorpusAgainstTshark(t *testing.T) {
-	corpus := corpusDir(t)
+	corpus := corpustest.Dir(t)
 	list, err := os.Open(filepath.Join(corpus, "app", "captures.tsv"))
 	if err != nil {
 		t.Fatal(err)

@@ -157,16 +157,15 @@ func TestShardReload(t *testing.T) {
 	// The new flow's "abc" means nothing to the new set: classifying or
 	// unknown (the automaton may see no match is possible), never abc.
 	want := map[string]string{"10.0.0.1:4000": "xyz", "10.0.0.1:4001": "abc", "10.0.0.1:4002": "abc", "10.0.0.1:4003": "not abc"}
-	snap := s.snapshot(true)
-	for _, f := range snap.flows {
-		if w := want[f.A]; w == "not abc" {
+	for _, f := range s.flows() {
+		if w := want[f.A()]; w == "not abc" {
 			if f.App == "abc" {
 				t.Errorf("flow started after the reload matched the old set's abc")
 			}
 		} else if f.App != w {
-			t.Errorf("flow from %s: %s, want %s", f.A, f.App, w)
+			t.Errorf("flow from %s: %s, want %s", f.A(), f.App, w)
 		}
-		delete(want, f.A)
+		delete(want, f.A())
 	}
 	if len(want) != 0 {
 		t.Errorf("flows missing: %v", want)

@@ -16,7 +16,9 @@
 // are deterministic and report each packet with its flow's verdict at that
 // moment. A slow stage slows the ones before it (back-pressure) down to
 // libpcap, whose kernel buffer then counts drops; the UI never takes part:
-// it reads snapshots.
+// it reads the counters the shards publish as atomics after each batch
+// (Stats, Apps), and asks for the flows it shows a page at a time
+// (FlowPage), which each shard answers between two batches.
 package engine
 
 import (
@@ -26,6 +28,7 @@ import (
 	"io"
 	"math"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -69,9 +72,6 @@ type Config struct {
 	Packet func(p *decode.Packet, info *PacketInfo) error
 	// Write, if set, receives every packet (the -w file); see SetWriter.
 	Write *PcapWriter
-	// FlowEnded, if set, is called (from a shard's goroutine) for each
-	// flow that leaves the table.
-	FlowEnded func(FlowView)
 	// Export, if set, receives flow records (see IPFIXExporter); Run
 	// closes it. ActiveTimeout is how often, in capture time, flows that
 	// are still live are exported too (0: only when they end).
@@ -101,8 +101,6 @@ type Engine struct {
 	stop     atomic.Bool
 	err      error
 	done     atomic.Bool
-	mu       sync.Mutex // guards final (after Run)
-	final    []shardSnapshot
 	// usb carries USB interface classes from frame to frame for the
 	// field output (tshark's view of setup packets); collector only.
 	usb decode.USBState
@@ -237,20 +235,12 @@ func (e *Engine) Run(ctx context.Context) error {
 	go func() { collected <- e.collect() }()
 	e.capture()
 	sinkErr := <-collected
-	// Read the final state, then let the shards go. Each shard has
-	// emptied its table into its ended list and closed its output, which
-	// the collector drained before it returned: the shards change nothing
-	// any more, so the final state shares their lists instead of copying
-	// every flow (at the end of a large capture that copy was the peak of
-	// the process's memory).
-	final := make([]shardSnapshot, len(e.shards))
-	for i, s := range e.shards {
-		final[i] = s.snapshot(false)
-		final[i].flows = s.ended
-	}
-	e.mu.Lock()
-	e.final = final
-	e.mu.Unlock()
+	// Let the shards go. Each shard has emptied its table into its ended
+	// list and closed its output, which the collector drained before it
+	// returned: the shards change nothing any more, so from now on their
+	// flows are read in place (onShards) instead of copied in a final
+	// state (at the end of a large capture that copy was the peak of the
+	// process's memory).
 	e.done.Store(true)
 	close(e.finished)
 	wg.Wait()
@@ -473,39 +463,34 @@ func (e *Engine) deliver(b *batch, it *item, p *decode.Packet) error {
 	return e.cfg.Packet(p, &info)
 }
 
-// Done reports whether Run has finished.
-func (e *Engine) Done() bool { return e.done.Load() }
-
-// snapshots asks every shard for its state (or returns the final one).
-func (e *Engine) snapshots(withFlows bool) []shardSnapshot {
-	if e.done.Load() {
-		e.mu.Lock()
-		defer e.mu.Unlock()
-		return e.final
-	}
-	out := make([]shardSnapshot, len(e.shards))
+// onShards runs fn for every shard on the shard's goroutine, between two
+// batches, all shards at once, and waits for them. Once the shards have
+// stopped changing their flows (Run has seen every shard flush its table)
+// it runs fn here instead.
+func (e *Engine) onShards(fn func(i int, s *shard)) {
+	done := make(chan struct{}, len(e.shards))
+	asked := 0
 	for i, s := range e.shards {
-		r := make(chan shardSnapshot, 1)
+		if e.done.Load() {
+			fn(i, s)
+			continue
+		}
 		select {
-		case s.req <- r:
-			out[i] = <-r
+		case s.req <- func() { fn(i, s); done <- struct{}{} }:
+			asked++
 		case <-e.finished:
-			return e.snapshots(withFlows)
+			fn(i, s)
 		}
 	}
-	return out
+	for range asked {
+		<-done
+	}
 }
 
 // Flows returns every flow: live ones and those that ended (up to a cap).
+// It copies every flow; the flows view asks for a page (FlowPage).
 func (e *Engine) Flows() []FlowView {
-	snaps := e.snapshots(true)
-	n := 0
-	for _, s := range snaps {
-		n += len(s.flows)
-	}
-	out := make([]FlowView, 0, n)
-	for _, s := range snaps {
-		out = append(out, s.flows...)
-	}
-	return out
+	parts := make([][]FlowView, len(e.shards))
+	e.onShards(func(i int, s *shard) { parts[i] = s.flows() })
+	return slices.Concat(parts...)
 }

@@ -164,7 +164,7 @@ func TestEngineIdleExpiry(t *testing.T) {
 	}
 	count := map[string]int{}
 	for _, f := range e.Flows() {
-		count[f.B]++
+		count[f.B()]++
 	}
 	if count["10.0.0.2:9999"] != 2 {
 		t.Errorf("UDP flow idle 70 s: %d flows, want 2 (expired, then new)", count["10.0.0.2:9999"])

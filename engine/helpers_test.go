@@ -208,7 +208,7 @@ func runEngine(t testing.TB, cfg Config) (*Engine, error) {
 func flowsTo(flows []FlowView, port string) []FlowView {
 	var out []FlowView
 	for _, f := range flows {
-		if _, p, _ := net.SplitHostPort(f.B); p == port {
+		if _, p, _ := net.SplitHostPort(f.B()); p == port {
 			out = append(out, f)
 		}
 	}

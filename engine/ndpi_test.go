@@ -15,6 +15,7 @@ import (
 
 	"l7sniff/decode"
 	"l7sniff/engine"
+	"l7sniff/internal/corpustest"
 	"l7sniff/patterns"
 )
 
@@ -39,23 +40,6 @@ var ndpiExtraMapping = map[string]string{
 	"Syslog": "syslog", "Memcached": "memcached", "AMQP": "amqp", "Modbus": "modbus",
 	"SMBv23": "smb", "CoAP": "coap",
 }
-
-// corpusDir returns ../../shared/corpus/<sub>, skipping the test when it
-// is absent, or failing when CI is set.
-func corpusDir(t *testing.T, sub, probe string) string {
-	t.Helper()
-	dir := filepath.Join("..", "..", "shared", "corpus", sub)
-	if _, err := os.Stat(filepath.Join(dir, probe)); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s corpus missing under CI: %v", sub, err)
-		}
-		t.Skipf("%s corpus not present (%v): skipping", sub, err)
-	}
-	return dir
-}
-
-// ndpiCorpus returns ../../shared/corpus/ndpi (see corpusDir).
-func ndpiCorpus(t *testing.T) string { return corpusDir(t, "ndpi", "truth") }
 
 // truthFlow is one flow nDPI reported.
 type truthFlow struct {
@@ -325,7 +309,7 @@ func classifyFile(t *testing.T, path string, set *patterns.Set) (map[string]engi
 // (used for the app corpus, whose results are not mapped) against the
 // labels the ndpi corpus's truth files carry.
 func TestMappingAgreesWithTruth(t *testing.T) {
-	dir := ndpiCorpus(t)
+	dir := corpustest.Dir(t, "ndpi")
 	m := readMapping(t, filepath.Join(dir, "mapping.tsv"))
 	truths, _ := filepath.Glob(filepath.Join(dir, "truth", "*.tsv"))
 	rows := 0
@@ -376,8 +360,8 @@ type accuracyScore struct{ truth, found, given, right int }
 // l7 name ("-": DNScrypt, say) has no truth to be judged by: those are
 // listed, not scored. A scored flow l7sniff did not see counts as missed.
 func TestAccuracyVsNDPI(t *testing.T) {
-	ndpiDir := ndpiCorpus(t)
-	appDir := corpusDir(t, "app", "flows")
+	ndpiDir := corpustest.Dir(t, "ndpi")
+	appDir := corpustest.Dir(t, "app")
 	m := readMapping(t, filepath.Join(ndpiDir, "mapping.tsv"))
 	set, errs := patterns.Default()
 	if len(errs) > 0 {

@@ -111,7 +111,7 @@ func TestDemoVerdicts(t *testing.T) {
 		for _, f := range got {
 			if f.App != c.app || f.PortGuess != c.guess || f.Mismatch != c.mismatch {
 				t.Errorf("%s → %s: verdict %s, guess %s, mismatch %v; want %s, %s, %v",
-					f.A, f.B, f.App, f.PortGuess, f.Mismatch, c.app, c.guess, c.mismatch)
+					f.A(), f.B(), f.App, f.PortGuess, f.Mismatch, c.app, c.guess, c.mismatch)
 			}
 		}
 	}
@@ -137,13 +137,13 @@ func TestSSHOn443(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, f := range e.Flows() {
-		wantMismatch := f.B == srv+":443"
+		wantMismatch := f.B() == srv+":443"
 		wantGuess := map[bool]string{true: "ssl", false: "ssh"}[wantMismatch]
-		if f.A != cli+":50000" && f.A != cli+":50001" {
-			t.Errorf("flow %s → %s: initiator not the client", f.A, f.B)
+		if f.A() != cli+":50000" && f.A() != cli+":50001" {
+			t.Errorf("flow %s → %s: initiator not the client", f.A(), f.B())
 		}
 		if f.App != "ssh" || f.PortGuess != wantGuess || f.Mismatch != wantMismatch {
-			t.Errorf("%s → %s: %s, guess %s, mismatch %v", f.A, f.B, f.App, f.PortGuess, f.Mismatch)
+			t.Errorf("%s → %s: %s, guess %s, mismatch %v", f.A(), f.B(), f.App, f.PortGuess, f.Mismatch)
 		}
 	}
 }

@@ -49,10 +49,10 @@ var wellKnown = func() map[portKey]uint16 {
 	}
 	m := make(map[portKey]uint16)
 	for port, n := range tcp {
-		m[portKey{6, port}] = guessIndex[n]
+		m[portKey{decode.IPProtoTCP, port}] = guessIndex[n]
 	}
 	for port, n := range udp {
-		m[portKey{17, port}] = guessIndex[n]
+		m[portKey{decode.IPProtoUDP, port}] = guessIndex[n]
 	}
 	return m
 }()

@@ -14,8 +14,10 @@ import (
 // ndpiReader does at the end of a run: one line per flow (5-tuple,
 // packets, bytes, duration, verdict, port guess, mismatch flag), then the
 // totals, biggest first.
-func WriteFlowReport(w io.Writer, flows []FlowView, st Stats) error {
+// The first write error ends the report and is returned.
+func WriteFlowReport(out io.Writer, flows []FlowView, st Stats) error {
 	sortFlows(flows)
+	w := &stickyWriter{w: out}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "#\tproto\tA\tB\tpkts A→B\tpkts B→A\tbytes\tduration\tverdict\tport guess\tnote")
 	for _, f := range flows {
@@ -23,7 +25,7 @@ func WriteFlowReport(w io.Writer, flows []FlowView, st Stats) error {
 		if f.Mismatch {
 			note = "MISMATCH"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\n", f.ID, f.Proto, Escape(f.A), Escape(f.B),
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\n", f.ID, f.Proto, Escape(f.A()), Escape(f.B()),
 			f.Packets[0], f.Packets[1], f.TotalBytes(), f.Duration().Round(time.Millisecond), Escape(f.App), f.PortGuess, note)
 	}
 	tw.Flush()
@@ -46,11 +48,32 @@ func WriteFlowReport(w io.Writer, flows []FlowView, st Stats) error {
 	if st.Exporting {
 		fmt.Fprintf(w, "%d IPFIX records exported, %d dropped\n", st.Exported, st.ExportDropped)
 	}
+	if w.err != nil {
+		return fmt.Errorf("flow report: %w", w.err)
+	}
 	return nil
 }
 
-// WriteFlowJSON prints the same report as one JSON document.
-func WriteFlowJSON(w io.Writer, flows []FlowView, st Stats) error {
+// stickyWriter passes writes on until one fails and then fails them all
+// with that error, so a report made of many prints checks once, at the
+// end.
+type stickyWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (s *stickyWriter) Write(p []byte) (int, error) {
+	if s.err != nil {
+		return 0, s.err
+	}
+	n, err := s.w.Write(p)
+	s.err = err
+	return n, err
+}
+
+// WriteFlowJSON prints the same report as one JSON document; apps (from
+// Engine.Apps) go into its stats as they always have.
+func WriteFlowJSON(w io.Writer, flows []FlowView, st Stats, apps []AppStat) error {
 	sortFlows(flows)
 	type jsonFlow struct {
 		ID        uint64    `json:"id"`
@@ -71,15 +94,18 @@ func WriteFlowJSON(w io.Writer, flows []FlowView, st Stats) error {
 	}
 	// encoding/json passes C1 controls (U+0080–U+009F) raw, so strings
 	// from outside are escaped as in the text report.
+	type jsonStats struct {
+		Stats
+		Apps []AppStat
+	}
 	out := struct {
 		Flows  []jsonFlow `json:"flows"`
 		Totals []AppStat  `json:"totals"`
-		Stats  Stats      `json:"stats"`
-	}{Totals: escapeNames(totals(flows)), Stats: st}
+		Stats  jsonStats  `json:"stats"`
+	}{Totals: escapeNames(totals(flows)), Stats: jsonStats{st, escapeNames(slices.Clone(apps))}}
 	out.Stats.Source, out.Stats.CaptureFilter = Escape(st.Source), Escape(st.CaptureFilter)
-	out.Stats.Apps = escapeNames(slices.Clone(st.Apps))
 	for _, f := range flows {
-		out.Flows = append(out.Flows, jsonFlow{f.ID, f.Proto, Escape(f.A), Escape(f.B), f.Packets[0], f.Packets[1], f.Bytes[0], f.Bytes[1],
+		out.Flows = append(out.Flows, jsonFlow{f.ID, f.Proto, Escape(f.A()), Escape(f.B()), f.Packets[0], f.Packets[1], f.Bytes[0], f.Bytes[1],
 			f.First, f.Last, f.State, Escape(f.App), Escape(f.Pattern), f.PortGuess, f.Mismatch})
 	}
 	enc := json.NewEncoder(w)
@@ -122,11 +148,6 @@ func totals(flows []FlowView) []AppStat {
 	for _, a := range m {
 		out = append(out, *a)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Bytes != out[j].Bytes {
-			return out[i].Bytes > out[j].Bytes
-		}
-		return out[i].Name < out[j].Name
-	})
+	sortApps(out)
 	return out
 }

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"bytes"
+	"errors"
 	"maps"
 	"slices"
 	"strconv"
@@ -71,5 +72,42 @@ func TestFlowIDsAgree(t *testing.T) {
 		if id != uint64(n) {
 			t.Errorf("flow %d: first packet is %d", id, n)
 		}
+	}
+}
+
+// failAfter accepts n bytes, then fails every write.
+type failAfter struct{ n int }
+
+var errFull = errors.New("disk full")
+
+func (f *failAfter) Write(p []byte) (int, error) {
+	if len(p) > f.n {
+		k := f.n
+		f.n = 0
+		return k, errFull
+	}
+	f.n -= len(p)
+	return len(p), nil
+}
+
+// TestFlowReportWriteError: a report that cannot be written says so,
+// wherever the writing fails (the flow table, the totals, the last line).
+func TestFlowReportWriteError(t *testing.T) {
+	e, err := runEngine(t, Config{Source: SourceConfig{File: demoPcap}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	flows, st := e.Flows(), e.Stats()
+	var full bytes.Buffer
+	if err := WriteFlowReport(&full, flows, st); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{0, full.Len() / 2, full.Len() - 1} {
+		if err := WriteFlowReport(&failAfter{n}, flows, st); !errors.Is(err, errFull) {
+			t.Errorf("writer full after %d of %d bytes: %v, want %v", n, full.Len(), err, errFull)
+		}
+	}
+	if err := WriteFlowReport(&failAfter{full.Len()}, flows, st); err != nil {
+		t.Errorf("writer with room for the report: %v", err)
 	}
 }

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"slices"
+	"sync/atomic"
 
 	"l7sniff/decode"
 	"l7sniff/patterns"
@@ -15,9 +16,14 @@ type shard struct {
 	e     *Engine
 	in    chan *batch
 	out   chan *batch
-	req   chan chan shardSnapshot
+	req   chan func() // work to run between batches (onShards)
 	table *flowTable
-	apps  map[string]*AppStat
+	// apps counts traffic by verdict; pubApps lists the same counters
+	// for readers (replaced, never changed, when a verdict is added).
+	apps    map[string]*appCounter
+	pubApps atomic.Pointer[[]*appCounter]
+	// pub is what Stats reads (see publish).
+	pub shardCounters
 	// ended holds the most recently ended flows for the report and the
 	// flows view: a ring of at most maxEnded entries, so a flood of
 	// one-packet flows cannot grow memory; endedDropped counts the ones
@@ -54,28 +60,15 @@ type shard struct {
 	flushing bool
 }
 
-// shardSnapshot is what a shard reports when asked.
-type shardSnapshot struct {
-	flows                []FlowView
-	active               int
-	evicted, expired     uint64
-	limited              uint64
-	endedKept, endedLost uint64
-	undecided            uint64
-	tcpDup, tcpHeld      uint64
-	tcpGap               uint64
-	apps                 map[string]AppStat
-	asm                  AsmStats
-}
-
 func newShard(e *Engine, id int) *shard {
 	s := &shard{
 		id: id, e: e,
 		in:   make(chan *batch, 4),
 		out:  make(chan *batch, 4),
-		req:  make(chan chan shardSnapshot),
-		apps: make(map[string]*AppStat),
+		req:  make(chan func()),
+		apps: make(map[string]*appCounter),
 	}
+	s.pubApps.Store(&[]*appCounter{})
 	s.table = newFlowTable(max(e.cfg.MaxFlows/e.nshards, 1), e.cfg.Timeouts, s.flowEnded)
 	s.maxEnded = max(e.cfg.MaxEnded/e.nshards, 1)
 	if x := e.cfg.Export; x != nil && e.cfg.ActiveTimeout > 0 {
@@ -98,25 +91,27 @@ func (s *shard) run() {
 					s.ended = slices.Grow(s.ended, n-len(s.ended))
 				}
 				s.table.flush()
+				s.publish()
 				close(s.out)
 				s.serveUntilClosed()
 				return
 			}
 			s.process(b)
+			s.publish()
 			s.out <- b
-		case r := <-s.req:
-			r <- s.snapshot(true)
+		case fn := <-s.req:
+			fn()
 		}
 	}
 }
 
-// serveUntilClosed keeps answering snapshot requests after the capture
+// serveUntilClosed keeps answering flow requests after the capture
 // has ended, until the engine has read the final state.
 func (s *shard) serveUntilClosed() {
 	for {
 		select {
-		case r := <-s.req:
-			r <- s.snapshot(true)
+		case fn := <-s.req:
+			fn()
 		case <-s.e.finished:
 			return
 		}
@@ -269,12 +264,7 @@ func (s *shard) decided(f *flow) {
 	if f.class.limited {
 		s.limited++
 	}
-	app := f.class.app()
-	a := s.apps[app]
-	if a == nil {
-		a = &AppStat{Name: app}
-		s.apps[app] = a
-	}
+	a := s.app(f.class.app())
 	// The cell points at strings shared by every flow with the same
 	// verdict (the counter's name, one location per pattern) rather than
 	// at copies: two allocations fewer per flow.
@@ -329,9 +319,6 @@ func (s *shard) flowEnded(f *flow, evicted bool) {
 		s.endedNext = (s.endedNext + 1) % s.maxEnded
 		s.endedDropped++
 	}
-	if s.e.cfg.FlowEnded != nil {
-		s.e.cfg.FlowEnded(v)
-	}
 	if x := s.e.cfg.Export; x != nil {
 		x.flowEnded(f, s.exportMayWait())
 	}
@@ -345,20 +332,11 @@ func (s *shard) exportMayWait() bool {
 	return s.flushing || !s.e.src.Live()
 }
 
-func (s *shard) snapshot(withFlows bool) shardSnapshot {
-	snap := shardSnapshot{
-		active: s.table.live(), evicted: s.evicted, expired: s.expired, limited: s.limited,
-		endedKept: uint64(len(s.ended)), endedLost: s.endedDropped,
-		undecided: s.undecided, tcpDup: s.tcpDup, tcpHeld: s.tcpHeld, tcpGap: s.tcpGap, asm: s.asm,
-		apps: make(map[string]AppStat, len(s.apps)),
-	}
-	for k, v := range s.apps {
-		snap.apps[k] = *v
-	}
-	if withFlows {
-		snap.flows = make([]FlowView, 0, len(s.ended)+s.table.len())
-		snap.flows = append(snap.flows, s.ended...)
-		s.table.each(func(f *flow) { snap.flows = append(snap.flows, f.view(false)) })
-	}
-	return snap
+// flows returns a copy of every flow the shard knows: the ended ones it
+// keeps, then the live ones.
+func (s *shard) flows() []FlowView {
+	out := make([]FlowView, 0, len(s.ended)+s.table.len())
+	out = append(out, s.ended...)
+	s.table.each(func(f *flow) { out = append(out, f.view(false)) })
+	return out
 }

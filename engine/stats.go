@@ -1,12 +1,18 @@
 package engine
 
 import (
-	"sort"
+	"cmp"
+	"slices"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
-// Stats is a snapshot of the engine's counters.
+// Stats is a snapshot of the engine's counters. It is a plain value of
+// fixed size: reading it costs the same with ten flows as with a million
+// (the TUI reads it four times a second). The traffic by verdict is
+// Engine.Apps; the flows themselves are Engine.Flows and Engine.FlowPage.
 type Stats struct {
 	Source        string
 	Live          bool
@@ -33,7 +39,7 @@ type Stats struct {
 	// time; History the packets per second of the last minute, oldest
 	// first.
 	PPS, BPS float64
-	History  []float64
+	History  [historyLen]float64
 	// FlowsUndecided ended while still classifying (before the packet
 	// limit): their final verdict is unknown, counted in Apps too.
 	FlowsUndecided uint64
@@ -42,8 +48,8 @@ type Stats struct {
 	// the reorder pool for the bytes before them, and gaps that never
 	// filled and were skipped.
 	TCPDuplicates, TCPReordered, TCPGaps uint64
-	// Apps is the traffic by verdict, biggest first (decided flows only).
-	Apps []AppStat
+	// Done is set once the source has ended and every packet read has
+	// gone through the pipeline.
 	Done bool
 	// Exporting is set when flows go to IPFIX collectors; Exported and
 	// ExportDropped count the flow records sent and dropped, once per
@@ -118,7 +124,8 @@ func (k *statsKeeper) finish() {
 	k.mu.Unlock()
 }
 
-// Stats returns the engine's counters now.
+// Stats returns the engine's counters now. It reads what the shards
+// publish after each batch and never waits for them.
 func (e *Engine) Stats() Stats {
 	k := e.stats
 	k.mu.Lock()
@@ -134,10 +141,9 @@ func (e *Engine) Stats() Stats {
 		Packets: k.packets, Bytes: k.bytes,
 		KernelReceived: k.kRecv, KernelDropped: k.kDrop, KernelOK: k.kOK,
 		PPS: k.pps, BPS: k.bps, Done: k.done,
-		History: make([]float64, 0, historyLen),
 	}
 	for i := range historyLen {
-		st.History = append(st.History, k.history[(k.hpos+i)%historyLen])
+		st.History[i] = k.history[(k.hpos+i)%historyLen]
 	}
 	k.mu.Unlock()
 	if e.ring != nil {
@@ -147,37 +153,106 @@ func (e *Engine) Stats() Stats {
 		st.Exporting = true
 		st.Exported, st.ExportDropped = x.Counts()
 	}
-	apps := map[string]*AppStat{}
-	for _, s := range e.snapshots(false) {
-		st.FlowsActive += s.active
-		st.FlowsEvicted += s.evicted
-		st.FlowsExpired += s.expired
-		st.FlowsLost += s.endedLost
-		st.FlowsLimited += s.limited
-		st.FlowsUndecided += s.undecided
-		st.TCPDuplicates += s.tcpDup
-		st.TCPReordered += s.tcpHeld
-		st.TCPGaps += s.tcpGap
-		st.Reassembly.add(s.asm)
-		for name, a := range s.apps {
-			t := apps[name]
-			if t == nil {
-				t = &AppStat{Name: name}
-				apps[name] = t
-			}
-			t.Flows += a.Flows
-			t.Packets += a.Packets
-			t.Bytes += a.Bytes
-		}
+	for _, s := range e.shards {
+		c := &s.pub
+		st.FlowsActive += int(c.active.Load())
+		st.FlowsEvicted += c.evicted.Load()
+		st.FlowsExpired += c.expired.Load()
+		st.FlowsLost += c.endedLost.Load()
+		st.FlowsLimited += c.limited.Load()
+		st.FlowsUndecided += c.undecided.Load()
+		st.TCPDuplicates += c.tcpDup.Load()
+		st.TCPReordered += c.tcpHeld.Load()
+		st.TCPGaps += c.tcpGap.Load()
+		st.Reassembly.add(AsmStats{Reassembled: c.asmDone.Load(), Overflow: c.asmOverflow.Load(), NoRoom: c.asmNoRoom.Load(), Gap: c.asmGap.Load()})
 	}
-	for _, a := range apps {
-		st.Apps = append(st.Apps, *a)
-	}
-	sort.Slice(st.Apps, func(i, j int) bool {
-		if st.Apps[i].Bytes != st.Apps[j].Bytes {
-			return st.Apps[i].Bytes > st.Apps[j].Bytes
-		}
-		return st.Apps[i].Name < st.Apps[j].Name
-	})
 	return st
+}
+
+// Apps returns the traffic by verdict (decided flows only), biggest
+// first. Its cost grows with the number of verdicts, not of flows.
+func (e *Engine) Apps() []AppStat {
+	var out []AppStat
+	for _, s := range e.shards {
+		for _, c := range *s.pubApps.Load() {
+			i := slices.IndexFunc(out, func(a AppStat) bool { return a.Name == c.Name })
+			if i < 0 {
+				out = append(out, AppStat{Name: c.Name})
+				i = len(out) - 1
+			}
+			out[i].Flows += c.pub.flows.Load()
+			out[i].Packets += c.pub.packets.Load()
+			out[i].Bytes += c.pub.bytes.Load()
+		}
+	}
+	sortApps(out)
+	return out
+}
+
+// sortApps orders apps biggest first, then by name.
+func sortApps(apps []AppStat) {
+	slices.SortFunc(apps, func(a, b AppStat) int {
+		if c := cmp.Compare(b.Bytes, a.Bytes); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+}
+
+// shardCounters are a shard's counters as readers see them: written by
+// the shard's goroutine after each batch, read by anyone without a lock.
+type shardCounters struct {
+	active                               atomic.Int64
+	evicted, expired, limited, endedLost atomic.Uint64
+	undecided, tcpDup, tcpHeld, tcpGap   atomic.Uint64
+	// TCP reassembly (AsmStats).
+	asmDone, asmOverflow, asmNoRoom, asmGap atomic.Uint64
+}
+
+// appCounter is a shard's count for one verdict: AppStat is the shard's
+// own (plain fields, bumped per packet), pub what it last published.
+type appCounter struct {
+	AppStat
+	pub struct{ flows, packets, bytes atomic.Uint64 }
+}
+
+// publish makes the shard's counters visible to Stats and Apps; it runs
+// after each batch, costs a few stores, and stores nothing that has not
+// changed.
+func (s *shard) publish() {
+	c := &s.pub
+	c.active.Store(int64(s.table.live()))
+	c.evicted.Store(s.evicted)
+	c.expired.Store(s.expired)
+	c.limited.Store(s.limited)
+	c.endedLost.Store(s.endedDropped)
+	c.undecided.Store(s.undecided)
+	c.tcpDup.Store(s.tcpDup)
+	c.tcpHeld.Store(s.tcpHeld)
+	c.tcpGap.Store(s.tcpGap)
+	c.asmDone.Store(s.asm.Reassembled)
+	c.asmOverflow.Store(s.asm.Overflow)
+	c.asmNoRoom.Store(s.asm.NoRoom)
+	c.asmGap.Store(s.asm.Gap)
+	for _, a := range *s.pubApps.Load() {
+		if a.pub.packets.Load() != a.Packets || a.pub.flows.Load() != a.Flows {
+			a.pub.flows.Store(a.Flows)
+			a.pub.packets.Store(a.Packets)
+			a.pub.bytes.Store(a.Bytes)
+		}
+	}
+}
+
+// app returns the shard's counter for a verdict, making it (and
+// publishing the longer list, copied: readers hold the old one) the
+// first time the shard decides a flow that way.
+func (s *shard) app(name string) *AppStat {
+	if a := s.apps[name]; a != nil {
+		return &a.AppStat
+	}
+	a := &appCounter{AppStat: AppStat{Name: name}}
+	s.apps[name] = a
+	list := append(slices.Clone(*s.pubApps.Load()), a)
+	s.pubApps.Store(&list)
+	return &a.AppStat
 }

@@ -93,7 +93,7 @@ func orderShard(t *testing.T, maxPackets int) *shard {
 // onlyFlow returns the shard's single flow.
 func onlyFlow(t *testing.T, s *shard) FlowView {
 	t.Helper()
-	flows := s.snapshot(true).flows
+	flows := s.flows()
 	if len(flows) != 1 {
 		t.Fatalf("%d flows, want 1", len(flows))
 	}

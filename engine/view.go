@@ -14,9 +14,10 @@ type FlowView struct {
 	ID    uint64
 	Key   decode.FlowKey
 	Proto string // "TCP", "UDP", "ICMP", "USB BULK", ...
-	// A and B are the endpoints ("10.0.0.1:443", "[2001:db8::1]:80",
-	// "bus 2 dev 5 ep 1"); A is the side that sent the first packet.
-	A, B string
+	// initiatorB is set when the key's endpoint B sent the flow's first
+	// packet; the methods A and B format the endpoints from the key when
+	// asked, so a view of a flow costs no allocation.
+	initiatorB bool
 	// Packets and bytes from A to B ([0]) and from B to A ([1]).
 	Packets     [2]uint64
 	Bytes       [2]uint64
@@ -39,6 +40,20 @@ type FlowView struct {
 	// VLAN is the outermost VLAN id of the flow's first packet (0: none).
 	VLAN uint16
 }
+
+// A is the endpoint that sent the flow's first packet ("10.0.0.1:443",
+// "[2001:db8::1]:80", "usb 2.5.1"), formatted on each call.
+func (v *FlowView) A() string { return endpoint(&v.Key, !v.initiatorB) }
+
+// B is the other endpoint.
+func (v *FlowView) B() string { return endpoint(&v.Key, v.initiatorB) }
+
+// AppendA appends endpoint A to dst, for sorting and drawing without an
+// allocation.
+func (v *FlowView) AppendA(dst []byte) []byte { return appendEndpoint(dst, &v.Key, !v.initiatorB) }
+
+// AppendB appends endpoint B to dst.
+func (v *FlowView) AppendB(dst []byte) []byte { return appendEndpoint(dst, &v.Key, v.initiatorB) }
 
 // Duration is the time between the first and last packet.
 func (v *FlowView) Duration() time.Duration { return v.Last.Sub(v.First) }
@@ -63,11 +78,10 @@ func (f *flow) view(ended bool) FlowView {
 		App: f.class.app(), PortGuess: portNames[f.class.guess], Mismatch: f.class.mismatch(),
 		TCPFlags: f.tcpFlags[0] | f.tcpFlags[1], Ended: ended, VLAN: f.vlan,
 	}
-	a, b := endpoint(&f.key, true), endpoint(&f.key, false)
 	// The key orders endpoints canonically; show the initiator first.
-	v.A, v.B, v.Packets, v.Bytes = a, b, f.pkts, f.bytes
+	v.Packets, v.Bytes = f.pkts, f.bytes
 	if !f.initiatorA {
-		v.A, v.B = b, a
+		v.initiatorB = true
 		v.Packets = [2]uint64{f.pkts[1], f.pkts[0]}
 		v.Bytes = [2]uint64{f.bytes[1], f.bytes[0]}
 	}
@@ -80,7 +94,7 @@ func (f *flow) view(ended bool) FlowView {
 			v.Pattern = patternWhere(p)
 		}
 	}
-	if f.key.Proto == 6 && f.key.Kind != decode.FlowUSB {
+	if f.key.Proto == decode.IPProtoTCP && f.key.Kind != decode.FlowUSB {
 		v.State = tcpState(f.tcp)
 	}
 	return v
@@ -102,18 +116,21 @@ func tcpState(s uint8) string {
 	return "midstream"
 }
 
+// usbProtoNames name the USB transfer types, indexed by FlowKey.Proto&3.
+var usbProtoNames = [...]string{"USB ISO", "USB INT", "USB CTRL", "USB BULK"}
+
 func protoName(k *decode.FlowKey) string {
 	if k.Kind == decode.FlowUSB {
-		return "USB " + [...]string{"ISO", "INT", "CTRL", "BULK"}[k.Proto&3]
+		return usbProtoNames[k.Proto&3]
 	}
 	switch k.Proto {
-	case 6:
+	case decode.IPProtoTCP:
 		return "TCP"
-	case 17:
+	case decode.IPProtoUDP:
 		return "UDP"
-	case 1:
+	case decode.IPProtoICMP:
 		return "ICMP"
-	case 58:
+	case decode.IPProtoICMPv6:
 		return "ICMPv6"
 	}
 	return "IP/" + itoa(int(k.Proto))
@@ -121,6 +138,12 @@ func protoName(k *decode.FlowKey) string {
 
 // endpoint formats side A (a) or B of a key.
 func endpoint(k *decode.FlowKey, a bool) string {
+	var buf [64]byte
+	return string(appendEndpoint(buf[:0], k, a))
+}
+
+// appendEndpoint appends side A (a) or B of a key to dst.
+func appendEndpoint(dst []byte, k *decode.FlowKey, a bool) []byte {
 	addr, port := k.B, k.PortB
 	if a {
 		addr, port = k.A, k.PortA
@@ -128,22 +151,28 @@ func endpoint(k *decode.FlowKey, a bool) string {
 	switch k.Kind {
 	case decode.FlowUSB:
 		if !a {
-			return "host"
+			return append(dst, "host"...)
 		}
 		bus, dev := int(addr[0])<<8|int(addr[1]), int(addr[2])<<8|int(addr[3])
-		return "usb " + itoa(bus) + "." + itoa(dev) + "." + itoa(int(port))
+		dst = append(dst, "usb "...)
+		dst = strconv.AppendInt(dst, int64(bus), 10)
+		dst = append(dst, '.')
+		dst = strconv.AppendInt(dst, int64(dev), 10)
+		dst = append(dst, '.')
+		return strconv.AppendInt(dst, int64(port), 10)
 	case decode.FlowIPv4:
-		ip := netip.AddrFrom4([4]byte(addr[:4]))
-		if k.Proto != 6 && k.Proto != 17 {
-			return ip.String()
-		}
-		return netip.AddrPortFrom(ip, port).String()
+		return appendAddrPort(dst, netip.AddrFrom4([4]byte(addr[:4])), port, k.Proto)
 	}
-	ip := netip.AddrFrom16(addr)
-	if k.Proto != 6 && k.Proto != 17 {
-		return ip.String()
+	return appendAddrPort(dst, netip.AddrFrom16(addr), port, k.Proto)
+}
+
+// appendAddrPort appends ip, with the port for the protocols that have
+// ports.
+func appendAddrPort(dst []byte, ip netip.Addr, port uint16, proto uint8) []byte {
+	if proto != decode.IPProtoTCP && proto != decode.IPProtoUDP {
+		return ip.AppendTo(dst)
 	}
-	return netip.AddrPortFrom(ip, port).String()
+	return netip.AddrPortFrom(ip, port).AppendTo(dst)
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }

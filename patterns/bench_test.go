@@ -2,28 +2,14 @@ package patterns
 
 import (
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
 	"unsafe"
 
+	"l7sniff/internal/corpustest"
 	"l7sniff/patterns/internal/automaton"
 )
-
-// corpus returns ../shared/corpus seen from the repository root, skipping
-// (failing under CI) when it is absent.
-func corpus(tb testing.TB) string {
-	tb.Helper()
-	dir := filepath.Join("..", "..", "shared", "corpus")
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") != "" {
-			tb.Fatalf("corpus missing under CI: %v", err)
-		}
-		tb.Skipf("corpus not available: %v", err)
-	}
-	return dir
-}
 
 // benchNoBudget is the byte budget of the throughput benchmarks: large
 // enough that no stream stops scanning because of it, so they measure
@@ -33,7 +19,7 @@ const benchNoBudget = 1 << 31
 // loadProtocols loads the 113 patterns of l7-protocols/protocols.
 func loadProtocols(tb testing.TB, maxBytes int) *Set {
 	tb.Helper()
-	set, errs := Options{MaxBytes: maxBytes}.Load(filepath.Join(corpus(tb), "l7-protocols", "protocols"))
+	set, errs := Options{MaxBytes: maxBytes}.Load(filepath.Join(corpustest.Dir(tb), "l7-protocols", "protocols"))
 	for _, e := range errs {
 		tb.Logf("load: %v", e)
 	}
@@ -139,7 +125,7 @@ func BenchmarkStream(b *testing.B) {
 // BenchmarkCompile loads and compiles the 113 protocol patterns and reports
 // the automaton's size.
 func BenchmarkCompile(b *testing.B) {
-	dir := filepath.Join(corpus(b), "l7-protocols", "protocols")
+	dir := filepath.Join(corpustest.Dir(b), "l7-protocols", "protocols")
 	var set *Set
 	for b.Loop() {
 		set, _ = Load(dir)

@@ -2,27 +2,14 @@ package patterns
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
-)
 
-// l7Corpus returns ../../shared/corpus/l7-protocols (relative to this
-// package), skipping the test when it is absent, or failing under CI.
-func l7Corpus(t testing.TB) string {
-	t.Helper()
-	dir := filepath.Join("..", "..", "shared", "corpus", "l7-protocols")
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("corpus missing under CI: %v", err)
-		}
-		t.Skipf("corpus not present (%v): skipping", err)
-	}
-	return dir
-}
+	"l7sniff/internal/corpustest"
+)
 
 // The whole collection takes seconds to compile; tests share one Set.
 var collection = sync.OnceValues(func() (*Set, []LoadError) {
@@ -33,7 +20,7 @@ var collection = sync.OnceValues(func() (*Set, []LoadError) {
 // TestCollectionCompatibility loads every .pat of the l7-protocols
 // collection and prints, per file, whether it loaded and why not.
 func TestCollectionCompatibility(t *testing.T) {
-	dir := l7Corpus(t)
+	dir := corpustest.Dir(t, "l7-protocols")
 	set, errs := collection()
 	byFile := map[string]LoadError{}
 	for _, e := range errs {

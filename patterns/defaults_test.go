@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"l7sniff/internal/corpustest"
 )
 
 // firstPackets are realistic opening payloads, built from each protocol's
@@ -134,7 +136,7 @@ func TestDefaultsMatchTheirPackets(t *testing.T) {
 // UDP samples are many datagrams in one file, so this is a report, not an
 // assertion.
 func TestDefaultsOnSamples(t *testing.T) {
-	dir := l7Corpus(t)
+	dir := corpustest.Dir(t, "l7-protocols")
 	set, _ := Default()
 	samples, _ := filepath.Glob(filepath.Join(dir, "testing", "data", "*"))
 	// Samples whose file name does not start with the l7 name they carry.

@@ -103,7 +103,7 @@
 // packet. The matcher strips NUL bytes, anchors '^' at the first byte of
 // the stream, lets '$' match at the end of every chunk, and stops after
 // Options.MaxBytes bytes (DefaultMaxBytes, 12000, l7-filter userspace's
-// default; KernelMaxBytes is the kernel module's 2048). The first chunk
+// default; the kernel module's is 2048). The first chunk
 // after which some pattern has matched decides, the highest-priority
 // pattern among those that matched in it wins, and the verdict is final.
 // Counting packets is the engine's job: after DefaultMaxPackets (10)

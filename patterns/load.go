@@ -20,8 +20,7 @@ import (
 // engine's job, which gives up on a flow after DefaultMaxPackets packets of
 // either direction, handshake and bare ACKs included, as l7-filter does.
 const (
-	DefaultMaxBytes   = 12000 // l7-filter userspace's byte budget
-	KernelMaxBytes    = 2048  // the kernel module's, for those who want it
+	DefaultMaxBytes   = 12000 // l7-filter userspace's byte budget (the kernel module's is 2048)
 	DefaultMaxPackets = 10    // both l7-filter variants
 )
 
@@ -116,7 +115,7 @@ func scan(srcs []source) []scanned {
 			file := path.Join(src.display, rel)
 			if err != nil {
 				out = append(out, scanned{file: file, dir: i, rel: rel, isDir: d == nil || d.IsDir(),
-					err: &LoadError{File: file, Reason: fmt.Sprintf("read: %v", unwrapPath(err))}})
+					err: &LoadError{File: file, Code: ErrRead, Reason: fmt.Sprintf("read: %v", unwrapPath(err))}})
 				return nil
 			}
 			hidden := strings.HasPrefix(d.Name(), ".") && p != src.root
@@ -128,7 +127,7 @@ func scan(srcs []source) []scanned {
 			}
 			sc := scanned{file: file, dir: i, rel: rel}
 			if data, err := readPat(src.fsys, p); err != nil {
-				sc.err = &LoadError{File: file, Reason: fmt.Sprintf("read: %v", unwrapPath(err))}
+				sc.err = &LoadError{File: file, Code: ErrRead, Reason: fmt.Sprintf("read: %v", unwrapPath(err))}
 			} else if pat, err := Parse(file, data); err != nil {
 				sc.err = err.(*LoadError)
 			} else {
@@ -179,7 +178,7 @@ func (o Options) build(ctx context.Context, files []scanned, prev *Set) *Set {
 	seen := map[string]*Pattern{}
 	for _, p := range pats {
 		if first, dup := seen[p.Name]; dup {
-			s.errors = append(s.errors, LoadError{File: p.File, Line: p.Line,
+			s.errors = append(s.errors, LoadError{File: p.File, Line: p.Line, Code: ErrDuplicate,
 				Reason: fmt.Sprintf("protocol %q is already loaded from %s, which has precedence", p.Name, first.File)})
 			continue
 		}
@@ -211,12 +210,12 @@ func (s *Set) compile(ctx context.Context, o Options, prev *Set) {
 		if !ok {
 			// Nothing to drop: the set as a whole does not fit. Keep a Set
 			// that matches nothing (its streams answer unknown), and say why.
-			s.errors = append(s.errors, LoadError{File: "(pattern set)", Reason: fmt.Sprintf("compile: %v", err)})
+			s.errors = append(s.errors, LoadError{File: "(pattern set)", Code: ErrCompile, Reason: fmt.Sprintf("compile: %v", err)})
 			s.patterns = nil
 			return
 		}
 		bad := s.patterns[pe.Index]
-		s.errors = append(s.errors, LoadError{File: bad.File, Line: bad.Line, Reason: fmt.Sprintf("compile: %v", pe.Err)})
+		s.errors = append(s.errors, LoadError{File: bad.File, Line: bad.Line, Code: ErrCompile, Reason: fmt.Sprintf("compile: %v", pe.Err)})
 		s.patterns = slices.Delete(s.patterns, pe.Index, pe.Index+1)
 		if old := prev.patternFor(bad.File); old != nil && old != bad && !retried[bad.File] {
 			retried[bad.File] = true

@@ -7,6 +7,7 @@ import (
 	"regexp/syntax"
 	"testing"
 
+	"l7sniff/internal/corpustest"
 	"l7sniff/patterns/internal/automaton/reference"
 )
 
@@ -16,7 +17,7 @@ import (
 // every position (of a short prefix, where the anchored patterns decide),
 // and split at random into many chunks.
 func TestOracleCollection(t *testing.T) {
-	l7 := filepath.Join(corpus(t), "l7-protocols")
+	l7 := filepath.Join(corpustest.Dir(t), "l7-protocols")
 	var dirs []string
 	for _, d := range []string{"protocols", "extra", "file_types", "malware"} {
 		dirs = append(dirs, filepath.Join(l7, d))

@@ -42,7 +42,7 @@ const (
 func ParseFile(file string) (*Pattern, error) {
 	data, err := readPat(os.DirFS(filepath.Dir(file)), filepath.Base(file))
 	if err != nil {
-		return nil, &LoadError{File: file, Reason: fmt.Sprintf("read: %v", err)}
+		return nil, &LoadError{File: file, Code: ErrRead, Reason: fmt.Sprintf("read: %v", err)}
 	}
 	return Parse(file, data)
 }
@@ -84,8 +84,8 @@ func readPat(fsys fs.FS, name string) ([]byte, error) {
 // Pseudo set and no Regexp.
 func Parse(file string, data []byte) (*Pattern, error) {
 	p := &Pattern{File: file, Flags: DefaultFlags}
-	fail := func(line int, format string, args ...any) (*Pattern, error) {
-		return nil, &LoadError{File: file, Line: line, Reason: fmt.Sprintf(format, args...)}
+	fail := func(line int, code ErrorCode, format string, args ...any) (*Pattern, error) {
+		return nil, &LoadError{File: file, Line: line, Code: code, Reason: fmt.Sprintf(format, args...)}
 	}
 	var (
 		inHeader   = true // still in the leading comment block
@@ -106,7 +106,7 @@ func Parse(file string, data []byte) (*Pattern, error) {
 			if inHeader && strings.HasPrefix(line, "#") {
 				set, err := p.headerLine(i, strings.TrimSpace(line[1:]))
 				if err != nil {
-					return fail(n, "%v", err)
+					return fail(n, ErrHeader, "%v", err)
 				}
 				priority = priority || set
 			}
@@ -117,7 +117,7 @@ func Parse(file string, data []byte) (*Pattern, error) {
 		case p.Name == "":
 			p.Name = line
 			if want := strings.TrimSuffix(path.Base(strings.ReplaceAll(file, `\`, "/")), ".pat"); line != want {
-				return fail(n, "protocol name %q does not match the file name %q (l7-filter requires them to be equal)", line, want)
+				return fail(n, ErrNameMismatch, "protocol name %q does not match the file name %q (l7-filter requires them to be equal)", line, want)
 			}
 		case kernelLine == 0:
 			kernelLine = n
@@ -126,7 +126,7 @@ func Parse(file string, data []byte) (*Pattern, error) {
 			key, value, ok := strings.Cut(strings.TrimPrefix(line, "userspace "), "=")
 			switch {
 			case !ok:
-				return fail(n, "userspace line without '=': %q", line)
+				return fail(n, ErrUserspace, "userspace line without '=': %q", line)
 			case key == "pattern" && !userRegex:
 				userRegex = true
 				p.Source, p.Line = value, n
@@ -134,23 +134,23 @@ func Parse(file string, data []byte) (*Pattern, error) {
 				userFlags = true
 				f, err := parseFlags(value)
 				if err != nil {
-					return fail(n, "%v", err)
+					return fail(n, ErrFlags, "%v", err)
 				}
 				p.Flags = f
 			case key == "pattern" || key == "flags":
-				return fail(n, "second \"userspace %s=\" line", key)
+				return fail(n, ErrUserspace, "second \"userspace %s=\" line", key)
 			default:
-				return fail(n, "unknown userspace attribute %q (want pattern or flags)", key)
+				return fail(n, ErrUserspace, "unknown userspace attribute %q (want pattern or flags)", key)
 			}
 		default:
-			return fail(n, "unexpected line after the regex: %q (a .pat file holds one protocol)", line)
+			return fail(n, ErrExtraLine, "unexpected line after the regex: %q (a .pat file holds one protocol)", line)
 		}
 	}
 	switch {
 	case p.Name == "":
-		return fail(len(lines), "no protocol name line (empty or half-written file?)")
+		return fail(len(lines), ErrNoName, "no protocol name line (empty or half-written file?)")
 	case kernelLine == 0:
-		return fail(len(lines), "protocol %q has no regex line (half-written file?)", p.Name)
+		return fail(len(lines), ErrNoRegex, "protocol %q has no regex line (half-written file?)", p.Name)
 	}
 	if !priority {
 		p.Priority = attributePriority(p.Meta.Attributes)
@@ -160,11 +160,11 @@ func Parse(file string, data []byte) (*Pattern, error) {
 		return p, nil
 	}
 	if len(p.Source) > maxRegexLen {
-		return fail(p.Line, "regex too long: %d bytes, at most %d", len(p.Source), maxRegexLen)
+		return fail(p.Line, ErrTooLarge, "regex too long: %d bytes, at most %d", len(p.Source), maxRegexLen)
 	}
 	re, err := Translate(p.Source, p.Flags)
 	if err != nil {
-		return fail(p.Line, "%v", err)
+		return fail(p.Line, ErrRegex, "%v", err)
 	}
 	p.Regexp = re
 	return p, nil
@@ -279,12 +279,34 @@ func (f Flags) String() string {
 }
 
 // LoadError is a problem with one pattern file (or directory): Line is
-// 1-based, 0 when the problem is not on a line (unreadable file).
+// 1-based, 0 when the problem is not on a line (unreadable file); Code
+// says what kind of problem it is, for programs (Reason is for people).
 type LoadError struct {
 	File   string
 	Line   int
+	Code   ErrorCode
 	Reason string
 }
+
+// ErrorCode is the kind of problem a LoadError reports.
+type ErrorCode uint8
+
+// The kinds of LoadError.
+const (
+	ErrRead         ErrorCode = iota + 1 // the file or directory cannot be read
+	ErrNoName                            // no protocol name line (empty or half-written file)
+	ErrNoRegex                           // a protocol name but no regex line
+	ErrNameMismatch                      // the protocol name is not the file's name
+	ErrExtraLine                         // a line after the regex that is not a "userspace" one
+	ErrUserspace                         // a malformed, repeated or unknown "userspace" line
+	ErrFlags                             // an unknown regcomp flag in "userspace flags="
+	ErrHeader                            // a bad header comment (an l7sniff-priority that is not an integer)
+	ErrRegex                             // the regex cannot be translated (a backreference, ...)
+	ErrDuplicate                         // the protocol is already loaded from a file with precedence
+	ErrCompile                           // the automaton cannot be built (for one pattern or the set)
+	ErrWatch                             // watching the directories failed; they were rescanned
+	ErrTooLarge                          // a regex longer than l7sniff compiles
+)
 
 // Error formats the problem the way compilers do: "file:line: reason".
 func (e *LoadError) Error() string {

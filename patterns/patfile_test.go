@@ -1,6 +1,8 @@
 package patterns
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -64,22 +66,24 @@ func TestParseErrors(t *testing.T) {
 	for _, c := range []struct {
 		src    string
 		line   int
+		code   ErrorCode
 		reason string
 	}{
-		{"", 0, "no protocol name"},
-		{"# only a comment\n", 1, "no protocol name"},
-		{"# c\nfoo\n", 2, "no regex line"},
-		{"# c\nbar\nabc\n", 2, "does not match the file name"},
-		{"foo\nabc\nmore\n", 3, "unexpected line"},
-		{"foo\n(a)\\1\n", 2, "backreference"},
-		{"foo\nabc\nuserspace flags=REG_BOGUS\n", 3, "unknown regcomp flag"},
-		{"foo\nabc\nuserspace pattern\n", 3, "without '='"},
-		{"# Foo\n# l7sniff-priority: high\nfoo\nabc\n", 2, "want an integer"},
+		{"", 0, ErrNoName, "no protocol name"},
+		{"# only a comment\n", 1, ErrNoName, "no protocol name"},
+		{"# c\nfoo\n", 2, ErrNoRegex, "no regex line"},
+		{"# c\nbar\nabc\n", 2, ErrNameMismatch, "does not match the file name"},
+		{"foo\nabc\nmore\n", 3, ErrExtraLine, "unexpected line"},
+		{"foo\n(a)\\1\n", 2, ErrRegex, "backreference"},
+		{"foo\nabc\nuserspace flags=REG_BOGUS\n", 3, ErrFlags, "unknown regcomp flag"},
+		{"foo\nabc\nuserspace pattern\n", 3, ErrUserspace, "without '='"},
+		{"foo\nabc\nuserspace pattern=a\nuserspace pattern=b\n", 4, ErrUserspace, "second"},
+		{"# Foo\n# l7sniff-priority: high\nfoo\nabc\n", 2, ErrHeader, "want an integer"},
 	} {
 		_, err := Parse("d/foo.pat", []byte(c.src))
 		le, ok := err.(*LoadError)
-		if !ok || le.File != "d/foo.pat" || le.Line != c.line || !strings.Contains(le.Reason, c.reason) {
-			t.Errorf("Parse(%q) = %v, want d/foo.pat:%d: ...%s...", c.src, err, c.line, c.reason)
+		if !ok || le.File != "d/foo.pat" || le.Line != c.line || le.Code != c.code || !strings.Contains(le.Reason, c.reason) {
+			t.Errorf("Parse(%q) = %v (code %d), want d/foo.pat:%d: ...%s... (code %d)", c.src, err, codeOf(err), c.line, c.reason, c.code)
 		}
 	}
 }
@@ -94,5 +98,38 @@ func TestParsePseudo(t *testing.T) {
 func TestLoadErrorFormat(t *testing.T) {
 	if got := (&LoadError{File: "a.pat", Line: 3, Reason: "bad"}).Error(); got != "a.pat:3: bad" {
 		t.Errorf("got %q", got)
+	}
+}
+
+// codeOf is err's LoadError code, 0 when it is not a *LoadError.
+func codeOf(err error) ErrorCode {
+	if le, ok := err.(*LoadError); ok {
+		return le.Code
+	}
+	return 0
+}
+
+// TestLoadErrorCodes: the problems Load meets beyond one file's syntax
+// carry their own codes: a directory that cannot be read, a protocol
+// loaded twice (the later directory loses), a regex the automaton cannot
+// take.
+func TestLoadErrorCodes(t *testing.T) {
+	first, second := t.TempDir(), t.TempDir()
+	for _, d := range []string{first, second} {
+		if err := os.WriteFile(filepath.Join(d, "foo.pat"), []byte("foo\nabc\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	missing := filepath.Join(first, "no such dir")
+	set, errs := Load(first, second, missing)
+	want := map[ErrorCode]bool{ErrDuplicate: true, ErrRead: true}
+	for _, e := range errs {
+		if !want[e.Code] {
+			t.Errorf("unexpected %v (code %d)", &e, e.Code)
+		}
+		delete(want, e.Code)
+	}
+	if len(want) != 0 || set.Len() != 1 {
+		t.Errorf("codes not reported: %v (errors %v); %d patterns, want 1", want, errs, set.Len())
 	}
 }

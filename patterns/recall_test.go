@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"l7sniff/internal/corpustest"
 )
 
 // sampleProtocol names the pattern a sample file is about: the longest
@@ -42,7 +44,7 @@ func feedChunks(set *Set, data []byte, size int) Verdict {
 // 1400-byte chunks, and prints which pattern matched, as a markdown table
 // for README's limits section.
 func TestSampleRecall(t *testing.T) {
-	dir := l7Corpus(t)
+	dir := corpustest.Dir(t, "l7-protocols")
 	set, _ := collection()
 	samples, err := filepath.Glob(filepath.Join(dir, "testing", "data", "*"))
 	if err != nil || len(samples) == 0 {

@@ -36,7 +36,8 @@ func (s *Set) Errors() []LoadError { return slices.Clone(s.errors) }
 // 1; a Set made by Load or Default has version 0.
 func (s *Set) Version() uint64 { return s.version }
 
-// MaxBytes is the byte budget of the set's streams.
+// MaxBytes is the byte budget of the set's streams; the engine's
+// structural classifiers stop looking at the same budget.
 func (s *Set) MaxBytes() int { return s.maxBytes }
 
 // Stats describes the compiled automaton (zero when nothing compiled).

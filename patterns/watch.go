@@ -207,7 +207,7 @@ func (w *Watcher) loop() {
 			// Typically an event queue overflow: changes may have been
 			// lost, so rescan everything and say so.
 			w.mu.Lock()
-			w.pending = append(w.pending, LoadError{File: strings.Join(w.dirs, ", "), Reason: fmt.Sprintf("watch: %v (rescanned)", err)})
+			w.pending = append(w.pending, LoadError{File: strings.Join(w.dirs, ", "), Code: ErrWatch, Reason: fmt.Sprintf("watch: %v (rescanned)", err)})
 			w.mu.Unlock()
 			timer.Reset(debounce)
 		case <-timer.C:

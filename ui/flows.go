@@ -1,10 +1,8 @@
 package ui
 
 import (
-	"cmp"
 	"fmt"
 	"net/netip"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -12,101 +10,99 @@ import (
 	"l7sniff/engine"
 )
 
-// flowCol is a column of the flows view; each one can be sorted on.
+// flowCol is a column of the flows view; each one can be sorted on, by
+// the engine's shards (order).
 type flowCol struct {
 	title string
 	width int // 0: shares what is left
 	right bool
 	cell  func(f *engine.FlowView) string
-	cmp   func(a, b *engine.FlowView) int
+	order engine.FlowOrder
 }
 
 var flowCols = []flowCol{
-	{"#", 7, true, func(f *engine.FlowView) string { return strconv.FormatUint(f.ID, 10) },
-		func(a, b *engine.FlowView) int { return cmp.Compare(a.ID, b.ID) }},
-	{"Proto", 8, false, func(f *engine.FlowView) string { return f.Proto },
-		func(a, b *engine.FlowView) int { return strings.Compare(a.Proto, b.Proto) }},
-	{"A", 0, false, func(f *engine.FlowView) string { return engine.Escape(f.A) },
-		func(a, b *engine.FlowView) int { return strings.Compare(a.A, b.A) }},
-	{"B", 0, false, func(f *engine.FlowView) string { return engine.Escape(f.B) },
-		func(a, b *engine.FlowView) int { return strings.Compare(a.B, b.B) }},
-	{"Verdict", 11, false, nil, // drawn with its colour by the view
-		func(a, b *engine.FlowView) int { return strings.Compare(a.App, b.App) }},
-	{"Port guess", 10, false, func(f *engine.FlowView) string { return engine.Escape(f.PortGuess) },
-		func(a, b *engine.FlowView) int { return strings.Compare(a.PortGuess, b.PortGuess) }},
-	{"Pkts", 7, true, func(f *engine.FlowView) string { return count(f.TotalPackets()) },
-		func(a, b *engine.FlowView) int { return cmp.Compare(a.TotalPackets(), b.TotalPackets()) }},
-	{"Bytes", 8, true, func(f *engine.FlowView) string { return siBytes(f.TotalBytes()) },
-		func(a, b *engine.FlowView) int { return cmp.Compare(a.TotalBytes(), b.TotalBytes()) }},
-	{"Dur", 7, true, func(f *engine.FlowView) string { return duration(f.Duration()) },
-		func(a, b *engine.FlowView) int { return cmp.Compare(a.Duration(), b.Duration()) }},
-	{"State", 11, false, func(f *engine.FlowView) string { return f.State },
-		func(a, b *engine.FlowView) int { return strings.Compare(a.State, b.State) }},
+	{"#", 7, true, func(f *engine.FlowView) string { return strconv.FormatUint(f.ID, 10) }, engine.ByID},
+	{"Proto", 8, false, func(f *engine.FlowView) string { return f.Proto }, engine.ByProto},
+	{"A", 0, false, func(f *engine.FlowView) string { return engine.Escape(f.A()) }, engine.ByA},
+	{"B", 0, false, func(f *engine.FlowView) string { return engine.Escape(f.B()) }, engine.ByB},
+	{"Verdict", 11, false, nil, engine.ByApp}, // drawn with its colour by the view
+	{"Port guess", 10, false, func(f *engine.FlowView) string { return engine.Escape(f.PortGuess) }, engine.ByPortGuess},
+	{"Pkts", 7, true, func(f *engine.FlowView) string { return count(f.TotalPackets()) }, engine.ByPackets},
+	{"Bytes", 8, true, func(f *engine.FlowView) string { return siBytes(f.TotalBytes()) }, engine.ByBytes},
+	{"Dur", 7, true, func(f *engine.FlowView) string { return duration(f.Duration()) }, engine.ByDuration},
+	{"State", 11, false, func(f *engine.FlowView) string { return f.State }, engine.ByState},
 }
 
 // verdictCol is the index of the verdict column in flowCols.
 const verdictCol = 4
 
-// flowList is the flows view: every flow the engine knows, sorted.
+// flowList is the flows view: every flow the engine knows, sorted by the
+// engine, of which it holds only a page around the rows on screen
+// (a million flows would cost a copy of each twice a second otherwise).
+// sel and top are indexes in the whole order.
 type flowList struct {
-	flows    []engine.FlowView
+	page     []engine.FlowView // flows pageAt.. of the order
+	pageAt   int
+	total    int // flows in the order
 	sortBy   int
 	desc     bool
 	sel      int
-	selID    uint64 // keeps the selection on a flow as the list re-sorts
+	selID    uint64 // keeps the selection on a flow as the list re-sorts (0: on a row not fetched yet)
 	top      int
 	height   int
 	fetched  bool
+	stale    bool // the order changed since the page was fetched
 	filtered bool // by the view filter
 }
 
 func newFlowList() flowList { return flowList{sortBy: 7, desc: true} } // biggest first
 
-// set replaces the flows with a new snapshot, keeping those in pass
-// (the flows the view filter lets through; nil keeps all).
-func (l *flowList) set(flows []engine.FlowView, pass map[uint64]bool) {
-	if pass != nil {
-		flows = slices.DeleteFunc(flows, func(f engine.FlowView) bool { return !pass[f.ID] })
-	}
-	l.flows, l.fetched, l.filtered = flows, true, pass != nil
-	l.sort()
+// query asks for the rows on screen with a screen's worth either side,
+// so that scrolling a little needs no new page, and for where the
+// selected flow now is.
+func (l *flowList) query() engine.FlowQuery {
+	h := max(l.height, 1)
+	return engine.FlowQuery{Order: flowCols[l.sortBy].order, Desc: l.desc,
+		Offset: max(l.top-h, 0), Limit: 3 * h, Focus: l.selID}
 }
 
-func (l *flowList) sort() {
-	c := flowCols[l.sortBy].cmp
-	slices.SortStableFunc(l.flows, func(a, b engine.FlowView) int {
-		r := c(&a, &b)
-		if r == 0 {
-			r = cmp.Compare(a.ID, b.ID)
-		}
-		if l.desc {
-			return -r
-		}
-		return r
-	})
-	if l.selID != 0 {
-		if i := slices.IndexFunc(l.flows, func(f engine.FlowView) bool { return f.ID == l.selID }); i >= 0 {
-			l.sel = i
-		}
+// due reports whether the rows on screen need a page: none fetched yet,
+// another order, or scrolled out of the page.
+func (l *flowList) due() bool {
+	end := min(l.top+max(l.height, 1), l.total)
+	return !l.fetched || l.stale || l.top < l.pageAt || end > l.pageAt+len(l.page)
+}
+
+// set takes a page the engine answered q with; filtered says the view
+// filter chose its flows.
+func (l *flowList) set(p engine.FlowPage, q engine.FlowQuery, filtered bool) {
+	l.page, l.pageAt, l.total = p.Flows, q.Offset, p.Total
+	l.fetched, l.filtered = true, filtered
+	l.stale = q.Order != flowCols[l.sortBy].order || q.Desc != l.desc
+	if p.FocusAt >= 0 && q.Focus == l.selID {
+		l.sel = p.FocusAt
 	}
 	l.move(0)
 }
 
-// cycleSort sorts by the next column; reverse flips the order.
+// cycleSort sorts by the next column; reverse flips the order. The new
+// order comes with the next page.
 func (l *flowList) cycleSort() {
 	l.sortBy = (l.sortBy + 1) % len(flowCols)
-	l.sort()
+	l.stale = true
 }
 
 func (l *flowList) reverse() {
 	l.desc = !l.desc
-	l.sort()
+	l.stale = true
 }
 
 func (l *flowList) move(delta int) {
-	l.sel = clamp(l.sel+delta, 0, len(l.flows)-1)
-	if l.sel >= 0 && l.sel < len(l.flows) {
-		l.selID = l.flows[l.sel].ID
+	l.sel = clamp(l.sel+delta, 0, l.total-1)
+	if f, ok := l.selected(); ok {
+		l.selID = f.ID
+	} else if delta != 0 {
+		l.selID = 0 // the row's flow comes with the next page
 	}
 	h := max(l.height, 1)
 	if l.sel < l.top {
@@ -115,18 +111,26 @@ func (l *flowList) move(delta int) {
 	if l.sel >= l.top+h {
 		l.top = l.sel - h + 1
 	}
-	l.top = clamp(l.top, 0, max(len(l.flows)-h, 0))
+	l.top = clamp(l.top, 0, max(l.total-h, 0))
 }
 
 func (l *flowList) clickRow(y int) {
-	if i := l.top + y; y >= 0 && i < len(l.flows) {
+	if i := l.top + y; y >= 0 && i < l.total {
 		l.move(i - l.sel)
 	}
 }
 
+// row returns the flow at index i of the order, if the page holds it.
+func (l *flowList) row(i int) (*engine.FlowView, bool) {
+	if i >= l.pageAt && i < l.pageAt+len(l.page) {
+		return &l.page[i-l.pageAt], true
+	}
+	return nil, false
+}
+
 func (l *flowList) selected() (engine.FlowView, bool) {
-	if l.sel >= 0 && l.sel < len(l.flows) {
-		return l.flows[l.sel], true
+	if f, ok := l.row(l.sel); ok {
+		return *f, true
 	}
 	return engine.FlowView{}, false
 }
@@ -180,7 +184,7 @@ func (l *flowList) view(th *Theme, width, height int) string {
 	var b strings.Builder
 	b.WriteString(th.Title.Render(fit(" "+strings.Join(titles, " "), width)))
 	lines := 1
-	if len(l.flows) == 0 {
+	if l.total == 0 {
 		msg := "no flows yet"
 		switch {
 		case l.filtered:
@@ -191,10 +195,11 @@ func (l *flowList) view(th *Theme, width, height int) string {
 		b.WriteString("\n" + th.Dim.Render(fit("  "+msg, width)))
 		lines++
 	}
-	for i := l.top; i < len(l.flows) && lines < height; i++ {
-		f := &l.flows[i]
+	for i := l.top; i < l.total && lines < height; i++ {
 		b.WriteByte('\n')
-		b.WriteString(flowRow(th, f, w, i == l.sel, width))
+		if f, ok := l.row(i); ok {
+			b.WriteString(flowRow(th, f, w, i == l.sel, width))
+		} // else a blank line until the page with it comes
 		lines++
 	}
 	for ; lines < height; lines++ {
@@ -254,8 +259,8 @@ func flowFilter(f *engine.FlowView) (string, error) {
 	}
 	hosts := fmt.Sprintf("host %s and host %s", a, b)
 	switch k.Proto {
-	case 6, 17:
-		proto := map[uint8]string{6: "tcp", 17: "udp"}[k.Proto]
+	case decode.IPProtoTCP, decode.IPProtoUDP:
+		proto := map[uint8]string{decode.IPProtoTCP: "tcp", decode.IPProtoUDP: "udp"}[k.Proto]
 		return fmt.Sprintf("%s and %s and %s port %d and %s port %d", proto, hosts, proto, k.PortA, proto, k.PortB), nil
 	}
 	if k.Kind == decode.FlowIPv6 {

@@ -19,7 +19,8 @@ const headerLines = 4
 // engine snapshots a few times a second.
 type header struct {
 	st       engine.Stats
-	patterns string // the pattern set's status line
+	apps     []engine.AppStat // traffic by verdict, for the share bar
+	patterns string           // the pattern set's status line
 	patErr   bool
 	fps      int // redraws a second, shown with --debug (-1: not measured)
 }
@@ -152,8 +153,8 @@ func (h *header) view(th *Theme, width int, viewFilter string, arrived int) stri
 		fps = th.Label.Render(fmt.Sprintf(" │ ui %d fps", h.fps))
 	}
 	spark := max(width-ansi.StringWidth(counters+rate+fps), 0)
-	l2 := counters + th.Label.Render(rate) + th.Spark.Render(sparkline(st.History, min(spark, 60))) + fps
-	return strings.Join([]string{fit(l1, width), fit(l2, width), fit(shareBar(th, st.Apps, width), width), h.patternLine(th, width)}, "\n")
+	l2 := counters + th.Label.Render(rate) + th.Spark.Render(sparkline(st.History[:], min(spark, 60))) + fps
+	return strings.Join([]string{fit(l1, width), fit(l2, width), fit(shareBar(th, h.apps, width), width), h.patternLine(th, width)}, "\n")
 }
 
 // patternLine is the pattern set's status, red after a failed reload.

@@ -99,7 +99,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.ViewFilter):
 		m.openInput(inputView, m.e.Ring().ViewFilter(), bpfValidator(m.e.Source().LinkType(), m.opts.Snaplen))
 	case key.Matches(msg, k.CaptureFilter):
-		if !m.e.Source().Live() && m.e.Done() {
+		if !m.e.Source().Live() && m.hdr.st.Done { // as the header says
 			m.setStatus("the capture filter cannot change what was already read: "+engine.Escape(m.hdr.st.Source)+
 				" has been read to the end (/ filters the view)", true)
 			return nil
@@ -221,7 +221,7 @@ func (m *Model) followStream() tea.Cmd {
 		id, title = m.dt.v.FlowID, fmt.Sprintf("packet %d's flow", m.dt.v.Seq)
 	case viewFlows:
 		if f, ok := m.fl.selected(); ok {
-			id, title = f.ID, engine.Escape(f.Proto+" "+f.A+" ⇄ "+f.B)
+			id, title = f.ID, engine.Escape(f.Proto+" "+f.A()+" ⇄ "+f.B())
 		}
 	default:
 		return nil

@@ -71,7 +71,7 @@ func isUSB(r *rowInfo) bool { return r.p.Has(decode.LayerUSB) || r.p.Has(decode.
 
 func isRouting(r *rowInfo) bool {
 	switch r.p.Flow.Proto {
-	case 2, 89, 112: // IGMP, OSPF, VRRP
+	case decode.IPProtoIGMP, decode.IPProtoOSPF, decode.IPProtoVRRP:
 		return r.p.Flow.Kind == decode.FlowIPv4 || r.p.Flow.Kind == decode.FlowIPv6
 	}
 	return port(r.p, 179) || port(r.p, 520)
@@ -103,7 +103,7 @@ func appOrPort(app string, ports ...uint16) func(*rowInfo) bool {
 func port(p *decode.Packet, n uint16) bool {
 	k := &p.Flow
 	return (k.Kind == decode.FlowIPv4 || k.Kind == decode.FlowIPv6) &&
-		(k.Proto == 6 || k.Proto == 17) && (k.PortA == n || k.PortB == n)
+		(k.Proto == decode.IPProtoTCP || k.Proto == decode.IPProtoUDP) && (k.PortA == n || k.PortB == n)
 }
 
 func isBroadcast(r *rowInfo) bool {

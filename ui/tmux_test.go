@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"l7sniff/internal/corpustest"
 )
 
 // tmuxTerm drives the real l7sniff binary in a detached tmux session, as
@@ -22,10 +24,7 @@ type tmuxTerm struct {
 // end-to-end tests must run (make deps installs tmux).
 func needTmux(tb testing.TB) {
 	if _, err := exec.LookPath("tmux"); err != nil {
-		if os.Getenv("CI") != "" {
-			tb.Fatal("tmux not found; CI must run the end-to-end tests (make deps installs it)")
-		}
-		tb.Skip("tmux not found; install it (make deps) to run the end-to-end tests")
+		corpustest.Unavailable(tb, "tmux not found; install it (make deps) to run the end-to-end tests")
 	}
 }
 

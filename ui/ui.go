@@ -220,10 +220,15 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tickMsg:
 		return m, tea.Batch(tick(), m.refresh(time.Time(msg), false))
 	case statsMsg:
-		m.hdr.st, m.statsBusy = engine.Stats(msg), false
+		m.hdr.st, m.hdr.apps, m.statsBusy = msg.st, msg.apps, false
+		if m.view == viewPackets {
+			// The rows were read before these counters: read them again,
+			// or a frame could say "ended" over rows not yet there.
+			m.pk.refresh(m.e.Ring(), m.shownUpTo())
+		}
 	case flowsMsg:
 		m.flowsBusy = false
-		m.fl.set(msg.flows, msg.pass)
+		m.fl.set(msg.page, msg.q, msg.filtered)
 		if m.e.Ring().ViewFilter() != msg.expr {
 			// The view filter changed while these were fetched.
 			return m, m.refresh(time.Now(), true)
@@ -262,7 +267,8 @@ func (m *Model) layout() {
 
 // refresh pulls snapshots from the engine: the rows on screen every tick
 // (from the ring, under a short read lock), stats a few times a second and
-// flows twice a second while shown. Stats and flows come from the shards,
+// the page of flows on screen twice a second while shown (and when it
+// scrolls off the page or changes order). Pages come from the shards,
 // which answer between batches, so they are fetched off the UI goroutine
 // and a key press never waits for a busy engine. force skips the rate
 // limits (resize, view change).
@@ -274,7 +280,7 @@ func (m *Model) refresh(now time.Time, force bool) tea.Cmd {
 	if !m.statsBusy && (force || now.Sub(m.lastStats) >= 250*time.Millisecond) {
 		m.statsBusy, m.lastStats = true, now
 		e := m.e
-		cmds = append(cmds, func() tea.Msg { return statsMsg(e.Stats()) })
+		cmds = append(cmds, func() tea.Msg { return statsMsg{e.Stats(), e.Apps()} })
 	}
 	if m.frames != nil && now.Sub(m.lastFPS) >= time.Second {
 		f := m.frames.Load()
@@ -287,13 +293,17 @@ func (m *Model) refresh(now time.Time, force bool) tea.Cmd {
 	case viewPackets:
 		m.pk.refresh(m.e.Ring(), m.shownUpTo())
 	case viewFlows:
-		due := force || !m.fl.fetched || (!m.paused && now.Sub(m.lastFlows) >= 500*time.Millisecond)
+		due := force || m.fl.due() || (!m.paused && now.Sub(m.lastFlows) >= 500*time.Millisecond)
 		if due && !m.flowsBusy {
 			m.flowsBusy, m.lastFlows = true, now
-			e := m.e
+			e, q := m.e, m.fl.query()
 			cmds = append(cmds, func() tea.Msg {
 				expr := e.Ring().ViewFilter()
-				return flowsMsg{e.Flows(), e.Ring().ViewFlows(), expr}
+				pass := e.Ring().ViewFlows()
+				if pass != nil {
+					q.Keep = func(id uint64) bool { return pass[id] }
+				}
+				return flowsMsg{e.FlowPage(q), q, pass != nil, expr}
 			})
 		}
 	}
@@ -320,15 +330,19 @@ func (m *Model) togglePause() {
 	}
 }
 
-// statsMsg and flowsMsg are engine snapshots fetched by refresh; pass
-// are the flows the view filter (expr, read before them) lets through
-// (nil: all).
+// statsMsg and flowsMsg are engine snapshots fetched by refresh: the
+// counters, and the page of flows q asked for, chosen by the view filter
+// (expr, read before them) when filtered.
 type (
-	statsMsg engine.Stats
+	statsMsg struct {
+		st   engine.Stats
+		apps []engine.AppStat
+	}
 	flowsMsg struct {
-		flows []engine.FlowView
-		pass  map[uint64]bool
-		expr  string
+		page     engine.FlowPage
+		q        engine.FlowQuery
+		filtered bool
+		expr     string
 	}
 )
 
