@@ -2,21 +2,39 @@ package decode
 
 // Field is one named value a packet can be asked for, named and printed as
 // tshark 4.0 prints it ("ip.src", "tcp.flags" → "0x0018"), so that
-// `-T fields -e NAME` output can be diffed against tshark's.
+// `-T fields -e NAME` output can be diffed against tshark's. A field can
+// occur several times in a packet (every answer of a DNS response has a
+// dns.a); occurrences are numbered from 0 in the order tshark lists them.
 type Field struct {
 	Name string
 	Desc string
 	// get appends the field's value for p to dst; ok is false when the
-	// field is absent from the packet.
+	// field is absent from the packet. Fields that occur once set get.
 	get func(p *Packet, dst []byte) (out []byte, ok bool)
+	// nth appends occurrence i; ok is false when there are not i+1.
+	// Fields that can occur several times set nth instead of get.
+	nth func(p *Packet, i int, dst []byte) (out []byte, ok bool)
 }
 
-// Append appends f's value in p to dst and reports whether p has it.
-func (f *Field) Append(dst []byte, p *Packet) ([]byte, bool) { return f.get(p, dst) }
+// Append appends f's first occurrence in p to dst and reports whether p
+// has it.
+func (f *Field) Append(dst []byte, p *Packet) ([]byte, bool) { return f.AppendNth(dst, p, 0) }
+
+// AppendNth appends occurrence i (from 0) of f in p to dst and reports
+// whether p has it.
+func (f *Field) AppendNth(dst []byte, p *Packet, i int) ([]byte, bool) {
+	if f.nth != nil {
+		return f.nth(p, i, dst)
+	}
+	if i != 0 {
+		return dst, false
+	}
+	return f.get(p, dst)
+}
 
 var fieldIndex = func() map[string]*Field {
 	m := make(map[string]*Field)
-	for _, list := range [][]Field{netFields, usbFields} {
+	for _, list := range [][]Field{netFields, tunnelFields, usbFields} {
 		for i := range list {
 			m[list[i].Name] = &list[i]
 		}
@@ -33,7 +51,7 @@ func LookupField(name string) (*Field, bool) {
 // AllFields returns every field, in a stable order (link to application).
 func AllFields() []*Field {
 	out := make([]*Field, 0, len(fieldIndex))
-	for _, list := range [][]Field{netFields, usbFields} {
+	for _, list := range [][]Field{netFields, tunnelFields, usbFields} {
 		for i := range list {
 			out = append(out, &list[i])
 		}

@@ -26,6 +26,7 @@ const (
 	TooManyExt                // more than Want extension headers
 	UnknownLink               // link type Got is not supported
 	BadPayloadLen             // IPv6 payload length 0 without a jumbo option
+	TooDeep                   // tunnel inside more than Want levels of encapsulation
 )
 
 // OK reports whether no problem was recorded.
@@ -59,6 +60,8 @@ func (p Problem) AppendTo(dst []byte) []byte {
 		return appendMsg(dst, l, " chain longer than ", w, " headers", -1, "")
 	case UnknownLink:
 		return appendMsg(dst, "unsupported link type ", "", g, "", -1, "")
+	case TooDeep:
+		return appendMsg(dst, l, " nested deeper than ", w, " encapsulations", -1, "")
 	case BadPayloadLen:
 		return append(append(dst, l...), " payload length 0 without a jumbo payload option"...)
 	}
