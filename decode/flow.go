@@ -70,6 +70,9 @@ func (p *Packet) setFlow() {
 	switch {
 	case h.Has(LayerIPv4):
 		k.Kind, k.Proto = FlowIPv4, h.IPv4.Protocol
+		if h.Has(LayerAH) {
+			k.Proto = h.AH.Next // AH authenticates the transport it names
+		}
 		copy(src[:], h.IPv4.Src[:])
 		copy(dst[:], h.IPv4.Dst[:])
 	case h.Has(LayerIPv6):
