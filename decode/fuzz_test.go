@@ -24,7 +24,7 @@ func checkFrame(t *testing.T, lt LinkType, data []byte, wireLen int) {
 	}
 	buf := p.AppendSummary(nil)
 	for _, f := range AllFields() {
-		buf, _ = f.Append(buf[:0], &p)
+		buf = appendAll(buf[:0], f, &p)
 	}
 	for off := 0; off < len(data); off += 16 {
 		buf = AppendHexRow(buf[:0], data, off, Range{0, 1}, nil)
@@ -52,7 +52,7 @@ func describe(p *Packet) string {
 	b = p.AppendSummary(b)
 	for _, f := range AllFields() {
 		b = append(b, '|')
-		b, _ = f.Append(b, p)
+		b = appendAll(b, f, p)
 	}
 	for _, n := range p.Tree() {
 		b = append(b, fmt.Sprintf("|%d %s=%s %v", n.Depth, n.Label, n.Value, n.Bytes)...)
@@ -88,8 +88,71 @@ func seed(f *testing.F, link LinkType, kinds ...decodetest.Kind) {
 
 var ipKinds = []decodetest.Kind{decodetest.KindIP, decodetest.KindTCP, decodetest.KindUDP, decodetest.KindICMP}
 
+// tunnelFrames are well-formed frames of every tunnel and serial link
+// the decoder opens, with the link type to decode them as.
+func tunnelFrames() []decodetest.Frame {
+	tcp := decodetest.EthIPv4TCP(80)
+	udp6 := decodetest.EthIPv6UDP(20)
+	ip := tcp[EthernetLen:]
+	eth := func(b []byte) decodetest.Frame { return decodetest.Frame{LinkType: uint16(LinkEthernet), Data: b, WireLen: len(b)} }
+	link := func(lt LinkType, b []byte) decodetest.Frame {
+		return decodetest.Frame{LinkType: uint16(lt), Data: b, WireLen: len(b)}
+	}
+	return []decodetest.Frame{
+		eth(decodetest.InVXLAN(100, tcp)),
+		eth(decodetest.InVXLAN(1, decodetest.InGRE(2, udp6))),
+		eth(decodetest.InGeneve(7, tcp)),
+		eth(decodetest.InGTPU(9, udp6)),
+		eth(decodetest.InGRE(40, tcp)),
+		eth(decodetest.InIP(false, udp6)),
+		eth(decodetest.InIP(true, tcp)),
+		eth(append([]byte("\x02\x00\x00\x00\x00\x01\x02\x00\x00\x00\x00\x0a\x88\x64\x11\x00\x00\x07\x00\x42\x00\x21"), ip...)),
+		link(LinkPPP, append([]byte{0xff, 0x03, 0x00, 0x21}, ip...)),
+		link(LinkCHDLC, append([]byte{0x0f, 0x00, 0x08, 0x00}, ip...)),
+		link(LinkCHDLC, []byte{0x8f, 0x00, 0x80, 0x35, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 2, 0xff, 0xff, 0, 0}),
+	}
+}
+
+// TestTunnelTruncations decodes every prefix of every tunnel frame: each
+// must pass checkFrame, and decoding must not allocate.
+func TestTunnelTruncations(t *testing.T) {
+	var p Packet
+	for _, fr := range tunnelFrames() {
+		for n := 0; n <= len(fr.Data); n++ {
+			d := fr.Data[:n]
+			checkFrame(t, LinkType(fr.LinkType), d, fr.WireLen)
+			if allocs := testing.AllocsPerRun(5, func() {
+				Decode(LinkType(fr.LinkType), d, fr.WireLen, &p)
+				p.AppendSummary(summaryBuf[:0])
+			}); allocs != 0 {
+				t.Fatalf("frame %x: %.0f allocations", d, allocs)
+			}
+		}
+	}
+}
+
+// seedTunnels adds the tunnel frames of link type lt.
+func seedTunnels(f *testing.F, lt LinkType) {
+	for _, fr := range tunnelFrames() {
+		if LinkType(fr.LinkType) == lt {
+			f.Add(fr.Data)
+		}
+	}
+}
+
+func FuzzDecodePPP(f *testing.F) {
+	seedTunnels(f, LinkPPP)
+	f.Fuzz(func(t *testing.T, data []byte) { checkFrame(t, LinkPPP, data, len(data)) })
+}
+
+func FuzzDecodeCHDLC(f *testing.F) {
+	seedTunnels(f, LinkCHDLC)
+	f.Fuzz(func(t *testing.T, data []byte) { checkFrame(t, LinkCHDLC, data, len(data)) })
+}
+
 func FuzzDecodeEthernet(f *testing.F) {
 	seed(f, LinkEthernet, append(ipKinds, decodetest.KindARP, decodetest.KindEth)...)
+	seedTunnels(f, LinkEthernet)
 	f.Fuzz(func(t *testing.T, data []byte) { checkFrame(t, LinkEthernet, data, len(data)) })
 }
 

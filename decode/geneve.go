@@ -53,11 +53,11 @@ func (p *Packet) decodeGeneve(off, end int) {
 }
 
 // geneveOptions walks g's options, calling each for every one, and
-// returns how many there are; an option longer than the option bytes
-// ends the walk.
+// returns how many there are; an option longer than the option bytes, or
+// than the capture, ends the walk.
 func (p *Packet) geneveOptions(g *Geneve, each func(GeneveOption)) int {
 	n := 0
-	for o, end := g.Off+geneveLen, g.Off+geneveLen+g.OptLen; o+geneveOptHdrLen <= end; n++ {
+	for o, end := g.Off+geneveLen, min(g.Off+geneveLen+g.OptLen, len(p.Data)); o+geneveOptHdrLen <= end; n++ {
 		d := p.Data[o:]
 		opt := GeneveOption{Off: o, Class: be.Uint16(d[0:2]), Type: d[2], Len: int(d[3]&0x1f) * 4}
 		if o+geneveOptHdrLen+opt.Len > end {
