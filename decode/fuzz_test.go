@@ -94,7 +94,9 @@ func tunnelFrames() []decodetest.Frame {
 	tcp := decodetest.EthIPv4TCP(80)
 	udp6 := decodetest.EthIPv6UDP(20)
 	ip := tcp[EthernetLen:]
-	eth := func(b []byte) decodetest.Frame { return decodetest.Frame{LinkType: uint16(LinkEthernet), Data: b, WireLen: len(b)} }
+	eth := func(b []byte) decodetest.Frame {
+		return decodetest.Frame{LinkType: uint16(LinkEthernet), Data: b, WireLen: len(b)}
+	}
 	link := func(lt LinkType, b []byte) decodetest.Frame {
 		return decodetest.Frame{LinkType: uint16(lt), Data: b, WireLen: len(b)}
 	}
