@@ -53,8 +53,13 @@ func hexFrame(t *testing.T, s string) []byte {
 // pair), built with the packet builder: every occurrence of the fields,
 // outer first, the inner application data as payload, and the summary.
 func TestTunnelsBuilt(t *testing.T) {
-	tcp := decodetest.WithPayload(decodetest.EthIPv4TCP(54), []byte("GET / HTTP/1.1\r\n"))
+	// Ports and payloads no application dissector claims, so the
+	// summaries are the transport's.
+	tcp := decodetest.WithPayload(decodetest.EthIPv4TCP(54), []byte("tunnelled bytes!"))
+	be.PutUint16(tcp[36:], 40001)
 	udp6 := decodetest.EthIPv6UDP(12)
+	be.PutUint16(udp6[54:], 50000)
+	be.PutUint16(udp6[56:], 50001)
 	cases := []struct {
 		name    string
 		frame   []byte
@@ -63,28 +68,28 @@ func TestTunnelsBuilt(t *testing.T) {
 	}{
 		{"gtpu", decodetest.InGTPU(0x1234abcd, tcp), map[string]string{
 			"gtp.teid": "0x1234abcd", "gtp.message": "0xff", "ip.src": "192.0.2.1,10.0.0.1",
-			"ip.proto": "17,6", "udp.dstport": "2152", "tcp.dstport": "80", "tcp.len": "16", "eth.type": "0x0800",
-		}, "gtp 0x1234abcd 10.0.0.1:40000 → 10.0.0.2:80 TCP [P.] seq=1000 ack=2000 win=65535 len=16"},
+			"ip.proto": "17,6", "udp.dstport": "2152", "tcp.dstport": "40001", "tcp.len": "16", "eth.type": "0x0800",
+		}, "gtp 0x1234abcd 10.0.0.1:40000 → 10.0.0.2:40001 TCP [P.] seq=1000 ack=2000 win=65535 len=16"},
 		{"geneve", decodetest.InGeneve(0xabc, tcp), map[string]string{
 			"geneve.vni": "0x000abc", "geneve.proto_type": "0x6558", "eth.type": "0x0800,0x0800",
 			"ip.dst": "192.0.2.2,10.0.0.2", "udp.dstport": "6081",
-		}, "geneve 0x000abc 10.0.0.1:40000 → 10.0.0.2:80 TCP [P.] seq=1000 ack=2000 win=65535 len=16"},
+		}, "geneve 0x000abc 10.0.0.1:40000 → 10.0.0.2:40001 TCP [P.] seq=1000 ack=2000 win=65535 len=16"},
 		{"vxlan-ipv6", decodetest.InVXLAN(42, udp6), map[string]string{
 			"vxlan.vni": "42", "eth.type": "0x0800,0x86dd", "ip.src": "192.0.2.1", "ipv6.src": "2001:db8::1",
-			"udp.dstport": "4789,53", "udp.length": "90,20",
-		}, "vxlan 42 [2001:db8::1]:5353 → [2001:db8::2]:53 UDP len=12"},
+			"udp.dstport": "4789,50001", "udp.length": "90,20",
+		}, "vxlan 42 [2001:db8::1]:50000 → [2001:db8::2]:50001 UDP len=12"},
 		{"gre-key", decodetest.InGRE(7, tcp), map[string]string{
 			"gre.flags_and_version": "0x2000", "gre.proto": "0x0800", "gre.key": "0x00000007",
 			"ip.src": "192.0.2.1,10.0.0.1", "ip.proto": "47,6", "tcp.srcport": "40000",
-		}, "gre 0x00000007 10.0.0.1:40000 → 10.0.0.2:80 TCP [P.] seq=1000 ack=2000 win=65535 len=16"},
+		}, "gre 0x00000007 10.0.0.1:40000 → 10.0.0.2:40001 TCP [P.] seq=1000 ack=2000 win=65535 len=16"},
 		{"4in4", decodetest.InIP(false, tcp), map[string]string{"ip.src": "192.0.2.1,10.0.0.1", "ip.proto": "4,6"},
-			"ipip 10.0.0.1:40000 → 10.0.0.2:80 TCP [P.] seq=1000 ack=2000 win=65535 len=16"},
-		{"6in4", decodetest.InIP(false, udp6), map[string]string{"ip.src": "192.0.2.1", "ip.proto": "41", "ipv6.nxt": "17", "udp.srcport": "5353"},
-			"ipip [2001:db8::1]:5353 → [2001:db8::2]:53 UDP len=12"},
-		{"4in6", decodetest.InIP(true, tcp), map[string]string{"ipv6.nxt": "4", "ip.src": "10.0.0.1", "tcp.dstport": "80"},
-			"ipip 10.0.0.1:40000 → 10.0.0.2:80 TCP [P.] seq=1000 ack=2000 win=65535 len=16"},
+			"ipip 10.0.0.1:40000 → 10.0.0.2:40001 TCP [P.] seq=1000 ack=2000 win=65535 len=16"},
+		{"6in4", decodetest.InIP(false, udp6), map[string]string{"ip.src": "192.0.2.1", "ip.proto": "41", "ipv6.nxt": "17", "udp.srcport": "50000"},
+			"ipip [2001:db8::1]:50000 → [2001:db8::2]:50001 UDP len=12"},
+		{"4in6", decodetest.InIP(true, tcp), map[string]string{"ipv6.nxt": "4", "ip.src": "10.0.0.1", "tcp.dstport": "40001"},
+			"ipip 10.0.0.1:40000 → 10.0.0.2:40001 TCP [P.] seq=1000 ack=2000 win=65535 len=16"},
 		{"6in6", decodetest.InIP(true, udp6), map[string]string{"ipv6.nxt": "41,17", "ipv6.src": "2001:db8::1,2001:db8::1"},
-			"ipip [2001:db8::1]:5353 → [2001:db8::2]:53 UDP len=12"},
+			"ipip [2001:db8::1]:50000 → [2001:db8::2]:50001 UDP len=12"},
 	}
 	var p Packet
 	for _, c := range cases {
