@@ -112,6 +112,8 @@ func tunnelFrames() []decodetest.Frame {
 		link(LinkPPP, append([]byte{0xff, 0x03, 0x00, 0x21}, ip...)),
 		link(LinkCHDLC, append([]byte{0x0f, 0x00, 0x08, 0x00}, ip...)),
 		link(LinkCHDLC, []byte{0x8f, 0x00, 0x80, 0x35, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 2, 0xff, 0xff, 0, 0}),
+		link(LinkLinuxSLL, append([]byte{0, 0, 0x03, 0x0a, 0, 4, 192, 0, 2, 1, 0, 0, 0, 0, 0x65, 0x58}, tcp...)),
+		link(LinkLinuxSLL, append([]byte{0, 4, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0, 0, 3}, tcp...)),
 	}
 }
 
@@ -165,6 +167,7 @@ func FuzzDecodeRaw(f *testing.F) {
 
 func FuzzDecodeSLL(f *testing.F) {
 	seed(f, LinkLinuxSLL, append(ipKinds, decodetest.KindARP)...)
+	seedTunnels(f, LinkLinuxSLL)
 	f.Fuzz(func(t *testing.T, data []byte) { checkFrame(t, LinkLinuxSLL, data, len(data)) })
 }
 

@@ -116,6 +116,11 @@ var netFields = []Field{
 	decField("sll.hatype", "Linux cooked link-layer address type", func(p *Packet) (uint64, bool) { return uint64(p.SLL.HAType), p.hasSLL() }),
 	decField("sll.halen", "Linux cooked link-layer address length", func(p *Packet) (uint64, bool) { return uint64(p.SLL.HALen), p.hasSLL() }),
 	bytesField("sll.src.eth", "Linux cooked source MAC", appendMAC, func(p *Packet) ([]byte, bool) { return p.SLL.Addr[:6], p.hasSLL() && p.SLL.HasMAC() }),
+	bytesField("sll.src.ipv4", "Linux cooked source IPv4 (GRE tunnel peer)", appendIPv4, func(p *Packet) ([]byte, bool) { return p.SLL.Addr[:4], p.hasSLL() && p.SLL.HasIPv4() }),
+	bytesField("sll.src.other", "Linux cooked source address of another type", appendMAC, func(p *Packet) ([]byte, bool) {
+		s := &p.SLL
+		return s.Addr[:s.HALen], p.hasSLL() && s.HALen > 0 && !s.HasMAC() && !s.HasIPv4()
+	}),
 	hexField("sll.etype", "Linux cooked protocol (Ethertype)", 4, func(p *Packet) (uint64, bool) {
 		return uint64(p.SLL.Protocol), p.hasSLL() && p.SLL.Protocol >= 0x0600
 	}),

@@ -89,6 +89,9 @@ func (t *treeBuilder) sll() {
 
 func (t *treeBuilder) sllAddr() string {
 	s := &t.p.SLL
+	if s.HasIPv4() {
+		return ip4(s.Addr[:4])
+	}
 	return mac(s.Addr[:s.HALen])
 }
 

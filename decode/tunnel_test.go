@@ -271,3 +271,21 @@ func fixIPv4Len(frame []byte) {
 	be.PutUint16(frame[24:], 0)
 	be.PutUint16(frame[24:], decodetest.Checksum(frame[14:34]))
 }
+
+// TestSLLNonEthernet checks cooked captures of non-Ethernet devices: a GRE
+// tunnel device (ARPHRD_IPGRE: the peer's IPv4 address, GRE protocol
+// types, 0x6558 an Ethernet frame), and the Linux pseudo protocol 3 (an
+// Ethernet frame follows).
+func TestSLLNonEthernet(t *testing.T) {
+	eth := decodetest.EthIPv4TCP(54)
+	gre := append(hexFrame(t, "0000 030a 0004 c0000201 00000000 6558"), eth...)
+	pseudo := append(hexFrame(t, "0004 0001 0006 020000000001 0000 0003"), eth...)
+	var p Packet
+	Decode(LinkLinuxSLL, gre, len(gre), &p)
+	checkFields(t, &p, map[string]string{"sll.hatype": "778", "sll.src.ipv4": "192.0.2.1", "sll.src.eth": "", "sll.src.other": "", "eth.type": "0x0800", "tcp.dstport": "80"})
+	Decode(LinkLinuxSLL, pseudo, len(pseudo), &p)
+	checkFields(t, &p, map[string]string{"sll.ltype": "0x0003", "sll.src.eth": "02:00:00:00:00:01", "ip.src": "10.0.0.1"})
+	if p.Flow.PortB != 80 {
+		t.Errorf("flow %+v", p.Flow)
+	}
+}
