@@ -73,3 +73,25 @@ func TestTunnelledTwins(t *testing.T) {
 		})
 	}
 }
+
+// TestTunnelBPFOuter checks that filters see a tunnelled frame as libpcap
+// does, by its outer headers (the flow and the summary are the inner
+// conversation's; a filter expression is about the wire).
+func TestTunnelBPFOuter(t *testing.T) {
+	frame := decodetest.InVXLAN(5, decodetest.EthIPv4TCP(60))
+	for expr, want := range map[string]bool{
+		"udp port 4789":      true,
+		"host 192.0.2.1":     true,
+		"tcp port 80":        false,
+		"host 10.0.0.1":      false,
+		"udp and len >= 100": true,
+	} {
+		f, err := CompileBPF(decode.LinkEthernet, 65535, expr)
+		if err != nil {
+			t.Fatalf("%s: %v", expr, err)
+		}
+		if got := f.Match(frame, len(frame)); got != want {
+			t.Errorf("%q matches the VXLAN frame: %v, want %v (libpcap's answer)", expr, got, want)
+		}
+	}
+}
