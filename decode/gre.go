@@ -137,8 +137,9 @@ func (p *Packet) greInner(off, end int) {
 			return
 		}
 	case grePPP:
+		// PPTP: PPP in HDLC-like framing, address and control optional.
 		if p.push(LayerGRE) {
-			p.decodePPP(off, end)
+			p.decodePPPLink(off)
 			return
 		}
 	case etherTEB:

@@ -33,16 +33,6 @@ func bytesField(name, desc string, format func([]byte, []byte) []byte, v func(p 
 	}}
 }
 
-func ipv6Field(name, desc string, v func(p *Packet) ([16]byte, bool)) Field {
-	return Field{Name: name, Desc: desc, get: func(p *Packet, dst []byte) ([]byte, bool) {
-		a, ok := v(p)
-		if !ok {
-			return dst, false
-		}
-		return appendIPv6(dst, a), true
-	}}
-}
-
 // vlanTag returns the first tag that is (qinq) or is not an 802.1ad S-tag:
 // tshark reports S-tags as ieee8021ad.* and C-tags as vlan.*.
 func (p *Headers) vlanTag(qinq bool) (*VLAN, bool) {

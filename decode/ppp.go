@@ -47,9 +47,10 @@ func (p *Packet) decodePPPoE(off int, typ uint16) {
 	p.decodePPP(off+pppoeLen, end)
 }
 
-// decodePPPLink decodes link types 9 and 50. As tshark does, a first
-// byte of 0xff is the HDLC address, followed by a control byte (0x03,
-// but not checked) and the protocol field.
+// decodePPPLink decodes PPP in HDLC-like framing: link types 9 and 50,
+// PPTP's GRE payload. As tshark does, a first byte of 0xff is the HDLC
+// address, followed by a control byte (0x03, but not checked) and the
+// protocol field.
 func (p *Packet) decodePPPLink(off int) {
 	if !p.need(LayerPPP, off, 1) {
 		return

@@ -289,3 +289,32 @@ func TestSLLNonEthernet(t *testing.T) {
 		t.Errorf("flow %+v", p.Flow)
 	}
 }
+
+// TestGREVariants checks GRE headers beyond key-and-IPv4: ERSPAN type I
+// (no header of its own), PPTP's version 1 (its key is length and call
+// id, not gre.key), checksum and sequence fields, and an Ethernet
+// payload (0x6558).
+func TestGREVariants(t *testing.T) {
+	eth := decodetest.EthIPv4TCP(54)
+	gre := func(h string, inner []byte) []byte {
+		g := hexFrame(t, h)
+		return append(append(append(decodetest.Ethernet(0x0800), decodetest.OuterIPv4(47, len(g)+len(inner))...), g...), inner...)
+	}
+	cases := []struct {
+		name  string
+		frame []byte
+		want  map[string]string
+	}{
+		{"erspan-I", gre("0000 88be", eth), map[string]string{"gre.proto": "0x88be", "erspan.version": "", "eth.type": "0x0800,0x0800", "ip.src": "192.0.2.1,10.0.0.1"}},
+		{"teb-checksum-seq", gre("9000 6558 abcd0000 00000005", eth), map[string]string{"gre.flags_and_version": "0x9000", "gre.sequence_number": "5", "gre.key": "", "tcp.dstport": "80"}},
+		{"pptp", gre("3081 880b 0004 0007 00000001 00000000 ff03 0021", eth[14:]), map[string]string{"gre.flags_and_version": "0x3081", "gre.key": "", "ppp.protocol": "0x0021", "ip.dst": "192.0.2.2,10.0.0.2"}},
+	}
+	var p Packet
+	for _, c := range cases {
+		Decode(LinkEthernet, c.frame, len(c.frame), &p)
+		if !p.Problem.OK() || p.NumEncap != 1 {
+			t.Errorf("%s: problem %v, %d levels", c.name, p.Problem, p.NumEncap)
+		}
+		checkFields(t, &p, c.want)
+	}
+}
