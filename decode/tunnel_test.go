@@ -318,3 +318,19 @@ func TestGREVariants(t *testing.T) {
 		checkFields(t, &p, c.want)
 	}
 }
+
+// TestQuotedOccurrences checks that the IP header an ICMP error quotes is
+// one more occurrence of the IP fields, after the frame's own, as tshark
+// lists it; the first occurrence stays the frame's.
+func TestQuotedOccurrences(t *testing.T) {
+	quote := append(decodetest.IPv4(17, 8), decodetest.UDP(5000, 6000, 0)...)
+	icmp := append([]byte{3, 3, 0, 0, 0, 0, 0, 0}, quote...)
+	frame := append(append(decodetest.Ethernet(0x0800), decodetest.OuterIPv4(1, len(icmp))...), icmp...)
+	var p Packet
+	Decode(LinkEthernet, frame, len(frame), &p)
+	checkFields(t, &p, map[string]string{"ip.src": "192.0.2.1,10.0.0.1", "ip.proto": "1,17", "udp.dstport": "6000", "icmp.type": "3"})
+	f, _ := LookupField("ip.src")
+	if v, _ := f.Append(nil, &p); string(v) != "192.0.2.1" {
+		t.Errorf("first ip.src %q", v)
+	}
+}
