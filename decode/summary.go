@@ -190,6 +190,11 @@ func (p *Packet) appendIPSummary(dst []byte) []byte {
 		dst = appendHex(dst, uint64(p.ESP.SPI), 8)
 		dst = append(dst, " seq="...)
 		return appendUint(dst, uint64(p.ESP.Seq))
+	case p.Has(LayerGRE):
+		// A GRE header whose payload is not opened (keepalive, CDP,
+		// ERSPAN III of a non-Ethernet frame type).
+		dst = append(dst, " GRE proto "...)
+		return appendHex(dst, uint64(p.GRE.Protocol), 4)
 	case p.Has(LayerTCP) && !p.Quoted:
 		return p.appendTCPSummary(dst)
 	case p.Has(LayerUDP) && !p.Quoted:

@@ -334,3 +334,15 @@ func TestQuotedOccurrences(t *testing.T) {
 		t.Errorf("first ip.src %q", v)
 	}
 }
+
+// TestGREUnopenedSummary: a GRE payload the decoder does not open (here a
+// keepalive's protocol 0) is named in the summary by its protocol type.
+func TestGREUnopenedSummary(t *testing.T) {
+	g := hexFrame(t, "0000 0000")
+	frame := append(append(decodetest.Ethernet(0x0800), decodetest.OuterIPv4(47, len(g))...), g...)
+	var p Packet
+	Decode(LinkEthernet, frame, len(frame), &p)
+	if got, want := string(p.AppendSummary(nil)), "192.0.2.1 → 192.0.2.2 GRE proto 0x0000"; got != want {
+		t.Errorf("summary %q, want %q", got, want)
+	}
+}
