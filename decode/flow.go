@@ -109,8 +109,9 @@ func (p *Packet) setFlow() {
 }
 
 // flowLevel returns the innermost level whose IP header holds both
-// addresses (0 when none does): a tunnel whose inner header was cut short
-// keys on the conversation around it.
+// addresses (0 when none does): a tunnel whose inner header was cut short,
+// or that carries no IP (ARP inside VXLAN), keys on the conversation
+// around it.
 func (p *Packet) flowLevel() int {
 	for i := p.NumEncap; i > 0; i-- {
 		h := p.Level(i)
