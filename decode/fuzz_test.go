@@ -110,6 +110,7 @@ func tunnelFrames() []decodetest.Frame {
 		eth(decodetest.InIP(true, tcp)),
 		eth(append([]byte("\x02\x00\x00\x00\x00\x01\x02\x00\x00\x00\x00\x0a\x88\x64\x11\x00\x00\x07\x00\x42\x00\x21"), ip...)),
 		link(LinkPPP, append([]byte{0xff, 0x03, 0x00, 0x21}, ip...)),
+		link(LinkPPPSerial, append([]byte{0x8f, 0x00, 0x86, 0xdd}, udp6[EthernetLen:]...)),
 		link(LinkCHDLC, append([]byte{0x0f, 0x00, 0x08, 0x00}, ip...)),
 		link(LinkCHDLC, []byte{0x8f, 0x00, 0x80, 0x35, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 2, 0xff, 0xff, 0, 0}),
 		link(LinkLinuxSLL, append([]byte{0, 0, 0x03, 0x0a, 0, 4, 192, 0, 2, 1, 0, 0, 0, 0, 0x65, 0x58}, tcp...)),

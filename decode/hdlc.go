@@ -20,12 +20,14 @@ type SLARP struct {
 }
 
 const (
-	chdlcLen     = 4
-	chdlcSLARP   = 0x8035
-	slarpMinLen  = 14
-	slarpRequest = 0
-	slarpReply   = 1
-	slarpKeep    = 2
+	chdlcUnicast   = 0x0f
+	chdlcBroadcast = 0x8f
+	chdlcLen       = 4
+	chdlcSLARP     = 0x8035
+	slarpMinLen    = 14
+	slarpRequest   = 0
+	slarpReply     = 1
+	slarpKeep      = 2
 )
 
 func (p *Packet) decodeCHDLC(off int) {

@@ -50,12 +50,17 @@ func (p *Packet) decodePPPoE(off int, typ uint16) {
 // decodePPPLink decodes PPP in HDLC-like framing: link types 9 and 50,
 // PPTP's GRE payload. As tshark does, a first byte of 0xff is the HDLC
 // address, followed by a control byte (0x03, but not checked) and the
-// protocol field.
+// protocol field; a first byte that is a Cisco HDLC address means the
+// serial line runs Cisco HDLC instead.
 func (p *Packet) decodePPPLink(off int) {
 	if !p.need(LayerPPP, off, 1) {
 		return
 	}
-	if p.Data[off] == 0xff {
+	switch p.Data[off] {
+	case chdlcUnicast, chdlcBroadcast:
+		p.decodeCHDLC(off)
+		return
+	case 0xff:
 		off += 2
 	}
 	p.decodePPP(off, p.wireEnd())

@@ -4,6 +4,7 @@ package decode
 // dissects them on).
 const (
 	portVXLAN     = 4789
+	portVXLANGPE  = 4790
 	portGeneve    = 6081
 	portGTPU      = 2152
 	portMPLSUDP   = 6635
@@ -21,6 +22,8 @@ func (p *Packet) decodeUDPTunnel(u *UDP, off, end int) {
 		switch port {
 		case portVXLAN:
 			p.decodeVXLAN(off, end)
+		case portVXLANGPE:
+			p.decodeVXLANGPE(off, end)
 		case portGeneve:
 			p.decodeGeneve(off, end)
 		case portGTPU:

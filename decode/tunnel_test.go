@@ -1,6 +1,7 @@
 package decode
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -344,5 +345,39 @@ func TestGREUnopenedSummary(t *testing.T) {
 	Decode(LinkEthernet, frame, len(frame), &p)
 	if got, want := string(p.AppendSummary(nil)), "192.0.2.1 → 192.0.2.2 GRE proto 0x0000"; got != want {
 		t.Errorf("summary %q, want %q", got, want)
+	}
+}
+
+// TestMoreEncapsulations pins VXLAN-GPE (IPv4 next), GTP-U with an
+// extension header chain, and a PPP serial link that is Cisco HDLC (as
+// tshark reads a first byte of 0x0f or 0x8f).
+func TestMoreEncapsulations(t *testing.T) {
+	tcp := decodetest.EthIPv4TCP(54)
+	ip := tcp[EthernetLen:]
+	udp := func(dport uint16, payload []byte) []byte {
+		return append(append(append(decodetest.Ethernet(0x0800), decodetest.OuterIPv4(17, 8+len(payload))...),
+			decodetest.UDP(49152, dport, len(payload))...), payload...)
+	}
+	gpe := udp(4790, append(hexFrame(t, "0c000001 00002a00"), ip...))
+	// Flags E|S, G-PDU, TEID 0x10; sequence 1, N-PDU 0, next extension
+	// 0x85 (PDU session container, 1 word, next 0).
+	gtp := udp(2152, append(hexFrame(t, fmt.Sprintf("36ff%04x 00000010 0001 00 85 01 0000 00", len(ip)+8)), ip...))
+	cases := []struct {
+		name  string
+		link  LinkType
+		frame []byte
+		want  map[string]string
+	}{
+		{"vxlan-gpe", LinkEthernet, gpe, map[string]string{"vxlan.vni": "42", "ip.src": "192.0.2.1,10.0.0.1", "eth.type": "0x0800", "tcp.dstport": "80"}},
+		{"gtpu-ext", LinkEthernet, gtp, map[string]string{"gtp.teid": "0x00000010", "ip.proto": "17,6", "tcp.dstport": "80"}},
+		{"ppp-is-chdlc", LinkPPPSerial, append(hexFrame(t, "0f000800"), ip...), map[string]string{"chdlc.protocol": "0x0800", "ppp.protocol": "", "ip.src": "10.0.0.1"}},
+	}
+	var p Packet
+	for _, c := range cases {
+		Decode(c.link, c.frame, len(c.frame), &p)
+		if !p.Problem.OK() || p.Flow.PortB != 80 {
+			t.Errorf("%s: problem %v flow %+v", c.name, p.Problem, p.Flow)
+		}
+		checkFields(t, &p, c.want)
 	}
 }
