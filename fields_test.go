@@ -36,11 +36,30 @@ var knownCells = map[string]string{}
 // ...` with each truth file's own columns and diffs the output against
 // tshark's table.
 func TestFieldsMatchTshark(t *testing.T) {
+	// Their truth holds each field's first occurrence (make-truth.sh).
+	compareFieldsWithTshark(t, []string{"decode", "usb"}, "-E", "occurrence=f")
+}
+
+// TestTunnelFieldsMatchTshark does the same over the tunnel corpus, whose
+// truth lists every occurrence of a field, outer headers first
+// (-E occurrence=a -E aggregator=,).
+func TestTunnelFieldsMatchTshark(t *testing.T) {
+	compareFieldsWithTshark(t, []string{"tunnel"}, "-E", "occurrence=a", "-E", "aggregator=,")
+}
+
+// compareFieldsWithTshark runs -T fields over every capture of the corpus
+// directories subs with each truth file's columns (and the extra
+// arguments), and compares the output with tshark's cell by cell,
+// printing a per-field agreement table.
+func compareFieldsWithTshark(t *testing.T, subs []string, extra ...string) {
 	root := corpustest.Dir(t)
 	agree := decodetest.Agreement{}
 	mismatches := 0
-	for _, sub := range []string{"decode", "usb"} {
+	for _, sub := range subs {
 		caps, _ := filepath.Glob(filepath.Join(root, sub, "pcap", "*"))
+		if len(caps) == 0 {
+			t.Fatalf("no captures in %s", filepath.Join(root, sub))
+		}
 		for _, c := range caps {
 			name := strings.TrimSuffix(filepath.Base(c), filepath.Ext(c))
 			truth, err := os.ReadFile(filepath.Join(root, sub, "truth", name+".tsv"))
@@ -49,7 +68,7 @@ func TestFieldsMatchTshark(t *testing.T) {
 			}
 			lines := strings.Split(strings.TrimRight(string(truth), "\n"), "\n")
 			header := strings.Split(lines[0], "\t")
-			args := []string{"-r", c, "-T", "fields", "-E", "header=y"}
+			args := append([]string{"-r", c, "-T", "fields", "-E", "header=y"}, extra...)
 			var cols []int
 			for i, h := range header {
 				if _, skip := unsupportedColumns[h]; !skip {

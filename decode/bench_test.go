@@ -18,6 +18,8 @@ var benchFrames = []struct {
 	{"eth-ipv4-tcp-64", LinkEthernet, decodetest.EthIPv4TCP(64)},
 	{"eth-ipv4-tcp-1500", LinkEthernet, decodetest.EthIPv4TCP(1500)},
 	{"eth-ipv6-udp-512", LinkEthernet, decodetest.EthIPv6UDP(512)},
+	{"vxlan-eth-ipv4-tcp-590", LinkEthernet, decodetest.InVXLAN(100, decodetest.EthIPv4TCP(540))},
+	{"gre-ipv4-tcp-576", LinkEthernet, decodetest.InGRE(40, decodetest.EthIPv4TCP(540))},
 	{"usbmon-bulk-31", LinkUSBLinuxMmap, decodetest.USBMon(64, []byte("USBC\x01\x00\x00\x00\x00\x02\x00\x00\x80\x00\x0a\x28\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00"))},
 }
 

@@ -43,6 +43,10 @@ func DecodeHeaders(lt LinkType, data []byte, wireLen int, p *Packet) {
 		p.decodeIPv4(0)
 	case LinkIPv6:
 		p.decodeIPv6(0)
+	case LinkPPP, LinkPPPSerial:
+		p.decodePPPLink(0)
+	case LinkCHDLC:
+		p.decodeCHDLC(0)
 	case LinkLinuxSLL:
 		p.decodeSLL(0)
 	case LinkLinuxSLL2:
@@ -67,10 +71,10 @@ func DecodeHeaders(lt LinkType, data []byte, wireLen int, p *Packet) {
 func (p *Packet) reset(lt LinkType, data []byte, wireLen int) {
 	p.Number, p.Time = 0, time.Time{}
 	p.LinkType, p.Data, p.WireLen = lt, data, wireLen
-	p.Layers, p.Problem = 0, Problem{}
+	p.Layers, p.Problem, p.NumEncap = 0, Problem{}, 0
 	p.NumVLAN, p.NumExt = 0, 0
 	p.MPLS = MPLS{}
-	p.Quoted, p.Tunneled, p.Inner.Version = false, false, 0
+	p.Quoted, p.Inner.Version = false, 0
 	p.Payload, p.Flow, p.FromA = Range{}, FlowKey{}, false
 	p.App.Layer, p.App.Data, p.App.Pending = LayerNone, nil, false
 	p.quotedPayload = Range{}
@@ -96,6 +100,9 @@ const (
 	etherIPv6   = 0x86dd
 	etherMPLS   = 0x8847
 	etherMPLSMC = 0x8848
+	etherPPPoED = 0x8863
+	etherPPPoES = 0x8864
+	etherTEB    = 0x6558 // transparent Ethernet bridging: an Ethernet frame follows
 )
 
 // decodeEthertype continues with the protocol an Ethertype names. Values
@@ -112,6 +119,8 @@ func (p *Packet) decodeEthertype(off int, typ uint16) {
 		p.decodeVLAN(off, typ)
 	case etherMPLS, etherMPLSMC:
 		p.decodeMPLS(off)
+	case etherPPPoED, etherPPPoES:
+		p.decodePPPoE(off, typ)
 	default:
 		if typ < 0x0600 && off < len(p.Data) {
 			p.Layers.add(LayerLLC)

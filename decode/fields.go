@@ -37,7 +37,7 @@ func (f *Field) AppendNth(dst []byte, p *Packet, i int) ([]byte, bool) {
 // fieldLists is every field, in a stable order: link to application, the
 // application ones in the order their dissectors registered.
 var fieldLists = sync.OnceValue(func() [][]Field {
-	lists := [][]Field{netFields, usbFields}
+	lists := [][]Field{netFields, tunnelFields, usbFields}
 	for _, d := range dissectors {
 		lists = append(lists, d.fields)
 	}

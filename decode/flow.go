@@ -15,7 +15,10 @@ const (
 
 // FlowKey identifies a bidirectional flow: both directions of a
 // conversation produce the same key, endpoint A being the lesser of the two
-// (address, port) pairs. For USB, A holds bus and device, and PortA the
+// (address, port) pairs. A tunnelled packet's key is its innermost
+// conversation plus the tunnel's identity (VNI, GRE key, TEID), so the same
+// inner addresses in two tunnels are two flows; VLAN, the 802.1Q tag the
+// frame was captured with, separates flows of overlapping VLANs. For USB, A holds bus and device, and PortA the
 // endpoint number without its direction bit, so a device's IN and OUT
 // halves of one endpoint number form one flow.
 type FlowKey struct {
@@ -23,6 +26,8 @@ type FlowKey struct {
 	Proto        uint8 // IP protocol number; USB transfer type
 	PortA, PortB uint16
 	A, B         [16]byte // IPv4 uses the first 4 bytes
+	VLAN         uint16
+	Tunnel       TunnelID
 }
 
 // Valid reports whether the key names a flow.
@@ -46,6 +51,12 @@ func (k *FlowKey) Hash() uint64 {
 	for _, b := range k.B {
 		mix(b)
 	}
+	mix(byte(k.VLAN))
+	mix(byte(k.VLAN >> 8))
+	mix(byte(k.Tunnel.Kind))
+	for i := 0; i < 32; i += 8 {
+		mix(byte(k.Tunnel.ID >> i))
+	}
 	return h
 }
 
@@ -54,21 +65,19 @@ func (p *Packet) setFlow() {
 	var k FlowKey
 	var src, dst [16]byte
 	var sport, dport uint16
+	lvl := p.flowLevel()
+	h := p.Level(lvl)
 	switch {
-	case p.Tunneled && p.Inner.Version == 4:
-		k.Kind, k.Proto = FlowIPv4, p.Inner.V4.Protocol
-		copy(src[:], p.Inner.V4.Src[:])
-		copy(dst[:], p.Inner.V4.Dst[:])
-	case p.Tunneled:
-		k.Kind, k.Proto = FlowIPv6, p.Inner.V6.Transport
-		src, dst = p.Inner.V6.Src, p.Inner.V6.Dst
-	case p.Has(LayerIPv4):
-		k.Kind, k.Proto = FlowIPv4, p.IPv4.Protocol
-		copy(src[:], p.IPv4.Src[:])
-		copy(dst[:], p.IPv4.Dst[:])
-	case p.Has(LayerIPv6):
-		k.Kind, k.Proto = FlowIPv6, p.IPv6.Transport
-		src, dst = p.IPv6.Src, p.IPv6.Dst
+	case h.Has(LayerIPv4):
+		k.Kind, k.Proto = FlowIPv4, h.IPv4.Protocol
+		if h.Has(LayerAH) {
+			k.Proto = h.AH.Next // AH authenticates the transport it names
+		}
+		copy(src[:], h.IPv4.Src[:])
+		copy(dst[:], h.IPv4.Dst[:])
+	case h.Has(LayerIPv6):
+		k.Kind, k.Proto = FlowIPv6, h.IPv6.Transport
+		src, dst = h.IPv6.Src, h.IPv6.Dst
 	case p.Has(LayerUSB) || p.Has(LayerUSBPcap):
 		u := &p.USB
 		k.Kind, k.Proto = FlowUSB, u.Transfer
@@ -80,14 +89,15 @@ func (p *Packet) setFlow() {
 	default:
 		return
 	}
-	if !p.Quoted {
+	if !p.Quoted || lvl < p.NumEncap {
 		switch {
-		case p.Has(LayerTCP):
-			sport, dport = p.TCP.SrcPort, p.TCP.DstPort
-		case p.Has(LayerUDP):
-			sport, dport = p.UDP.SrcPort, p.UDP.DstPort
+		case h.Has(LayerTCP):
+			sport, dport = h.TCP.SrcPort, h.TCP.DstPort
+		case h.Has(LayerUDP):
+			sport, dport = h.UDP.SrcPort, h.UDP.DstPort
 		}
 	}
+	k.VLAN, k.Tunnel = p.outerVLAN(), p.tunnelID(lvl)
 	c := bytes.Compare(src[:], dst[:])
 	if c < 0 || (c == 0 && sport <= dport) {
 		k.A, k.B, k.PortA, k.PortB = src, dst, sport, dport
@@ -96,4 +106,18 @@ func (p *Packet) setFlow() {
 		k.A, k.B, k.PortA, k.PortB = dst, src, dport, sport
 	}
 	p.Flow = k
+}
+
+// flowLevel returns the innermost level whose IP header holds both
+// addresses (0 when none does): a tunnel whose inner header was cut short,
+// or that carries no IP (ARP inside VXLAN), keys on the conversation
+// around it.
+func (p *Packet) flowLevel() int {
+	for i := p.NumEncap; i > 0; i-- {
+		h := p.Level(i)
+		if h.Has(LayerIPv4) && h.IPv4.Decoded >= ipv4MinLen || h.Has(LayerIPv6) && h.IPv6.Decoded >= ipv6HeaderLen {
+			return i
+		}
+	}
+	return 0
 }

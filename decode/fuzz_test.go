@@ -57,9 +57,7 @@ func describe(p *Packet) string {
 	b = p.AppendSummary(b)
 	for _, f := range AllFields() {
 		b = append(b, '|')
-		for i, ok := 0, true; ok; i++ {
-			b, ok = f.AppendNth(append(b, ','), p, i)
-		}
+		b = appendAll(b, f, p)
 	}
 	for _, n := range p.Tree() {
 		b = append(b, fmt.Sprintf("|%d %s=%s %v", n.Depth, n.Label, n.Value, n.Bytes)...)
@@ -95,8 +93,76 @@ func seed(f *testing.F, link LinkType, kinds ...decodetest.Kind) {
 
 var ipKinds = []decodetest.Kind{decodetest.KindIP, decodetest.KindTCP, decodetest.KindUDP, decodetest.KindICMP}
 
+// tunnelFrames are well-formed frames of every tunnel and serial link
+// the decoder opens, with the link type to decode them as.
+func tunnelFrames() []decodetest.Frame {
+	tcp := decodetest.EthIPv4TCP(80)
+	udp6 := decodetest.EthIPv6UDP(20)
+	ip := tcp[EthernetLen:]
+	eth := func(b []byte) decodetest.Frame {
+		return decodetest.Frame{LinkType: uint16(LinkEthernet), Data: b, WireLen: len(b)}
+	}
+	link := func(lt LinkType, b []byte) decodetest.Frame {
+		return decodetest.Frame{LinkType: uint16(lt), Data: b, WireLen: len(b)}
+	}
+	return []decodetest.Frame{
+		eth(decodetest.InVXLAN(100, tcp)),
+		eth(decodetest.InVXLAN(1, decodetest.InGRE(2, udp6))),
+		eth(decodetest.InGeneve(7, tcp)),
+		eth(decodetest.InGTPU(9, udp6)),
+		eth(decodetest.InGRE(40, tcp)),
+		eth(decodetest.InIP(false, udp6)),
+		eth(decodetest.InIP(true, tcp)),
+		eth(append([]byte("\x02\x00\x00\x00\x00\x01\x02\x00\x00\x00\x00\x0a\x88\x64\x11\x00\x00\x07\x00\x42\x00\x21"), ip...)),
+		link(LinkPPP, append([]byte{0xff, 0x03, 0x00, 0x21}, ip...)),
+		link(LinkPPPSerial, append([]byte{0x8f, 0x00, 0x86, 0xdd}, udp6[EthernetLen:]...)),
+		link(LinkCHDLC, append([]byte{0x0f, 0x00, 0x08, 0x00}, ip...)),
+		link(LinkCHDLC, []byte{0x8f, 0x00, 0x80, 0x35, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 2, 0xff, 0xff, 0, 0}),
+		link(LinkLinuxSLL, append([]byte{0, 0, 0x03, 0x0a, 0, 4, 192, 0, 2, 1, 0, 0, 0, 0, 0x65, 0x58}, tcp...)),
+		link(LinkLinuxSLL, append([]byte{0, 4, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0, 0, 3}, tcp...)),
+	}
+}
+
+// TestTunnelTruncations decodes every prefix of every tunnel frame: each
+// must pass checkFrame, and decoding must not allocate.
+func TestTunnelTruncations(t *testing.T) {
+	var p Packet
+	for _, fr := range tunnelFrames() {
+		for n := 0; n <= len(fr.Data); n++ {
+			d := fr.Data[:n]
+			checkFrame(t, LinkType(fr.LinkType), d, fr.WireLen)
+			if allocs := testing.AllocsPerRun(5, func() {
+				Decode(LinkType(fr.LinkType), d, fr.WireLen, &p)
+				p.AppendSummary(summaryBuf[:0])
+			}); allocs != 0 {
+				t.Fatalf("frame %x: %.0f allocations", d, allocs)
+			}
+		}
+	}
+}
+
+// seedTunnels adds the tunnel frames of link type lt.
+func seedTunnels(f *testing.F, lt LinkType) {
+	for _, fr := range tunnelFrames() {
+		if LinkType(fr.LinkType) == lt {
+			f.Add(fr.Data)
+		}
+	}
+}
+
+func FuzzDecodePPP(f *testing.F) {
+	seedTunnels(f, LinkPPP)
+	f.Fuzz(func(t *testing.T, data []byte) { checkFrame(t, LinkPPP, data, len(data)) })
+}
+
+func FuzzDecodeCHDLC(f *testing.F) {
+	seedTunnels(f, LinkCHDLC)
+	f.Fuzz(func(t *testing.T, data []byte) { checkFrame(t, LinkCHDLC, data, len(data)) })
+}
+
 func FuzzDecodeEthernet(f *testing.F) {
 	seed(f, LinkEthernet, append(ipKinds, decodetest.KindARP, decodetest.KindEth)...)
+	seedTunnels(f, LinkEthernet)
 	f.Fuzz(func(t *testing.T, data []byte) { checkFrame(t, LinkEthernet, data, len(data)) })
 }
 
@@ -107,6 +173,7 @@ func FuzzDecodeRaw(f *testing.F) {
 
 func FuzzDecodeSLL(f *testing.F) {
 	seed(f, LinkLinuxSLL, append(ipKinds, decodetest.KindARP)...)
+	seedTunnels(f, LinkLinuxSLL)
 	f.Fuzz(func(t *testing.T, data []byte) { checkFrame(t, LinkLinuxSLL, data, len(data)) })
 }
 

@@ -11,8 +11,7 @@ type ICMP struct {
 	ID, Seq uint16
 }
 
-// InnerIP is an IP header inside the frame's own: the one an ICMP error
-// quotes, or the encapsulated one of an IP-in-IP tunnel.
+// InnerIP is the IP header an ICMP error quotes.
 type InnerIP struct {
 	Version uint8 // 4 or 6; 0 when the message quotes nothing
 	V4      IPv4
@@ -57,7 +56,7 @@ func (p *Packet) decodeICMP(off, end int, v6 bool) {
 		c.ID, c.Seq = be.Uint16(d[4:6]), be.Uint16(d[6:8])
 	}
 	p.setPayload(off+icmpLen, end)
-	if c.isError() && len(d) > icmpLen && !p.Tunneled {
+	if c.isError() && len(d) > icmpLen {
 		p.decodeQuoted(off + icmpLen)
 	}
 }

@@ -147,6 +147,9 @@ func (p *Packet) walkExt(off int, nh uint8, quoted bool) (int, uint8, bool) {
 			e.FragOff, e.FragMore, e.FragID = fo>>3, fo&1 != 0, be.Uint32(d[4:8])
 		case ipv6AH:
 			e.Len = (int(d[1]) + 2) * 4
+			if !quoted && !p.Has(LayerAH) {
+				p.parseAH(off)
+			}
 		default:
 			e.Len = (int(d[1]) + 1) * 8
 			if nh == ipv6Routing {

@@ -25,6 +25,17 @@ const (
 	LayerICMPv6
 	LayerUSB     // Linux usbmon (link types 189 and 220)
 	LayerUSBPcap // Windows USBPcap (link type 249)
+	LayerPPPoE
+	LayerPPP
+	LayerCHDLC // Cisco HDLC (link type 104)
+	LayerSLARP
+	LayerAH
+	LayerESP
+	LayerGRE
+	LayerERSPAN
+	LayerVXLAN
+	LayerGeneve
+	LayerGTP // GTP-U
 	LayerPayload
 	// Application layers (app.go): one per dissector, set on the packets
 	// whose payload (or reassembled message) that dissector decoded.
@@ -63,6 +74,17 @@ var layerNames = [numLayers]string{
 	LayerICMPv6:   "ICMPv6",
 	LayerUSB:      "USB",
 	LayerUSBPcap:  "USBPcap",
+	LayerPPPoE:    "PPPoE",
+	LayerPPP:      "PPP",
+	LayerCHDLC:    "Cisco HDLC",
+	LayerSLARP:    "SLARP",
+	LayerAH:       "AH",
+	LayerESP:      "ESP",
+	LayerGRE:      "GRE",
+	LayerERSPAN:   "ERSPAN",
+	LayerVXLAN:    "VXLAN",
+	LayerGeneve:   "Geneve",
+	LayerGTP:      "GTP-U",
 	LayerPayload:  "Payload",
 	LayerDNS:      "DNS",
 	LayerHTTP:     "HTTP",
@@ -103,9 +125,12 @@ type LinkType uint16
 const (
 	LinkNull         LinkType = 0
 	LinkEthernet     LinkType = 1
+	LinkPPP          LinkType = 9
 	LinkRawDLT12     LinkType = 12
 	LinkRawDLT14     LinkType = 14
+	LinkPPPSerial    LinkType = 50
 	LinkRaw          LinkType = 101
+	LinkCHDLC        LinkType = 104
 	LinkLoop         LinkType = 108
 	LinkLinuxSLL     LinkType = 113
 	LinkUSBLinux     LinkType = 189
@@ -123,8 +148,14 @@ func (t LinkType) String() string {
 		return "NULL"
 	case LinkEthernet:
 		return "EN10MB"
+	case LinkPPP:
+		return "PPP"
+	case LinkPPPSerial:
+		return "PPP_SERIAL"
 	case LinkRawDLT12, LinkRawDLT14, LinkRaw:
 		return "RAW"
+	case LinkCHDLC:
+		return "C_HDLC"
 	case LinkLoop:
 		return "LOOP"
 	case LinkLinuxSLL:
@@ -150,7 +181,7 @@ func (t LinkType) Supported() bool {
 	switch t {
 	case LinkNull, LinkEthernet, LinkRawDLT12, LinkRawDLT14, LinkRaw, LinkLoop,
 		LinkLinuxSLL, LinkUSBLinux, LinkUSBLinuxMmap, LinkIPv4, LinkIPv6,
-		LinkUSBPcap, LinkLinuxSLL2:
+		LinkUSBPcap, LinkLinuxSLL2, LinkPPP, LinkPPPSerial, LinkCHDLC:
 		return true
 	}
 	return false

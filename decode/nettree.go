@@ -89,6 +89,9 @@ func (t *treeBuilder) sll() {
 
 func (t *treeBuilder) sllAddr() string {
 	s := &t.p.SLL
+	if s.HasIPv4() {
+		return ip4(s.Addr[:4])
+	}
 	return mac(s.Addr[:s.HALen])
 }
 
@@ -140,29 +143,21 @@ func (t *treeBuilder) network() {
 			t.ext(&p.Ext[i])
 		}
 	}
-	if p.Tunneled {
-		t.inner()
+	if p.Has(LayerAH) {
+		t.ah()
 	}
 }
 
-// inner adds the inner IP header: a tunnel's, after the outer one, or the
-// one an ICMP error quotes, after the ICMP header that carries it (as
-// Wireshark nests it).
-func (t *treeBuilder) inner() {
+// quotedIP adds the IP header an ICMP error quotes, after the ICMP header
+// that carries it (as Wireshark nests it).
+func (t *treeBuilder) quotedIP() {
 	p := t.p
 	switch p.Inner.Version {
 	case 4:
-		t.ipv4(t.innerLabel()+" IPv4", &p.Inner.V4)
+		t.ipv4("Quoted IPv4", &p.Inner.V4)
 	case 6:
-		t.ipv6(t.innerLabel()+" IPv6", &p.Inner.V6)
+		t.ipv6("Quoted IPv6", &p.Inner.V6)
 	}
-}
-
-func (t *treeBuilder) innerLabel() string {
-	if t.p.Tunneled {
-		return "Encapsulated"
-	}
-	return "Quoted"
 }
 
 func (t *treeBuilder) ipv4(label string, ip *IPv4) {
@@ -267,9 +262,7 @@ func (t *treeBuilder) transport() {
 	case p.Has(LayerICMPv4) || p.Has(LayerICMPv6):
 		t.icmp()
 	}
-	if !p.Tunneled {
-		t.inner()
-	}
+	t.quotedIP()
 	if p.Has(LayerTCP) {
 		t.tcp()
 	}

@@ -19,37 +19,29 @@ type Packet struct {
 	// WireLen is the frame's original length; WireLen > len(Data) means the
 	// capture was truncated by the snap length.
 	WireLen int
-	// Layers records which of the headers below were decoded.
-	Layers LayerSet
 	// Problem is the first malformation found, with the layer where decoding
 	// stopped; its zero value means the frame decoded cleanly.
 	Problem Problem
 
-	Eth     Ethernet
-	VLAN    [MaxVLAN]VLAN // outermost first; NumVLAN are valid
-	NumVLAN int
-	MPLS    MPLS
-	SLL     SLL
-	Null    Loopback
-	ARP     ARP
-	IPv4    IPv4
-	IPv6    IPv6
-	Ext     [MaxExt]IPv6Ext // first IPv6 extension headers; NumExt are valid
-	NumExt  int
-	TCP     TCP
-	UDP     UDP
-	ICMP    ICMP
-	USB     USB
+	// Headers are the innermost level's headers: the frame's own when it
+	// carries no tunnel, else those of the packet the tunnels carry, so
+	// the flow, the summary and the classifier see the inner conversation.
+	Headers
+	// Encap holds the outer levels, outermost first; NumEncap are valid.
+	// Each ends with the tunnel header (GRE, VXLAN, ...) that carried the
+	// next level. Fields list their occurrences in this order, outer
+	// first, then Headers, as tshark does.
+	Encap    [MaxEncap]Headers
+	NumEncap int
+	// USB is the frame's USB header (link types 189, 220, 249).
+	USB USB
 
 	// Quoted is set when TCP/UDP (and Inner) were decoded from the packet an
 	// ICMP error quotes rather than from the frame's own transport; such
 	// headers describe someone else's flow, so they never form the flow key.
 	Quoted bool
-	// Tunneled is set when the frame carries IP in IP; Inner is then the
-	// encapsulated header. Otherwise Inner is the IP header an ICMP error
-	// quotes, if any.
-	Tunneled bool
-	Inner    InnerIP
+	// Inner is the IP header an ICMP error quotes, if any.
+	Inner InnerIP
 
 	// Payload is the application data: what follows TCP, UDP or ICMP, or
 	// a USB transfer's data bytes. It is what the classifier sees.
@@ -83,5 +75,36 @@ func (p *Packet) PayloadBytes() []byte {
 	return p.Data[p.Payload.Off:p.Payload.End()]
 }
 
-// Has reports whether layer l was decoded.
-func (p *Packet) Has(l Layer) bool { return p.Layers.Has(l) }
+// Headers are the headers of one level of encapsulation. Layers records
+// which of them were decoded.
+type Headers struct {
+	Layers  LayerSet
+	Eth     Ethernet
+	VLAN    [MaxVLAN]VLAN // outermost first; NumVLAN are valid
+	NumVLAN int
+	MPLS    MPLS
+	SLL     SLL
+	Null    Loopback
+	PPPoE   PPPoE
+	PPP     PPP
+	CHDLC   CHDLC
+	SLARP   SLARP
+	ARP     ARP
+	IPv4    IPv4
+	IPv6    IPv6
+	Ext     [MaxExt]IPv6Ext // first IPv6 extension headers; NumExt are valid
+	NumExt  int
+	AH      AH
+	ESP     ESP
+	TCP     TCP
+	UDP     UDP
+	ICMP    ICMP
+	GRE     GRE
+	ERSPAN  ERSPAN
+	VXLAN   VXLAN
+	Geneve  Geneve
+	GTP     GTP
+}
+
+// Has reports whether layer l was decoded at this level.
+func (h *Headers) Has(l Layer) bool { return h.Layers.Has(l) }

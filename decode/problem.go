@@ -28,6 +28,7 @@ const (
 	BadPayloadLen             // IPv6 payload length 0 without a jumbo option
 	ShortMessage              // application message needs Want more bytes, Got are there
 	Malformed                 // application message malformed at offset Got of the message
+	TooDeep                   // tunnel inside more than Want levels of encapsulation
 )
 
 // OK reports whether no problem was recorded.
@@ -65,6 +66,8 @@ func (p Problem) AppendTo(dst []byte) []byte {
 		return appendMsg(dst, l, " message truncated: ", g, " of ", w, " bytes")
 	case Malformed:
 		return appendMsg(dst, l, " malformed at offset ", g, "", -1, "")
+	case TooDeep:
+		return appendMsg(dst, l, " nested deeper than ", w, " encapsulations", -1, "")
 	case BadPayloadLen:
 		return append(append(dst, l...), " payload length 0 without a jumbo payload option"...)
 	}

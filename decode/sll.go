@@ -22,15 +22,45 @@ const (
 	SLL2Len = 20
 )
 
-// Linux ARPHRD types whose addresses are Ethernet MACs.
+// Linux ARPHRD types the cooked header is read by: Ethernet-addressed
+// ones, and GRE tunnels, whose address is the peer's IPv4 address and
+// whose protocol is a GRE protocol type.
 const (
 	arphrdEther    = 1
 	arphrdLoopback = 772
+	arphrdIPGRE    = 778
+)
+
+// Linux pseudo protocol types (below 0x0600) that name a frame tshark
+// opens.
+const (
+	sllPEthernet = 0x0003 // an Ethernet frame follows
+	sllPPPHDLC   = 0x0007 // PPP in HDLC-like framing
 )
 
 // HasMAC reports whether Addr holds an Ethernet address.
 func (s *SLL) HasMAC() bool {
 	return (s.HAType == arphrdEther || s.HAType == arphrdLoopback) && s.HALen == 6
+}
+
+// HasIPv4 reports whether Addr holds an IPv4 address (a GRE tunnel's
+// peer).
+func (s *SLL) HasIPv4() bool { return s.HAType == arphrdIPGRE && s.HALen == 4 }
+
+// decodeSLLProtocol continues after a cooked header with what its
+// protocol names, read as tshark reads it for the address type.
+func (p *Packet) decodeSLLProtocol(off int) {
+	s := &p.SLL
+	switch {
+	case s.HAType == arphrdIPGRE && s.Protocol == etherTEB:
+		p.decodeEthernet(off)
+	case s.Protocol == sllPEthernet:
+		p.decodeEthernet(off)
+	case s.Protocol == sllPPPHDLC:
+		p.decodePPPLink(off)
+	default:
+		p.decodeEthertype(off, s.Protocol)
+	}
 }
 
 func (p *Packet) decodeSLL(off int) {
@@ -49,7 +79,7 @@ func (p *Packet) decodeSLL(off int) {
 	}
 	copy(s.Addr[:], d[6:14])
 	p.Layers.add(LayerSLL)
-	p.decodeEthertype(off+SLLLen, s.Protocol)
+	p.decodeSLLProtocol(off + SLLLen)
 }
 
 func (p *Packet) decodeSLL2(off int) {
@@ -69,5 +99,5 @@ func (p *Packet) decodeSLL2(off int) {
 	}
 	copy(s.Addr[:], d[12:20])
 	p.Layers.add(LayerSLL2)
-	p.decodeEthertype(off+SLL2Len, s.Protocol)
+	p.decodeSLLProtocol(off + SLL2Len)
 }

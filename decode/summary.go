@@ -7,13 +7,18 @@ package decode
 //	02:00:00:00:00:01 → ff:ff:ff:ff:ff:ff ARP who-has 10.1.1.99 tell 10.1.1.1
 //	USB 2.28.0 host→dev CONTROL Submit GET_DESCRIPTOR DEVICE
 //
+// A tunnelled packet shows its inner conversation after the tunnels it
+// came through, outermost first:
+//
+//	vlan 1213 gre 0x00000028 172.17.1.54 → 172.17.1.55 ICMP echo-request id=1 seq=0
+//
 // It allocates nothing when dst has room, so it can run for every packet.
 func (p *Packet) AppendSummary(dst []byte) []byte {
-	for i := 0; i < p.NumVLAN; i++ {
-		dst = append(dst, "vlan "...)
-		dst = appendUint(dst, uint64(p.VLAN[i].ID))
-		dst = append(dst, ' ')
+	for i := 0; i < p.NumEncap; i++ {
+		dst = p.Encap[i].appendVLANs(dst)
+		dst = p.Encap[i].appendTunnel(dst)
 	}
+	dst = p.appendVLANs(dst)
 	switch {
 	case p.Has(LayerUSB) || p.Has(LayerUSBPcap):
 		dst = p.appendUSBSummary(dst)
@@ -21,6 +26,19 @@ func (p *Packet) AppendSummary(dst []byte) []byte {
 		dst = p.appendARPSummary(dst)
 	case p.Has(LayerIPv4) || p.Has(LayerIPv6):
 		dst = p.appendIPSummary(dst)
+	case p.Has(LayerSLARP):
+		dst = append(dst, "SLARP "...)
+		dst = append(dst, slarpName(p.SLARP.Type)...)
+	case p.Has(LayerPPPoE) && !p.PPPoE.Session:
+		dst = p.appendLinkEndpoints(dst)
+		dst = append(dst, " PPPoE discovery code="...)
+		dst = appendHex(dst, uint64(p.PPPoE.Code), 2)
+	case p.Has(LayerPPP):
+		dst = append(dst, "PPP protocol "...)
+		dst = appendHex(dst, uint64(p.PPP.Protocol), 4)
+	case p.Has(LayerCHDLC):
+		dst = append(dst, "C_HDLC protocol "...)
+		dst = appendHex(dst, uint64(p.CHDLC.Protocol), 4)
 	case p.Has(LayerLLC):
 		dst = p.appendLinkEndpoints(dst)
 		dst = append(dst, " LLC len="...)
@@ -146,17 +164,14 @@ func appendEndpoint(dst []byte, v6 bool, a4 [4]byte, a6 [16]byte, port int) []by
 	return dst
 }
 
-// appendIPSummary prints the conversation: the tunnelled one when there is
-// a tunnel, since that is what the user is after.
+// appendIPSummary prints the conversation of the innermost level: the
+// tunnelled one when there is a tunnel, since that is what the user is
+// after.
 func (p *Packet) appendIPSummary(dst []byte) []byte {
 	v6 := !p.Has(LayerIPv4)
 	var s4, d4 [4]byte
 	var s6, d6 [16]byte
 	s4, d4, s6, d6 = p.IPv4.Src, p.IPv4.Dst, p.IPv6.Src, p.IPv6.Dst
-	if p.Tunneled {
-		v6 = p.Inner.Version == 6
-		s4, d4, s6, d6 = p.Inner.V4.Src, p.Inner.V4.Dst, p.Inner.V6.Src, p.Inner.V6.Dst
-	}
 	sport, dport := -1, -1
 	if !p.Quoted {
 		switch {
@@ -176,6 +191,16 @@ func (p *Packet) appendIPSummary(dst []byte) []byte {
 		return d.info(p, dst)
 	}
 	switch {
+	case p.Has(LayerESP):
+		dst = append(dst, " ESP spi="...)
+		dst = appendHex(dst, uint64(p.ESP.SPI), 8)
+		dst = append(dst, " seq="...)
+		return appendUint(dst, uint64(p.ESP.Seq))
+	case p.Has(LayerGRE):
+		// A GRE header whose payload is not opened (keepalive, CDP,
+		// ERSPAN III of a non-Ethernet frame type).
+		dst = append(dst, " GRE proto "...)
+		return appendHex(dst, uint64(p.GRE.Protocol), 4)
 	case p.Has(LayerTCP) && !p.Quoted && p.App.Pending:
 		return append(p.appendTCPSummary(dst), " [segment of a reassembled message]"...)
 	case p.Has(LayerTCP) && !p.Quoted:

@@ -8,6 +8,9 @@ const (
 	protoICMPv6 = 58
 	protoIPIP   = 4
 	protoIPv6   = 41
+	protoGRE    = 47
+	protoESP    = 50
+	protoAH     = 51
 )
 
 // decodeTransport decodes the transport header at start; end is where the
@@ -23,32 +26,26 @@ func (p *Packet) decodeTransport(proto uint8, start, end int) {
 	case protoICMPv6:
 		p.decodeICMP(start, end, true)
 	case protoIPIP, protoIPv6:
-		p.decodeTunnel(start)
+		p.decodeTunnel(start, end)
+	case protoGRE:
+		p.decodeGRE(start, end)
+	case protoESP:
+		p.decodeESP(start, end)
+	case protoAH:
+		p.decodeAH(start, end)
 	default:
 		p.setPayload(start, end)
 	}
 }
 
-// decodeTunnel decodes an IP packet carried inside IP (4in4, 6in4, 6in6,
-// SRv6 encapsulation). The outer header keeps its place (tshark's first
-// occurrence); the inner one goes to Inner and keys the flow, because the
-// conversation is the inner one.
-func (p *Packet) decodeTunnel(off int) {
-	if p.Tunneled || p.Quoted || off >= len(p.Data) {
-		p.setPayload(off, p.wireEnd())
+// decodeTunnel decodes an IP packet carried inside IP (4in4, 6in4, 4in6,
+// 6in6, SRv6 encapsulation) as a new level: the outer header keeps its
+// place (tshark's first occurrence), the inner one keys the flow, because
+// the conversation is the inner one.
+func (p *Packet) decodeTunnel(off, end int) {
+	if off >= len(p.Data) || !p.push(LayerIPv4) {
+		p.setPayload(off, end)
 		return
 	}
-	p.Tunneled = true
-	start, end, proto, ok := p.parseInner(off)
-	in := &p.Inner
-	if !(in.Version == 4 && in.V4.Decoded >= ipv4MinLen || in.Version == 6 && in.V6.Decoded >= ipv6HeaderLen) {
-		// Without the inner addresses there is no inner conversation to
-		// key or show: stay with the outer header.
-		p.Tunneled, in.Version = false, 0
-		p.setPayload(off, p.wireEnd())
-		return
-	}
-	if ok {
-		p.decodeTransport(proto, start, end)
-	}
+	p.decodeIPByVersion(off)
 }

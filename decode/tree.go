@@ -18,9 +18,17 @@ type Node struct {
 func (p *Packet) Tree() []Node {
 	t := &treeBuilder{p: p}
 	t.frame()
-	t.link()
-	t.network()
-	t.transport()
+	for i := 0; i < p.NumEncap; i++ {
+		// An outer level is shown through a copy of the packet holding
+		// that level's headers, so each layer's code serves every level.
+		q := *p
+		q.Headers = p.Encap[i]
+		q.Quoted, q.Inner.Version = false, 0
+		t.p = &q
+		t.level()
+	}
+	t.p = p
+	t.level()
 	t.usb()
 	if d := p.appDissector(); d != nil {
 		d.tree(t)
@@ -28,6 +36,15 @@ func (p *Packet) Tree() []Node {
 		t.payload()
 	}
 	return t.nodes
+}
+
+// level adds the layers of one level of encapsulation, outermost first.
+func (t *treeBuilder) level() {
+	t.link()
+	t.wan()
+	t.network()
+	t.transport()
+	t.tunnel()
 }
 
 // treeBuilder collects nodes; its methods add the fields of one layer each.

@@ -28,4 +28,5 @@ func (p *Packet) decodeUDP(off, end int) {
 		end = off + l
 	}
 	p.setPayload(off+udpLen, end)
+	p.decodeUDPTunnel(u, off+udpLen, end)
 }

@@ -41,12 +41,18 @@ func (p *Packet) decodeVLAN(off int, tpid uint16) {
 	p.decodeEthertype(off+4, v.Type)
 }
 
-// MPLS is an MPLS label stack; only the bottom label is kept.
+// MaxMPLS is how many label stack entries an MPLS header records; deeper
+// stacks are still walked to the bottom.
+const MaxMPLS = 4
+
+// MPLS is an MPLS label stack.
 type MPLS struct {
 	Off    int
 	Labels int    // number of label stack entries
 	Label  uint32 // bottom-of-stack label
 	TTL    uint8
+	// Stack holds the first MaxMPLS entries as sent (label, TC, S, TTL).
+	Stack [MaxMPLS]uint32
 }
 
 func (p *Packet) decodeMPLS(off int) {
@@ -56,6 +62,9 @@ func (p *Packet) decodeMPLS(off int) {
 			return
 		}
 		e := be.Uint32(p.Data[off:])
+		if p.MPLS.Labels < MaxMPLS {
+			p.MPLS.Stack[p.MPLS.Labels] = e
+		}
 		p.MPLS.Labels++
 		p.MPLS.Label = e >> 12
 		p.MPLS.TTL = uint8(e)
