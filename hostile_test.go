@@ -99,6 +99,43 @@ func TestHostileFiles(t *testing.T) {
 	}
 }
 
+// TestOddRecordsAreShown: valid files tcpdump reads whose records
+// l7sniff used to lose or misread. Each record is one line.
+func TestOddRecordsAreShown(t *testing.T) {
+	frame := decodetest.EthIPv4TCP(60)
+	for _, c := range []struct {
+		name, file string
+		data       []byte
+		want       []string // a substring of each line
+	}{
+		// 257 used to be cut to 8 bits and decoded as Ethernet.
+		{"link type 257", "profibus.pcap", decodetest.PcapFile(257, frame, frame),
+			[]string{"unsupported link type 257", "unsupported link type 257"}},
+		// A zero-length record was taken for a live read timeout.
+		{"zero-length record", "empty-record.pcap", decodetest.PcapFile(1, frame, nil, frame),
+			[]string{"10.0.0.1", "0 of 14 bytes", "10.0.0.1"}},
+		{"pcapng zero-length packet", "empty-record.pcapng", decodetest.PcapngFile(1, nil, frame),
+			[]string{"0 of 14 bytes", "10.0.0.1"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), c.file)
+			if err := os.WriteFile(path, c.data, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			out, errOut, code := runBinary(t, nil, "--no-drop", "--lines", "-r", path)
+			lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+			if code != 0 || len(lines) != len(c.want) {
+				t.Fatalf("exit %d, %d lines, want 0 and %d:\n%s%s", code, len(lines), len(c.want), out, errOut)
+			}
+			for i, w := range c.want {
+				if !strings.Contains(lines[i], w) {
+					t.Errorf("line %d %q lacks %q", i+1, lines[i], w)
+				}
+			}
+		})
+	}
+}
+
 // TestEscapesNeverReachTheTerminal sends payloads carrying terminal escape
 // sequences through every headless output.
 func TestEscapesNeverReachTheTerminal(t *testing.T) {
