@@ -125,6 +125,7 @@ func TestPcapVariants(t *testing.T) {
 			[]want{{60, 100}, {100, 100}}},
 		{"version 2.1", pcapWith(le, pcapMagicMicro, 2, 1, 1, pcapRec{f60, 100, 60}, whole(f100)), 1, 500e3,
 			[]want{{60, 100}, {100, 100}}},
+		{"version 543.0 (DG/UX)", pcapWith(le, pcapMagicMicro, 543, 0, 1, pcapRec{f60, 100, 60}), 1, 500e3, []want{{60, 100}}},
 		// 2.3 files were written both ways: the larger is the original.
 		{"version 2.3", pcapWith(le, pcapMagicMicro, 2, 3, 1, pcapRec{f60, 60, 100}, pcapRec{f60, 100, 60}), 1, 500e3,
 			[]want{{60, 100}, {60, 100}}},
