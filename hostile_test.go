@@ -46,7 +46,7 @@ func TestHostileFiles(t *testing.T) {
 		wantLines int
 		wantErr   string
 	}{
-		{"truncated in a record (a file still being written)", good[:len(good)-30], 2, "record 3 at byte 226: file ends in the middle of a record"},
+		{"truncated in a record (a file still being written)", good[:len(good)-30], 2, "record 3 at byte 226: truncated: the file ends inside it"},
 		{"record longer than 256 KiB", hugeRec, 1, "record 2"},
 		{"not a capture file", []byte("GET / HTTP/1.1\r\nHost: x\r\n\r\n"), 0, "expected a pcap or pcapng file"},
 		{"empty file", nil, 0, "not a capture file"},
@@ -69,11 +69,11 @@ func TestHostileFiles(t *testing.T) {
 		wantErr   string
 	}{
 		{"pcapng truncated in a packet", ngGood[:len(ngGood)-30], 2,
-			"pcapng block 5 (enhanced packet) at byte 284: file ends in the middle of a record (truncated)"},
+			"pcapng block 5 (enhanced packet) at byte 284: truncated: the file ends inside it"},
 		{"pcapng packet longer than its block", ngDamaged(284+20, 1000), 2,
 			"pcapng block 5 (enhanced packet) at byte 284: captured length 1000 is longer than the block's 100 bytes"},
 		{"pcapng block of 2 GB", ngDamaged(160+4, 1<<31), 1, "pcapng block 4 (enhanced packet) at byte 160: block of 2147483648 bytes"},
-		{"pcapng skipped block of 2 GB in a small file", ngSkipped, 1, "pcapng block 4 (type 0x5) at byte 160: file ends in the middle"},
+		{"pcapng skipped block of 2 GB in a small file", ngSkipped, 1, "pcapng block 4 (type 0x5) at byte 160: truncated"},
 		{"pcapng block length not a multiple of 4", ngDamaged(160+4, 123), 1, "pcapng block 4 (enhanced packet) at byte 160: block length 123"},
 		{"pcapng lengths disagree", ngDamaged(284+128, 136), 2, "pcapng block 5 (enhanced packet) at byte 284: block length 136 at its end differs"},
 		{"pcapng packet on an undescribed interface", ngDamaged(160+8, 7), 1, "pcapng block 4 (enhanced packet) at byte 160: interface 7 was not described"},

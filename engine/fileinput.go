@@ -27,7 +27,7 @@ type recordReader interface {
 
 // errTruncated says a file ends inside a record or block: a capture still
 // being written, or a copy cut short.
-var errTruncated = errors.New("file ends in the middle of a record (truncated)")
+var errTruncated = errors.New("truncated: the file ends inside it")
 
 // fileInput hands a capture file's bytes to the format readers without
 // copying them: a view of the next n bytes points into the read buffer,

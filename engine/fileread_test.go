@@ -293,6 +293,33 @@ func TestPcapngSnaplenDoesNotSizeMemory(t *testing.T) {
 	}
 }
 
+// TestPcapngLimits: what a file could grow without bound, and what
+// l7sniff cannot count, is refused with the block that asked for it.
+func TestPcapngLimits(t *testing.T) {
+	f60 := decodetest.EthIPv4TCP(60)
+	many := decodetest.PcapngSection(le)
+	for range ngMaxInterfaces + 1 {
+		many = append(many, decodetest.PcapngInterface(le, 1, 0)...)
+	}
+	fine := append(decodetest.PcapngSection(le),
+		decodetest.PcapngInterface(le, 1, 0, decodetest.PcapngOption(le, ngOptIfTsresol, []byte{20}))...)
+	spb := append(decodetest.PcapngSection(le), decodetest.PcapngBlock(le, ngSimplePacket, []byte{60, 0, 0, 0}, f60)...)
+	for _, c := range []struct {
+		name string
+		file []byte
+		want string
+	}{
+		{"too many interfaces", many, "pcapng block 65538 (interface description) at byte 1310748: more than 65536 interfaces"},
+		{"timestamps finer than 10^-19 s", fine, "pcapng block 2 (interface description) at byte 28: timestamp resolution 0x14"},
+		{"simple packet before any interface", spb, "pcapng block 2 (simple packet) at byte 28: interface 0 was not described"},
+	} {
+		got, err := readAll(t, c.file, "")
+		if err == nil || !strings.Contains(err.Error(), c.want) || len(got) != 0 {
+			t.Errorf("%s: %d packets, error %v; want %q", c.name, len(got), err, c.want)
+		}
+	}
+}
+
 // TestLinkFilterOnPcapng applies link-layer filters to pcapng input: they
 // need the interface's link type, not 0.
 func TestLinkFilterOnPcapng(t *testing.T) {

@@ -16,18 +16,31 @@ import (
 
 // pcapng block types (draft-ietf-opsawg-pcapng).
 const (
-	ngSectionHeader    = 0x0a0d0d0a
-	ngInterface        = 1
-	ngObsoletePacket   = 2
-	ngSimplePacket     = 3
-	ngEnhancedPacket   = 6
-	ngByteOrderMagic   = 0x1a2b3c4d
-	ngOptIfTsresol     = 9
-	ngOptIfTsoffset    = 14
-	ngMaxInterfaces    = 1 << 16 // per section: each costs memory, a file could declare millions
-	ngMaxTsresolPower2 = 63
-	ngMaxTsresolPower  = 19 // 10^19 is the largest power of ten a uint64 holds
+	ngSectionHeader  = 0x0a0d0d0a
+	ngInterface      = 1
+	ngObsoletePacket = 2
+	ngSimplePacket   = 3
+	ngEnhancedPacket = 6
 )
+
+// Fields and options of the blocks read, and the limits on them.
+const (
+	ngByteOrderMagic = 0x1a2b3c4d
+	ngOptIfTsresol   = 9
+	ngOptIfTsoffset  = 14
+	// ngMaxInterfaces bounds a section's interfaces: each costs memory,
+	// and a file could declare millions.
+	ngMaxInterfaces = 1 << 16
+	// The finest timestamp units counted: 2^-63 s, and 10^-19 s, the
+	// largest power of ten a uint64 holds.
+	ngMaxTsresolPower2 = 63
+	ngMaxTsresolPower  = 19
+)
+
+// ngPacketBlock reports whether a block type holds a packet.
+func ngPacketBlock(typ uint32) bool {
+	return typ == ngEnhancedPacket || typ == ngSimplePacket || typ == ngObsoletePacket
+}
 
 // ngBlockName names a block type in error messages.
 func ngBlockName(typ uint32) string {
@@ -114,8 +127,7 @@ func newPcapngReader(in *fileInput, stream bool) (*pcapngReader, error) {
 		// On a stream, a section header may be in another byte order
 		// than its length is read in here: left to the first read.
 		typ := r.order.Uint32(h)
-		if typ == ngEnhancedPacket || typ == ngSimplePacket || typ == ngObsoletePacket ||
-			stream && (typ == ngSectionHeader || !in.buffered(int(min(r.order.Uint32(h[4:]), maxBlock)))) {
+		if ngPacketBlock(typ) || stream && (typ == ngSectionHeader || !in.buffered(int(min(r.order.Uint32(h[4:]), maxBlock)))) {
 			break
 		}
 		if _, _, _, _, err := r.block(); err != nil {
@@ -170,8 +182,7 @@ func (r *pcapngReader) block() (data []byte, ci gopacket.CaptureInfo, link decod
 	switch {
 	case n < 12 || n%4 != 0:
 		return fail(fmt.Errorf("block length %d is not a multiple of 4 of at least 12", n))
-	case typ != ngSectionHeader && typ != ngInterface && typ != ngEnhancedPacket &&
-		typ != ngSimplePacket && typ != ngObsoletePacket:
+	case typ != ngSectionHeader && typ != ngInterface && !ngPacketBlock(typ):
 		// Statistics, name resolution, secrets, custom blocks: skipped
 		// without being held, so their size does not matter.
 		if err := r.in.skip(int64(n) - 4); err != nil {
@@ -181,8 +192,8 @@ func (r *pcapngReader) block() (data []byte, ci gopacket.CaptureInfo, link decod
 		if err != nil {
 			return fail(err)
 		}
-		if tail := r.order.Uint32(t); tail != n {
-			return fail(fmt.Errorf("block length %d at its end differs from the %d at its start", tail, n))
+		if err := ngTail(r.order.Uint32(t), n); err != nil {
+			return fail(err)
 		}
 		r.blocks++
 		return nil, ci, 0, false, nil
@@ -193,8 +204,8 @@ func (r *pcapngReader) block() (data []byte, ci gopacket.CaptureInfo, link decod
 	if err != nil {
 		return fail(err)
 	}
-	if tail := r.order.Uint32(b[n-4:]); tail != n {
-		return fail(fmt.Errorf("block length %d at its end differs from the %d at its start", tail, n))
+	if err := ngTail(r.order.Uint32(b[n-4:]), n); err != nil {
+		return fail(err)
 	}
 	body := b[8 : n-4]
 	switch typ {
@@ -211,6 +222,14 @@ func (r *pcapngReader) block() (data []byte, ci gopacket.CaptureInfo, link decod
 	}
 	r.blocks++
 	return data, ci, link, ok, nil
+}
+
+// ngTail checks the length that ends a block against the one that starts it.
+func ngTail(tail, n uint32) error {
+	if tail != n {
+		return fmt.Errorf("block length %d at its end differs from the %d at its start", tail, n)
+	}
+	return nil
 }
 
 // section starts a new section: its interfaces replace the last one's.

@@ -46,7 +46,7 @@ type pcapReader struct {
 func newPcapReader(in *fileInput) (*pcapReader, error) {
 	h, err := in.take(24)
 	if err != nil {
-		return nil, fmt.Errorf("file header: %w", err)
+		return nil, fmt.Errorf("pcap file header: %w", err)
 	}
 	r := &pcapReader{in: in, order: binary.LittleEndian, hdrLen: 16}
 	magic := binary.LittleEndian.Uint32(h)
