@@ -117,10 +117,11 @@ func newPcapngReader(in *fileInput, stream bool) (*pcapngReader, error) {
 		return nil, err
 	}
 	for {
-		if stream && !in.buffered(8) {
+		// A block header is 12 bytes with the first length.
+		if stream && !in.buffered(12) {
 			break
 		}
-		h, err := in.peek(8)
+		h, err := in.peek(12)
 		if err != nil {
 			break // the first read reports it
 		}
