@@ -71,7 +71,7 @@ bench: deps bench-tools bench-pcap
 
 # Each fuzz target runs for $(FUZZTIME); `make fuzz FUZZTIME=10m` for a long
 # run. Inputs that crash land in testdata/fuzz/ of their package: commit them.
-FUZZPKGS := ./decode/ ./patterns/ ./patterns/internal/automaton/
+FUZZPKGS := ./decode/ ./patterns/ ./patterns/internal/automaton/ ./engine/
 fuzz: deps
 	@for p in $(FUZZPKGS); do \
 		for t in $$($(GO) test -list '^Fuzz' $$p | grep ^Fuzz); do \

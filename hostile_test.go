@@ -46,12 +46,39 @@ func TestHostileFiles(t *testing.T) {
 		wantLines int
 		wantErr   string
 	}{
-		{"truncated in a record (a file still being written)", good[:len(good)-30], 2, "record 3: file ends in the middle of a record"},
+		{"truncated in a record (a file still being written)", good[:len(good)-30], 2, "record 3 at byte 226: truncated: the file ends inside it"},
 		{"record longer than 256 KiB", hugeRec, 1, "record 2"},
 		{"not a capture file", []byte("GET / HTTP/1.1\r\nHost: x\r\n\r\n"), 0, "expected a pcap or pcapng file"},
 		{"empty file", nil, 0, "not a capture file"},
 		{"pcapng block with a bad length", append(ng, make([]byte, 40)...), 0, "pcapng"},
 	}
+	// pcapng: section header (block 1, 28 bytes), interface (2, 20), then
+	// packets of 80, 90 and 100 bytes (blocks 3-5 at bytes 48, 160, 284).
+	ngGood := decodetest.PcapngFile(1, decodetest.EthIPv4TCP(80), decodetest.EthIPv4TCP(90), decodetest.EthIPv4TCP(100))
+	ngDamaged := func(off int, v uint32) []byte {
+		b := append([]byte(nil), ngGood...)
+		binary.LittleEndian.PutUint32(b[off:], v)
+		return b
+	}
+	ngSkipped := append(append([]byte(nil), ngGood[:160]...), 5, 0, 0, 0, 0, 0, 0, 0x80) // a 2 GB statistics block
+	ngSkipped = append(ngSkipped, ngGood[160:]...)
+	cases = append(cases, []struct {
+		name      string
+		data      []byte
+		wantLines int
+		wantErr   string
+	}{
+		{"pcapng truncated in a packet", ngGood[:len(ngGood)-30], 2,
+			"pcapng block 5 (enhanced packet) at byte 284: truncated: the file ends inside it"},
+		{"pcapng packet longer than its block", ngDamaged(284+20, 1000), 2,
+			"pcapng block 5 (enhanced packet) at byte 284: captured length 1000 is longer than the block's 100 bytes"},
+		{"pcapng block of 2 GB", ngDamaged(160+4, 1<<31), 1, "pcapng block 4 (enhanced packet) at byte 160: block of 2147483648 bytes"},
+		{"pcapng skipped block of 2 GB in a small file", ngSkipped, 1, "pcapng block 4 (type 0x5) at byte 160: truncated"},
+		{"pcapng block length not a multiple of 4", ngDamaged(160+4, 123), 1, "pcapng block 4 (enhanced packet) at byte 160: block length 123"},
+		{"pcapng lengths disagree", ngDamaged(284+128, 136), 2, "pcapng block 5 (enhanced packet) at byte 284: block length 136 at its end differs"},
+		{"pcapng packet on an undescribed interface", ngDamaged(160+8, 7), 1, "pcapng block 4 (enhanced packet) at byte 160: interface 7 was not described"},
+		{"pcapng byte-order magic damaged", ngDamaged(8, 0x12345678), 0, "pcapng block 1 (section header) at byte 0: byte-order magic"},
+	}...)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "bad.pcap")
@@ -67,6 +94,43 @@ func TestHostileFiles(t *testing.T) {
 			}
 			if strings.Contains(errOut, "panic") || strings.Contains(errOut, "goroutine") {
 				t.Errorf("panic reached the user:\n%s", errOut)
+			}
+		})
+	}
+}
+
+// TestOddRecordsAreShown: valid files tcpdump reads whose records
+// l7sniff used to lose or misread. Each record is one line.
+func TestOddRecordsAreShown(t *testing.T) {
+	frame := decodetest.EthIPv4TCP(60)
+	for _, c := range []struct {
+		name, file string
+		data       []byte
+		want       []string // a substring of each line
+	}{
+		// 257 used to be cut to 8 bits and decoded as Ethernet.
+		{"link type 257", "profibus.pcap", decodetest.PcapFile(257, frame, frame),
+			[]string{"unsupported link type 257", "unsupported link type 257"}},
+		// A zero-length record was taken for a live read timeout.
+		{"zero-length record", "empty-record.pcap", decodetest.PcapFile(1, frame, nil, frame),
+			[]string{"10.0.0.1", "0 of 14 bytes", "10.0.0.1"}},
+		{"pcapng zero-length packet", "empty-record.pcapng", decodetest.PcapngFile(1, nil, frame),
+			[]string{"0 of 14 bytes", "10.0.0.1"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), c.file)
+			if err := os.WriteFile(path, c.data, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			out, errOut, code := runBinary(t, nil, "--no-drop", "--lines", "-r", path)
+			lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+			if code != 0 || len(lines) != len(c.want) {
+				t.Fatalf("exit %d, %d lines, want 0 and %d:\n%s%s", code, len(lines), len(c.want), out, errOut)
+			}
+			for i, w := range c.want {
+				if !strings.Contains(lines[i], w) {
+					t.Errorf("line %d %q lacks %q", i+1, lines[i], w)
+				}
 			}
 		})
 	}

@@ -70,7 +70,7 @@ func DecodeHeaders(lt LinkType, data []byte, wireLen int, p *Packet) {
 // 1.2 KiB Packet instead took a third of a small frame's decode time.
 func (p *Packet) reset(lt LinkType, data []byte, wireLen int) {
 	p.Number, p.Time = 0, time.Time{}
-	p.LinkType, p.Data, p.WireLen = lt, data, wireLen
+	p.LinkType, p.Data, p.WireLen, p.FileLen = lt, data, wireLen, wireLen
 	p.Layers, p.Problem, p.NumEncap = 0, Problem{}, 0
 	p.NumVLAN, p.NumExt = 0, 0
 	p.MPLS = MPLS{}

@@ -13,6 +13,9 @@ func (t *treeBuilder) frame() {
 	p := t.p
 	v := fmt.Sprintf("%d bytes on wire, %d captured, %s", p.WireLen, len(p.Data), p.LinkType)
 	t.layer("Frame", v, 0, len(p.Data))
+	if p.FileLen < len(p.Data) {
+		t.field("Recorded length", fmt.Sprintf("%d bytes: the file records fewer on the wire than it captured", p.FileLen), 0, 0)
+	}
 	if !p.Problem.OK() {
 		t.field("Problem", p.Problem.String(), 0, 0)
 	}

@@ -3,8 +3,29 @@ package decode
 import (
 	"encoding/hex"
 	"slices"
+	"strings"
 	"testing"
 )
+
+// TestTreeRecordedLengthBelowCaptured: a record that claims fewer bytes
+// on the wire than it holds is decoded whole, and the frame node says
+// what the file claimed.
+func TestTreeRecordedLengthBelowCaptured(t *testing.T) {
+	frame := make([]byte, 60)
+	var p Packet
+	Decode(LinkEthernet, frame, 42, &p)
+	if p.WireLen != 60 {
+		t.Errorf("WireLen %d, want the 60 captured", p.WireLen)
+	}
+	i := slices.IndexFunc(p.Tree(), func(n Node) bool { return n.Label == "Recorded length" })
+	if i < 0 || !strings.HasPrefix(p.Tree()[i].Value, "42 bytes") {
+		t.Errorf("frame node does not say the file recorded 42 bytes: %+v", p.Tree()[:2])
+	}
+	Decode(LinkEthernet, frame, 1500, &p)
+	if slices.ContainsFunc(p.Tree(), func(n Node) bool { return n.Label == "Recorded length" }) {
+		t.Error("a record truncated by the snap length says its recorded length is short")
+	}
+}
 
 // TestTreeICMPBeforeQuotedHeader: an ICMP error's tree lists the ICMP
 // header before the IP and UDP headers it quotes, as Wireshark nests

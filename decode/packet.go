@@ -19,6 +19,10 @@ type Packet struct {
 	// WireLen is the frame's original length; WireLen > len(Data) means the
 	// capture was truncated by the snap length.
 	WireLen int
+	// FileLen is the original length as the capture file records it. A
+	// file may record less than it captured (tcpdump reads such records);
+	// Decode then takes len(Data) as WireLen, and the field tree says so.
+	FileLen int
 	// Problem is the first malformation found, with the layer where decoding
 	// stopped; its zero value means the frame decoded cleanly.
 	Problem Problem

@@ -193,7 +193,7 @@ func BenchmarkPipelineFile(b *testing.B) {
 
 // benchPipeline builds an engine as New does, with GOMAXPROCS shards,
 // that reads b.N packets from r.
-func benchPipeline(b *testing.B, set *patterns.Set, r packetReader) *Engine {
+func benchPipeline(b *testing.B, set *patterns.Set, r recordReader) *Engine {
 	b.Helper()
 	// New needs a source to open; start from a capture of nothing and
 	// swap in r.
@@ -222,14 +222,14 @@ type loopReader struct {
 	shift  int64
 }
 
-func (r *loopReader) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
+func (r *loopReader) next() ([]byte, gopacket.CaptureInfo, decode.LinkType, error) {
 	if r.i == len(r.frames) {
 		r.i = 0
 		r.shift += r.frames[len(r.frames)-1].ts - r.frames[0].ts + int64(time.Millisecond)
 	}
 	f := &r.frames[r.i]
 	r.i++
-	return f.data, gopacket.CaptureInfo{Timestamp: time.Unix(0, f.ts+r.shift), CaptureLength: len(f.data), Length: len(f.data)}, nil
+	return f.data, gopacket.CaptureInfo{Timestamp: time.Unix(0, f.ts+r.shift), CaptureLength: len(f.data), Length: len(f.data)}, decode.LinkEthernet, nil
 }
 
 func avgLen(frames []benchFrame) int {

@@ -1,14 +1,12 @@
 package engine
 
 import (
-	"bufio"
 	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -16,7 +14,6 @@ import (
 
 	"github.com/google/gopacket"
 	"github.com/google/gopacket/pcap"
-	"github.com/google/gopacket/pcapgo"
 
 	"l7sniff/decode"
 )
@@ -54,14 +51,16 @@ const DefaultBufferSize = 16 << 20
 const DefaultSnaplen = 262144
 
 // Source is where packets come from: a live libpcap handle, or a pcap or
-// pcapng file read with gopacket's pcapgo. Files are not read through
-// libpcap because libpcap rejects pcapng files whose interfaces differ in
-// link type or snap length (mergecap writes such files), while pcapgo
-// reads them with a link type per interface.
+// pcapng file read by l7sniff's own readers (pcapread.go, pcapngread.go).
+// Files are not read through libpcap because libpcap rejects pcapng files
+// whose interfaces differ in link type or snap length (mergecap writes
+// such files), nor through gopacket's pcapgo, whose 8-bit link types,
+// snap-length-sized buffers and silent ends on damaged pcapng lose packets
+// or memory that tcpdump does not.
 type Source struct {
 	name    string
 	live    *pcap.Handle
-	file    packetReader
+	file    recordReader
 	closer  io.Closer
 	link    decode.LinkType
 	snaplen int
@@ -70,18 +69,12 @@ type Source struct {
 	filter atomic.Pointer[string]
 	// files apply the capture filter in user space, compiled per link
 	// type since a pcapng file can mix them.
-	bpf     map[decode.LinkType]*BPF
-	records int // records read from a file, for error messages
+	bpf map[decode.LinkType]*BPF
 	// links are the distinct link types a pcapng file declares before
 	// its first packet.
 	links []decode.LinkType
 	// stream is set when the file is a pipe, FIFO or socket.
 	stream *streamReader
-}
-
-// packetReader is what pcapgo's two readers have in common.
-type packetReader interface {
-	ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error)
 }
 
 // Open opens the device or file cfg names and applies its capture filter.
@@ -191,35 +184,31 @@ func (r *streamReader) Read(p []byte) (int, error) {
 // newFileSource reads a pcap or pcapng stream, telling them apart by the
 // magic number. stream says r is a pipe or socket, whose reads may block.
 func newFileSource(name string, r io.Reader, stream bool) (*Source, error) {
-	br := bufio.NewReaderSize(r, 1<<20)
-	magic, err := br.Peek(4)
+	in := newFileInput(r)
+	magic, err := in.peek(4)
+	if errors.Is(err, io.EOF) || errors.Is(err, errTruncated) {
+		return nil, fmt.Errorf("read %s: not a capture file (%d bytes)", name, in.br.Buffered())
+	}
 	if err != nil {
-		return nil, fmt.Errorf("read %s: not a capture file (%d bytes): %w", name, len(magic), err)
+		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
 	s := &Source{name: name}
-	if string(magic) == "\x0a\x0d\x0d\x0a" {
-		// Before pcapgo reads anything: the interfaces declared ahead of
-		// the first packet give the file's link type (pcapgo says 0 when
-		// link types may mix) and tell whether it mixes them.
-		s.links = declaredLinks(br, stream)
-		ng, err := pcapgo.NewNgReader(br, pcapgo.NgReaderOptions{WantMixedLinkType: true})
+	if binary.LittleEndian.Uint32(magic) == ngSectionHeader {
+		ng, err := newPcapngReader(in, stream)
 		if err != nil {
-			return nil, fmt.Errorf("read %s: pcapng: %w", name, err)
+			return nil, fmt.Errorf("read %s: %w", name, err)
 		}
-		s.file = ng
-		if len(s.links) > 0 {
-			s.link = s.links[0]
+		s.file, s.links = ng, ng.links
+		if len(ng.links) > 0 {
+			s.link = ng.links[0]
 		}
 		return s, nil
 	}
-	pr, err := pcapgo.NewReader(br)
+	pr, err := newPcapReader(in)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w (expected a pcap or pcapng file)", name, err)
+		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
-	// Like tcpdump and Wireshark, accept records longer than the file's
-	// snap length, up to the largest snap length anyone uses.
-	pr.SetSnaplen(DefaultSnaplen)
-	s.file, s.link = pr, decode.FromGopacket(pr.LinkType())
+	s.file, s.link = pr, pr.link
 	return s, nil
 }
 
@@ -412,34 +401,20 @@ func (s *Source) Read() ([]byte, gopacket.CaptureInfo, decode.LinkType, error) {
 		return nil, ci, s.link, fmt.Errorf("read %s: %w", s.name, err)
 	}
 	for {
-		data, ci, err := s.file.ZeroCopyReadPacketData()
+		// A zero-length record gives empty data, not nil: nil means a live
+		// read timed out.
+		data, ci, link, err := s.file.next()
 		if errors.Is(err, io.EOF) || errors.Is(err, errStopped) {
 			return nil, ci, s.link, io.EOF
 		}
 		if err != nil {
-			if errors.Is(err, io.ErrUnexpectedEOF) {
-				err = errors.New("file ends in the middle of a record (truncated)")
-			}
-			return nil, ci, s.link, fmt.Errorf("read %s: record %d: %w", s.name, s.records+1, err)
-		}
-		s.records++
-		link := s.link
-		if ng, ok := s.file.(*pcapgo.NgReader); ok {
-			link = s.interfaceLink(ng, ci.InterfaceIndex)
+			return nil, ci, s.link, fmt.Errorf("read %s: %w", s.name, err)
 		}
 		if s.bpf != nil && !s.filterFor(link).Match(data, ci.Length) {
 			continue
 		}
 		return data, ci, link, nil
 	}
-}
-
-func (s *Source) interfaceLink(ng *pcapgo.NgReader, i int) decode.LinkType {
-	intf, err := ng.Interface(i)
-	if err != nil {
-		return s.link
-	}
-	return decode.FromGopacket(intf.LinkType)
 }
 
 // filterFor returns the capture filter compiled for a link type, compiling
@@ -476,50 +451,5 @@ func (s *Source) Close() {
 	}
 	if s.closer != nil {
 		s.closer.Close()
-	}
-}
-
-// declaredLinks reads, without consuming them, the pcapng blocks ahead
-// of the first packet and returns the distinct link types of their
-// interface descriptions. On a stream it looks only at what has already
-// arrived, so it never waits for the writer.
-func declaredLinks(br *bufio.Reader, stream bool) []decode.LinkType {
-	peek := func(n int) []byte {
-		if stream && n > br.Buffered() {
-			return nil
-		}
-		b, err := br.Peek(n)
-		if err != nil {
-			return nil
-		}
-		return b
-	}
-	b := peek(12)
-	if b == nil {
-		return nil
-	}
-	var order binary.ByteOrder = binary.LittleEndian
-	if binary.BigEndian.Uint32(b[8:]) == 0x1a2b3c4d {
-		order = binary.BigEndian
-	}
-	var links []decode.LinkType
-	for off := 0; ; {
-		b := peek(off + 10)
-		if b == nil {
-			return links
-		}
-		typ, n := order.Uint32(b[off:]), int(order.Uint32(b[off+4:]))
-		switch typ {
-		case 1: // Interface Description Block
-			if l := decode.LinkType(order.Uint16(b[off+8:])); !slices.Contains(links, l) {
-				links = append(links, l)
-			}
-		case 2, 3, 6: // packet blocks
-			return links
-		}
-		if n < 12 || n%4 != 0 {
-			return links
-		}
-		off += n
 	}
 }

@@ -12,11 +12,24 @@ import (
 	"l7sniff/decode/decodetest"
 )
 
-// TestFIFOStreams feeds the engine a pcap through a FIFO one packet at a
-// time, the writer keeping it open: each packet must reach the Packet
-// sink before the next is written (a partial batch used to wait for the
-// end of the input), and Stop must end a Run waiting on the quiet FIFO.
+// TestFIFOStreams feeds the engine a pcap or pcapng through a FIFO one
+// packet at a time, the writer keeping it open: each packet must reach
+// the Packet sink before the next is written (a partial batch used to
+// wait for the end of the input), and Stop must end a Run waiting on the
+// quiet FIFO.
 func TestFIFOStreams(t *testing.T) {
+	t.Run("pcap", func(t *testing.T) {
+		testFIFOStreams(t, decodetest.PcapFile, 24, func(rec []byte) int { return 16 + int(binary.LittleEndian.Uint32(rec[8:])) })
+	})
+	t.Run("pcapng", func(t *testing.T) {
+		ng := func(link uint32, frames ...[]byte) []byte { return decodetest.PcapngFile(uint16(link), frames...) }
+		testFIFOStreams(t, ng, 48, func(rec []byte) int { return int(binary.LittleEndian.Uint32(rec[4:])) })
+	})
+}
+
+// testFIFOStreams writes the file build makes: its head bytes first, then
+// each record, recordLen long.
+func testFIFOStreams(t *testing.T, build func(uint32, ...[]byte) []byte, head int, recordLen func([]byte) int) {
 	fifo := filepath.Join(t.TempDir(), "fifo")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
 		t.Fatal(err)
@@ -26,7 +39,7 @@ func TestFIFOStreams(t *testing.T) {
 	for i := range frames {
 		frames[i] = decodetest.EthIPv4TCP(100 + i)
 	}
-	file := decodetest.PcapFile(1, frames...)
+	file := build(1, frames...)
 	delivered := make(chan int, n)
 	// Opening a FIFO for reading waits for a writer, so New runs while
 	// the test opens the writing end.
@@ -45,7 +58,7 @@ func TestFIFOStreams(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	if _, err := w.Write(file[:24]); err != nil { // New reads the header
+	if _, err := w.Write(file[:head]); err != nil { // New reads the header
 		t.Fatal(err)
 	}
 	o := <-ready
@@ -58,9 +71,9 @@ func TestFIFOStreams(t *testing.T) {
 	}
 	ran := make(chan error, 1)
 	go func() { ran <- e.Run(t.Context()) }()
-	rec := file[24:]
+	rec := file[head:]
 	for i := range n {
-		size := 16 + int(binary.LittleEndian.Uint32(rec[8:]))
+		size := recordLen(rec)
 		if _, err := w.Write(rec[:size]); err != nil {
 			t.Fatal(err)
 		}
