@@ -19,5 +19,5 @@ func printCounters(w io.Writer, st engine.Stats) {
 	if st.Exporting {
 		line += fmt.Sprintf(", %d IPFIX records", st.ExportDropped)
 	}
-	fmt.Fprintf(w, "%s; %d flows unknown at the packet limit\n", line, st.FlowsLimited)
+	fmt.Fprintf(w, "%s; %d flows unknown at the packet or byte limit\n", line, st.FlowsLimited)
 }

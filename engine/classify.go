@@ -18,10 +18,11 @@ type classifier struct {
 	found   *probe
 	probes  probeState
 	packets uint16
+	fed     uint32 // payload bytes fed, for telling the byte limit apart
 	final   bool // the verdict is decided
 	started bool // the stream was fed payload (so it is tied to its set)
 	opaque  bool // the flow carries no application data (carriesAppData)
-	limited bool // gave up at the packet limit with no verdict
+	limited bool // gave up at the packet or byte limit with no verdict
 	guess   uint16
 }
 
@@ -79,6 +80,9 @@ func (c *classifier) packet(payload []byte, maxPackets int, set *patterns.Set) b
 	}
 	if len(payload) > 0 {
 		c.started = true
+		if room := set.MaxBytes() - int(c.fed); room > 0 {
+			c.fed += uint32(min(len(payload), room))
+		}
 		p := c.probes.examine(payload, set.MaxBytes())
 		c.verdict = c.stream.Feed(payload)
 		switch pat := c.verdict.Pattern(); {
@@ -87,8 +91,13 @@ func (c *classifier) packet(payload []byte, maxPackets int, set *patterns.Set) b
 			c.final = true
 		case pat != nil:
 			c.final = true
-		case c.verdict.Done() && c.probes.live == 0:
+		case c.verdict.Done() && (c.probes.live == 0 || int(c.fed) >= set.MaxBytes()):
+			// The probes stop at the same budget, so once it is spent
+			// nothing can still name the flow. Unknown with the budget
+			// spent is the byte limit; a stream no pattern can match
+			// any more is not a limit.
 			c.decide()
+			c.limited = c.pattern() == nil && int(c.fed) >= set.MaxBytes()
 		}
 	}
 	if !c.final && int(c.packets) >= maxPackets {
