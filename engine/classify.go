@@ -19,10 +19,10 @@ type classifier struct {
 	probes  probeState
 	packets uint16
 	fed     uint32 // payload bytes fed, for telling the byte limit apart
-	final   bool // the verdict is decided
-	started bool // the stream was fed payload (so it is tied to its set)
-	opaque  bool // the flow carries no application data (carriesAppData)
-	limited bool // gave up at the packet or byte limit with no verdict
+	final   bool   // the verdict is decided
+	started bool   // the stream was fed payload (so it is tied to its set)
+	opaque  bool   // the flow carries no application data (carriesAppData)
+	limited bool   // gave up at the packet or byte limit with no verdict
 	guess   uint16
 }
 
