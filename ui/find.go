@@ -126,7 +126,7 @@ func (m *Model) findNext(dir int) tea.Cmd {
 // list shows) for n.
 func search(r *engine.Ring, n *needle, text string, from, dir, total int, t0 time.Time) findMsg {
 	total = min(total, r.ViewLen())
-	var f rowFormatter
+	f := rowFormatter{ring: r}
 	var chunk []engine.PacketView
 	lo := -1
 	for k := 1; k <= total; k++ {
