@@ -27,7 +27,11 @@ type replayFlow struct {
 	next uint64 // sequence number after the last packet decoded into conn
 }
 
-const maxReplayFlows = 4 << 10
+// maxReplayFlows covers every flow on a screen and in one find chunk
+// (findChunk packets) while bounding what the states hold: each may keep
+// a TLS handshake (decode.TLSHandshakeLimit) and QUIC CRYPTO bytes
+// (decode.QUICCryptoLimit) per direction.
+const maxReplayFlows = findChunk
 
 // conn returns the state to decode v with, its flow's kept packets
 // before it decoded into it, and counts v as decoded: the caller decodes

@@ -22,7 +22,7 @@ type linesPacket struct {
 // TestReplayMatchesLines: every packet of a TLS 1.3 and a QUIC capture
 // (tls_2_reasms and firefox: TLS 1.3; two QUIC ones) reads the same in the TUI (its row's summary and its detail tree, both
 // decoded from the ring) as in --lines (decoded by the collector with the
-// flow's decode.AppConn). The captures must hold packets that read
+// flow's decode.AppConn), read forwards and backwards. The captures must hold packets that read
 // differently without the flow's state, so the test fails if the TUI
 // decodes packets alone.
 func TestReplayMatchesLines(t *testing.T) {
@@ -74,6 +74,19 @@ func TestReplayMatchesLines(t *testing.T) {
 				alone.format(&v, v.Time)
 				if string(alone.buf) != want.summary {
 					stateful++
+				}
+			}
+			// Backwards, as when scrolling up: every row restarts its
+			// flow from the oldest kept packet and must read the same.
+			back := rowFormatter{ring: r}
+			for seq := last; seq >= 1; seq-- {
+				v, _ := r.Get(seq)
+				back.format(&v, v.Time)
+				if got := string(back.buf); got != lines[int(seq)].summary {
+					bad++
+					if bad <= 5 {
+						t.Errorf("packet %d row, read backwards:\n TUI     %s\n --lines %s", seq, got, lines[int(seq)].summary)
+					}
 				}
 			}
 			t.Logf("%d packets, %d read differently without their flow's state, %d differ from --lines", last, stateful, bad)
