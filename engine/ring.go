@@ -165,3 +165,31 @@ func (r *Ring) viewOf(s *slot) PacketView {
 	}
 	return v
 }
+
+// ringScan bounds the slots FlowPackets looks at under one read lock.
+const ringScan = 4096
+
+// FlowPackets appends to dst the kept packets of flow id numbered from
+// from up to (not including) to, oldest first, and returns where to go on
+// from: to once the range is done. It looks at no more than ringScan
+// slots per call, so reading a long range takes several short holds of
+// the lock rather than one that stalls the capture. The UI uses it to
+// decode a flow's packets in order through the stateful dissectors
+// (decode.AppConn), as the collector does for --lines.
+func (r *Ring) FlowPackets(id, from, to uint64, dst []PacketView) ([]PacketView, uint64) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	// Packets before the oldest kept one were evicted and newer ones
+	// than the newest do not exist yet: neither is waited for.
+	lo, hi := max(from, r.oldest), min(to, r.next)
+	end := min(hi, lo+ringScan)
+	for seq := lo; seq < end; seq++ {
+		if s := r.slotOf(seq); s.flowID == id {
+			dst = append(dst, r.viewOf(s))
+		}
+	}
+	if end >= hi {
+		return dst, to
+	}
+	return dst, end
+}

@@ -154,3 +154,35 @@ func TestRingKeepsReassembledMessage(t *testing.T) {
 		t.Errorf("the next packet's view %+v", v.Stream)
 	}
 }
+
+// FlowPackets reads one flow's kept packets in order, a bounded number of
+// slots per call, skipping evicted ones and those not captured yet.
+func TestRingFlowPackets(t *testing.T) {
+	const n = 3*ringScan + 10
+	r := newRing(n-5, 0) // the first 5 are evicted
+	for i := 1; i <= n; i++ {
+		flow := uint64(1 + i%3)
+		r.add(&item{ts: int64(i), link: decode.LinkEthernet, wireLen: 1, flowID: flow}, []byte{byte(i)}, nil)
+	}
+	var got []uint64
+	var buf []PacketView
+	calls := 0
+	for from := uint64(0); from < n+100; calls++ {
+		buf, from = r.FlowPackets(2, from, n+100, buf[:0])
+		for _, v := range buf {
+			got = append(got, v.Seq)
+		}
+	}
+	var want []uint64
+	for seq := uint64(6); seq <= n; seq++ {
+		if 1+seq%3 == 2 {
+			want = append(want, seq)
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("flow 2: %d packets %v…, want %d from %v…", len(got), got[:min(3, len(got))], len(want), want[:3])
+	}
+	if calls != 4 {
+		t.Errorf("%d calls for %d slots, want 4 of at most %d", calls, n-5, ringScan)
+	}
+}

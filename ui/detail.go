@@ -25,10 +25,12 @@ type detail struct {
 	treeH  int // tree lines on screen at the last draw
 }
 
-// open shows packet v.
-func (d *detail) open(v engine.PacketView) {
+// open shows packet v, decoded with the state its flow's earlier packets
+// in r left (r may be nil: v alone).
+func (d *detail) open(r *engine.Ring, v engine.PacketView) {
 	*d = detail{v: v}
-	decode.DecodeStream(v.Link, v.Data, v.WireLen, &d.p, &d.v.Stream)
+	var replay flowReplay
+	replay.decode(r, &d.v, &d.p)
 	d.p.Number, d.p.Time = int(v.Seq), v.Time
 	d.all = d.p.Tree()
 	d.folded = make([]bool, len(d.all))

@@ -17,7 +17,7 @@ func TestDetailFoldAndInfo(t *testing.T) {
 	data := decodetest.UDPFrame(40000, 53, query)
 	v := engine.PacketView{Seq: 1, Link: decode.LinkEthernet, WireLen: len(data), Data: data}
 	var d detail
-	d.open(v)
+	d.open(nil, v)
 	dns := -1
 	for i, n := range d.nodes {
 		if n.Depth == 0 && n.Label == "Domain Name System" {
@@ -59,7 +59,7 @@ func TestDetailHexOffFillsFreedRows(t *testing.T) {
 		t.Fatal("packet 4 not kept")
 	}
 	var d detail
-	d.open(v)
+	d.open(nil, v)
 	th := testTheme()
 	const height = 24
 	d.view(th, 100, height, true)

@@ -126,8 +126,13 @@ func (m *Model) findNext(dir int) tea.Cmd {
 // list shows) for n.
 func search(r *engine.Ring, n *needle, text string, from, dir, total int, t0 time.Time) findMsg {
 	total = min(total, r.ViewLen())
-	var f rowFormatter
+	f := rowFormatter{ring: r}
 	var chunk []engine.PacketView
+	// hit says which of chunk's packets match. A chunk is decoded in
+	// capture order whichever way the search goes, so each flow's state
+	// is built up once per chunk rather than replayed from the flow's
+	// start for every packet a backward search steps to.
+	var hit []bool
 	lo := -1
 	for k := 1; k <= total; k++ {
 		i := ((from+dir*k)%total + total) % total
@@ -140,9 +145,13 @@ func search(r *engine.Ring, n *needle, text string, from, dir, total int, t0 tim
 			if i >= lo+len(chunk) {
 				break // the history shrank under us
 			}
+			hit = hit[:0]
+			for j := range chunk {
+				row := f.format(&chunk[j], t0)
+				hit = append(hit, n.match(&row, &f.p))
+			}
 		}
-		row := f.format(&chunk[i-lo], t0)
-		if n.match(&row, &f.p) {
+		if hit[i-lo] {
 			return findMsg{text: text, idx: i, found: true, wrapped: (dir > 0) != (i > from)}
 		}
 	}

@@ -187,7 +187,7 @@ func (m *Model) enter() tea.Cmd {
 			m.setStatus(fmt.Sprintf("packet %d has left the history", r.seq), true)
 			return nil
 		}
-		m.dt.open(v)
+		m.dt.open(m.e.Ring(), v)
 		m.back = viewPackets
 		return m.show(viewDetail)
 	case viewFlows:

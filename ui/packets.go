@@ -41,6 +41,7 @@ const showAll = math.MaxUint64
 // the rows moved to.
 func (l *packetList) refresh(r *engine.Ring, upTo uint64) {
 	frozen := upTo != showAll
+	l.fmt.ring = r
 	n, first, _ := r.Len()
 	if l.t0.IsZero() && n > 0 {
 		if v, ok := r.Get(first); ok {
@@ -65,7 +66,7 @@ func (l *packetList) refresh(r *engine.Ring, upTo uint64) {
 		if v.Seq > upTo {
 			break
 		}
-		l.rows = append(l.rows, l.fmt.format(&v, l.t0))
+		l.rows = append(l.rows, l.fmt.kept(&v, l.t0))
 	}
 	if i := l.sel - l.top; i >= 0 && i < len(l.rows) {
 		l.selSeq = l.rows[i].seq

@@ -27,9 +27,39 @@ type pktRow struct {
 }
 
 // rowFormatter turns ring packets into rows, reusing one decode buffer.
+// With ring set, a flow's packets decode with the state its earlier ones
+// left (flowReplay), as in --lines.
 type rowFormatter struct {
-	p   decode.Packet
-	buf []byte
+	ring   *engine.Ring
+	replay flowReplay
+	p      decode.Packet
+	buf    []byte
+	// memo holds rows already formatted, for kept: the list redraws the
+	// same rows at every refresh, and the replay would restart a flow
+	// from its oldest packet for each row it has passed.
+	memo   map[uint64]pktRow
+	memoT0 time.Time
+}
+
+// maxMemoRows bounds the memo; it starts afresh when full.
+const maxMemoRows = 1 << 10
+
+// kept is format for the packet list: a row formatted before comes from
+// the memo while the verdict it shows is unchanged. (f.p is then not the
+// row's packet; find, which needs it, calls format.)
+func (f *rowFormatter) kept(v *engine.PacketView, t0 time.Time) pktRow {
+	if !t0.Equal(f.memoT0) || len(f.memo) >= maxMemoRows {
+		f.memo, f.memoT0 = nil, t0
+	}
+	if r, ok := f.memo[v.Seq]; ok && r.app == v.App && r.mismatch == v.Mismatch {
+		return r
+	}
+	r := f.format(v, t0)
+	if f.memo == nil {
+		f.memo = make(map[uint64]pktRow)
+	}
+	f.memo[v.Seq] = r
+	return r
 }
 
 // arrow separates source and destination in decode's summaries.
@@ -39,7 +69,7 @@ const arrow = " → "
 // the relative time column counts from.
 func (f *rowFormatter) format(v *engine.PacketView, t0 time.Time) pktRow {
 	p := &f.p
-	decode.DecodeStream(v.Link, v.Data, v.WireLen, p, &v.Stream)
+	f.replay.decode(f.ring, v, p)
 	f.buf = p.AppendSummary(f.buf[:0])
 	r := pktRow{
 		seq: v.Seq, flowID: v.FlowID, no: strconv.FormatUint(v.Seq, 10),
