@@ -6,8 +6,10 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"fmt"
 	"math/big"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -112,16 +114,27 @@ func TestTLSClientHelloFields(t *testing.T) {
 	if info, _ := p.AppendInfo(nil); string(info) != "Client Hello (SNI=example.com)" {
 		t.Errorf("Info %q", info)
 	}
-	// The SNI node highlights exactly the name's bytes in the frame.
+	// The SNI node highlights exactly the name's bytes in the frame, and
+	// each key share group node its two bytes.
+	var sni bool
+	var groups []string
 	for _, n := range p.Tree() {
-		if n.Label == "Server Name" {
+		switch n.Label {
+		case "Server Name":
+			sni = true
 			if got := string(p.Data[n.Bytes.Off:n.Bytes.End()]); got != "example.com" {
 				t.Errorf("Server Name node covers %q", got)
 			}
-			return
+		case "Key Share Group":
+			groups = append(groups, fmt.Sprintf("%x", p.Data[n.Bytes.Off:n.Bytes.End()]))
 		}
 	}
-	t.Error("no Server Name node in the tree")
+	if !sni {
+		t.Error("no Server Name node in the tree")
+	}
+	if got := strings.Join(groups, " "); got != "001d 11ec" {
+		t.Errorf("Key Share Group nodes cover %q, want 001d 11ec", got)
+	}
 }
 
 // A server's empty server_name extension once ended the extension walk,

@@ -279,8 +279,8 @@ func tlsHandshakeTree(t *treeBuilder, proto string, h *TLSHandshake) {
 	for i := range h.NumVersions() {
 		node(1, "Supported Version", tlsVersionName(h.SupportedVersion(i)), Range{h.Versions.Off + 2*i, 2})
 	}
-	for _, g := range h.KeyShares[:h.NumKeyShares] {
-		node(1, "Key Share Group", tlsGroupName(g), Range{})
+	for i, g := range h.KeyShares[:h.NumKeyShares] {
+		node(1, "Key Share Group", tlsGroupName(g), Range{h.KeyShareOff[i], 2})
 	}
 	if h.CertCN.Len > 0 {
 		node(1, "Subject Common Name", text(h.CertCN), h.CertCN)

@@ -50,6 +50,7 @@ type TLSHandshake struct {
 	Versions Range
 	// KeyShares are the groups of the key_share extension.
 	KeyShares    [MaxTLSKeyShares]uint16
+	KeyShareOff  [MaxTLSKeyShares]int // where each group sits, for the tree
 	NumKeyShares int
 	// CertCN and CertSAN are the subject common name and the SAN DNS
 	// names of the first certificate of a Certificate message.
@@ -305,6 +306,7 @@ func (h *TLSHandshake) parseKeyShare(e *tlsReader, client bool) {
 		list = e.sub(e.u16())
 	}
 	for list.left() >= 2 && !list.bad {
+		at := list.off
 		g := uint16(list.u16())
 		if list.left() >= 2 {
 			list.skip(list.u16())
@@ -314,6 +316,7 @@ func (h *TLSHandshake) parseKeyShare(e *tlsReader, client bool) {
 		}
 		if h.NumKeyShares < MaxTLSKeyShares {
 			h.KeyShares[h.NumKeyShares] = g
+			h.KeyShareOff[h.NumKeyShares] = at
 			h.NumKeyShares++
 		} else {
 			h.Dropped++
