@@ -69,37 +69,111 @@ func (m *Machine) Feed(st *State, chunk []byte) (tag int, s Status) {
 	if k == 0 {
 		return -1, Running
 	}
-	w := len(m.comps)
-	gen, row := m.rowOf(m.cache.Load(), st.q[:w])
 	best := noTag
-	if st.n == 0 {
-		best = gen.match[row] // a pattern matching the empty string
-	}
+	entry := st.n == 0 // a pattern may match the empty string
 	st.n += uint32(k)
+	if m.heads > 0 && !zero(st.q[:m.heads]) {
+		var end headEnd
+		switch best, data, end = m.feedHead(&st.q, data, entry); end {
+		case headDead:
+			st.q = [maxGroups]uint16{}
+			return m.verdict(st, best, false)
+		case headStay:
+			return m.verdict(st, best, true)
+		}
+		entry = true // the byte that left the head entered a tail row
+	}
+	tb, alive := m.feedTail(&st.q, data, entry)
+	if !alive {
+		st.q = [maxGroups]uint16{}
+	}
+	return m.verdict(st, min(best, tb), alive)
+}
 
-	s32 := row << 8
+// headEnd says where feedHead left a stream.
+type headEnd uint8
+
+const (
+	headStay headEnd = iota // at the end of the data, still in the head product
+	headDead                // every component died
+	headTail                // every head component died: the rest is for the tail
+)
+
+// feedHead runs the head product over data from tuple q, and updates q. It
+// returns the lowest tag matched (noTag if none), with entry counting the
+// start row's own match, and when it hands over to the tail, the data
+// after the byte that did.
+func (m *Machine) feedHead(q *[maxGroups]uint16, data []byte, entry bool) (best uint32, rest []byte, end headEnd) {
+	p := m.head
+	gen, row := p.rowOf(p.cache.Load(), q[:len(m.comps)])
+	best = noTag
+	if entry {
+		best = gen.match[row]
+	}
+	s := row << 8 // the head's stride is 256
 	t := gen.trans
 	for i := 0; i < len(data); i++ {
-		v := t[s32|uint32(data[i])].Load()
+		v := t[s|uint32(data[i])].Load()
+		if int32(v) <= 0 {
+			from := gen // s is a row of from, even if step moves on
+			if v == 0 {
+				gen, v = p.step(gen, s, data[i])
+				t = gen.trans
+			}
+			switch {
+			case v == deadTag:
+				return best, nil, headDead
+			case v == tailTag:
+				var dst [maxGroups]uint16
+				p.next(dst[:], from.tuple(s>>8), data[i])
+				copy(q[m.heads:], dst[m.heads:])
+				clear(q[:m.heads])
+				return best, data[i+1:], headTail
+			}
+			v &^= tagBit
+			best = min(best, gen.match[v>>8])
+		}
+		s = v
+	}
+	best = min(best, gen.eof[s>>8])
+	copy(q[:len(m.comps)], gen.tuple(s>>8))
+	return best, nil, headStay
+}
+
+// feedTail runs the tail product over data from the tail part of tuple q,
+// and updates q. It returns the lowest tag matched (noTag if none), with
+// entry counting the start row's own match, and whether any component is
+// still alive.
+func (m *Machine) feedTail(q *[maxGroups]uint16, data []byte, entry bool) (best uint32, alive bool) {
+	p := m.tail
+	tq := q[m.heads:len(m.comps)]
+	gen, row := p.rowOf(p.cache.Load(), tq)
+	best = noTag
+	if entry {
+		best = gen.match[row]
+	}
+	stride, cls := p.stride, &p.cls
+	s := row * stride
+	t := gen.trans
+	for i := 0; i < len(data); i++ {
+		b := data[i]
+		v := t[s+uint32(cls[b])].Load()
 		if int32(v) <= 0 {
 			if v == 0 {
-				gen, v = m.step(gen, s32, data[i])
+				gen, v = p.step(gen, s, b)
 				t = gen.trans
 			}
 			if v == deadTag {
-				st.q = [maxGroups]uint16{}
-				return m.verdict(st, best, false)
+				return best, false
 			}
-			if v&tagBit != 0 {
-				v &^= tagBit
-				best = min(best, gen.match[v>>8])
-			}
+			v &^= tagBit
+			best = min(best, gen.match[v/stride])
 		}
-		s32 = v
+		s = v
 	}
-	best = min(best, gen.eof[s32>>8])
-	copy(st.q[:w], gen.tuple(s32>>8))
-	return m.verdict(st, best, true)
+	best = min(best, gen.eof[s/stride])
+	copy(tq, gen.tuple(s/stride))
+	return best, true
 }
 
 // verdict records and returns the outcome of a Feed that found best (noTag

@@ -174,8 +174,10 @@ func TestOracle(t *testing.T) {
 // and checks every verdict.
 func TestCacheThrash(t *testing.T) {
 	m, ref := compileBoth(t, oraclePatterns, Options{MaxMemory: 48 << 10})
-	if rows := m.maxRows; rows > 32 {
-		t.Fatalf("cache has %d rows, want a small cache", rows)
+	for _, p := range []*product{m.head, m.tail} {
+		if p.maxRows > 32 {
+			t.Fatalf("a cache has %d rows, want a small cache", p.maxRows)
+		}
 	}
 	var wg sync.WaitGroup
 	errs := make(chan error, 4)
