@@ -2,6 +2,7 @@ package automaton
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -74,10 +75,14 @@ func (p *product) size(maxRows int) error {
 func (p *product) memory() int64 { return 2 * int64(p.maxRows) * p.rowBytes() }
 
 // refineClasses sets cls to the coarsest partition of the bytes that every
-// component's classes refine, numbered in byte order (so NUL is class 0
-// as in every component), and returns the number of classes.
+// component's classes refine and returns the row stride for it. NUL keeps
+// class 0 (it is the first byte numbered, and alone in its class in every
+// component); the others are numbered by how many bytes
+// they hold, largest first, and the stride is rounded up to a cache line of
+// transitions, so that the transitions random data takes most often share
+// a row's first line.
 func refineClasses(cls *[256]uint8, comps []*dfa) uint32 {
-	n := uint32(1)
+	n := 1
 	for _, d := range comps {
 		ids := make(map[[2]uint8]uint8, 256)
 		for b := range 256 {
@@ -89,9 +94,26 @@ func refineClasses(cls *[256]uint8, comps []*dfa) uint32 {
 			}
 			cls[b] = id
 		}
-		n = uint32(len(ids))
+		n = len(ids)
 	}
-	return max(n, 2)
+	size := make([]int, n)
+	for b := 1; b < 256; b++ {
+		size[cls[b]]++
+	}
+	order := make([]uint8, 0, n)
+	for c := 1; c < n; c++ {
+		order = append(order, uint8(c))
+	}
+	slices.SortStableFunc(order, func(a, b uint8) int { return size[b] - size[a] })
+	var id [256]uint8 // id[nulClass] stays nulClass
+	for i, c := range order {
+		id[c] = uint8(i + 1)
+	}
+	for b := range 256 {
+		cls[b] = id[cls[b]]
+	}
+	const line = 64 / 4 // transitions per cache line
+	return uint32(max(n, 2)+line-1) / line * line
 }
 
 // rowBytes is the memory of one cached state.
