@@ -154,6 +154,9 @@ func (m *Machine) feedTail(q *[maxGroups]uint16, data []byte, entry bool) (best 
 	}
 	stride, cls := p.stride, &p.cls
 	s := row * stride
+	if len(data) >= raceMin {
+		s, data = race(gen, cls, s, data)
+	}
 	t := gen.trans
 	for i := 0; i < len(data); i++ {
 		b := data[i]
@@ -174,6 +177,52 @@ func (m *Machine) feedTail(q *[maxGroups]uint16, data []byte, entry bool) (best 
 	best = min(best, gen.eof[s/stride])
 	copy(tq, gen.tuple(s/stride))
 	return best, true
+}
+
+// raceMin is the shortest data race splits: below it, the second half is
+// too short for the two runs to meet before its end.
+const raceMin = 64
+
+// race runs the tail product over the two halves of data at once, to
+// overlap the memory latency of two chains of dependent loads: the first
+// half from s, and the second speculatively from s as well, the likeliest
+// state at the half way point since random data brings the tail back to
+// where it was within a few bytes. The first run then goes on over the
+// second half beside a fresh speculative one until both are in the same
+// state: from there on the true path is the speculative one, already known.
+//
+// It follows ordinary transitions only: at a missing, matching, dead or
+// tail-entering one in either run it stops and returns the true state and
+// the data not yet consumed, for the caller's plain loop. Transitions of a
+// generation never change once set, so the second speculative run sees what
+// the first saw. Otherwise it returns the state after the whole of data
+// but the odd last byte, and that byte.
+func race(gen *generation, cls *[256]uint8, s uint32, data []byte) (uint32, []byte) {
+	h := len(data) / 2
+	a, b := data[:h], data[h:2*h]
+	t := gen.trans
+	sa, sb := s, s
+	for j := range a {
+		va := t[sa+uint32(cls[a[j]])].Load()
+		vb := t[sb+uint32(cls[b[j]])].Load()
+		if int32(va) <= 0 || int32(vb) <= 0 {
+			return sa, data[j:]
+		}
+		sa, sb = va, vb
+	}
+	end := sb // the state after b if it started from s
+	sb = s
+	for j := 0; sa != sb; j++ {
+		if j == len(b) {
+			return sa, data[2*h:] // never met: sa is the true state
+		}
+		va := t[sa+uint32(cls[b[j]])].Load()
+		if int32(va) <= 0 {
+			return sa, data[h+j:]
+		}
+		sa, sb = va, t[sb+uint32(cls[b[j]])].Load()
+	}
+	return end, data[2*h:]
 }
 
 // verdict records and returns the outcome of a Feed that found best (noTag
