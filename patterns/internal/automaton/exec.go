@@ -179,50 +179,58 @@ func (m *Machine) feedTail(q *[maxGroups]uint16, data []byte, entry bool) (best 
 	return best, true
 }
 
-// raceMin is the shortest data race splits: below it, the second half is
-// too short for the two runs to meet before its end.
-const raceMin = 64
+// raceWays is how many parts race runs at once, and raceMin the shortest
+// data it splits: below it, the parts are too short for the runs to meet.
+const (
+	raceWays = 4
+	raceMin  = 64
+)
 
-// race runs the tail product over the two halves of data at once, to
-// overlap the memory latency of two chains of dependent loads: the first
-// half from s, and the second speculatively from s as well, the likeliest
-// state at the half way point since random data brings the tail back to
-// where it was within a few bytes. The first run then goes on over the
-// second half beside a fresh speculative one until both are in the same
-// state: from there on the true path is the speculative one, already known.
+// race runs the tail product over raceWays parts of data at once, to
+// overlap the memory latency of as many chains of dependent loads: the
+// first part from s, and the others speculatively from s as well, the
+// likeliest state at their start since random data brings the tail back to
+// where it was within a few bytes. The true run then crosses each further
+// part beside a fresh speculative one until both are in the same state:
+// from there on its path is the speculative one, already known.
 //
 // It follows ordinary transitions only: at a missing, matching, dead or
-// tail-entering one in either run it stops and returns the true state and
-// the data not yet consumed, for the caller's plain loop. Transitions of a
-// generation never change once set, so the second speculative run sees what
-// the first saw. Otherwise it returns the state after the whole of data
-// but the odd last byte, and that byte.
+// tail-entering one in any run it stops and returns the true state and the
+// data not yet consumed, for the caller's plain loop. Transitions of a
+// generation never change once set, so the second speculative run of a
+// part sees what the first saw. Otherwise it returns the state after the
+// parts and the len(data) % raceWays bytes left after them.
 func race(gen *generation, cls *[256]uint8, s uint32, data []byte) (uint32, []byte) {
-	h := len(data) / 2
-	a, b := data[:h], data[h:2*h]
+	h := len(data) / raceWays
+	p0, p1, p2, p3 := data[:h], data[h:2*h], data[2*h:3*h], data[3*h:4*h]
 	t := gen.trans
-	sa, sb := s, s
-	for j := range a {
-		va := t[sa+uint32(cls[a[j]])].Load()
-		vb := t[sb+uint32(cls[b[j]])].Load()
-		if int32(va) <= 0 || int32(vb) <= 0 {
-			return sa, data[j:]
+	s0, s1, s2, s3 := s, s, s, s
+	for j := range p0 {
+		v0 := t[s0+uint32(cls[p0[j]])].Load()
+		v1 := t[s1+uint32(cls[p1[j]])].Load()
+		v2 := t[s2+uint32(cls[p2[j]])].Load()
+		v3 := t[s3+uint32(cls[p3[j]])].Load()
+		if int32(v0) <= 0 || int32(v1) <= 0 || int32(v2) <= 0 || int32(v3) <= 0 {
+			return s0, data[j:]
 		}
-		sa, sb = va, vb
+		s0, s1, s2, s3 = v0, v1, v2, v3
 	}
-	end := sb // the state after b if it started from s
-	sb = s
-	for j := 0; sa != sb; j++ {
-		if j == len(b) {
-			return sa, data[2*h:] // never met: sa is the true state
+	sa := s0 // the true state, at the start of part w below
+	for w, end := range [raceWays - 1]uint32{s1, s2, s3} {
+		part := data[(w+1)*h : (w+2)*h]
+		sb := s
+		for j := 0; sa != sb && j < h; j++ {
+			va := t[sa+uint32(cls[part[j]])].Load()
+			if int32(va) <= 0 {
+				return sa, data[(w+1)*h+j:]
+			}
+			sa, sb = va, t[sb+uint32(cls[part[j]])].Load()
 		}
-		va := t[sa+uint32(cls[b[j]])].Load()
-		if int32(va) <= 0 {
-			return sa, data[h+j:]
+		if sa == sb { // met: the rest of the part is the speculative run's
+			sa = end
 		}
-		sa, sb = va, t[sb+uint32(cls[b[j]])].Load()
 	}
-	return end, data[2*h:]
+	return sa, data[raceWays*h:]
 }
 
 // verdict records and returns the outcome of a Feed that found best (noTag

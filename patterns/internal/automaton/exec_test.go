@@ -281,7 +281,8 @@ func TestOracleLongChunks(t *testing.T) {
 }
 
 // TestRace checks race against the plain loop from every tail state, and
-// that its runs met, never met, and stopped at special transitions.
+// that its parts' runs met and never met, and that it stopped at special
+// transitions.
 func TestRace(t *testing.T) {
 	m, _ := compileBoth(t, racePatterns, Options{MaxBytes: 1 << 20})
 	p := m.tail
@@ -325,22 +326,24 @@ func TestRace(t *testing.T) {
 			if want := plain(start, chunk[:len(chunk)-len(rest)]); s != want {
 				t.Fatalf("race from row %d over %q: state %d, plain loop %d", row, chunk, s, want)
 			}
-			if len(rest) > 1 {
+			if len(rest) >= raceWays {
 				stopped++
 				continue
 			}
-			h := len(chunk) / 2
-			sa, sb := plain(start, chunk[:h]), start
-			for _, b := range chunk[h : 2*h] {
-				if sa == sb {
-					break
+			h := len(chunk) / raceWays
+			for w := 1; w < raceWays; w++ {
+				sa, sb := plain(start, chunk[:w*h]), start
+				for _, b := range chunk[w*h : (w+1)*h] {
+					if sa == sb {
+						break
+					}
+					sa, sb = plain(sa, []byte{b}), plain(sb, []byte{b})
 				}
-				sa, sb = plain(sa, []byte{b}), plain(sb, []byte{b})
-			}
-			if sa == sb {
-				met++
-			} else {
-				apart++
+				if sa == sb {
+					met++
+				} else {
+					apart++
+				}
 			}
 		}
 	}
