@@ -202,7 +202,9 @@ const (
 // parts and the len(data) % raceWays bytes left after them.
 func race(gen *generation, cls *[256]uint8, s uint32, data []byte) (uint32, []byte) {
 	h := len(data) / raceWays
-	p0, p1, p2, p3 := data[:h], data[h:2*h], data[2*h:3*h], data[3*h:4*h]
+	p0 := data[:h]
+	// Resliced to len(p0) so that the compiler drops their bounds checks.
+	p1, p2, p3 := data[h:][:len(p0)], data[2*h:][:len(p0)], data[3*h:][:len(p0)]
 	t := gen.trans
 	s0, s1, s2, s3 := s, s, s, s
 	for j := range p0 {
