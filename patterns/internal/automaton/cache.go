@@ -9,33 +9,28 @@ import (
 
 // A product state is the tuple of some components' DFA states. A product is
 // a lazily built DFA over these tuples, kept in a cache of bounded size.
-// A Machine has two: the head product over all components, whose rows have
-// 256 transitions indexed by the byte itself (the real pattern set needs
-// ~230 byte classes, so a class lookup would save little space and cost a
-// load per byte), and the tail product over the components of unanchored
-// patterns only, entered once every anchored component is dead. Its rows
-// are indexed by the byte classes of those components alone (72 for the
-// l7 protocols), so the states random data visits fit in a few hundred KiB.
+// A Machine has two: the head product over the components of anchored
+// patterns, whose rows have 256 transitions indexed by the byte itself (the
+// 85 anchored protocols tell most bytes apart, so classes would save little
+// space and cost a load per byte), and the tail product over the others. Its rows are
+// indexed by the byte classes of those components alone (89 for the l7
+// protocols), so the states random data visits fit in about a MiB. A
+// stream walks both until the head dies, within a few bytes on most
+// payloads, and the tail alone from then on.
 //
 // Transition values: 0 means "not computed yet"; otherwise the target's row
 // offset (row × stride), with tagBit set when the target matches; deadTag
-// is the state where every component is dead, and tailTag (head product
-// only) a target whose head components are all dead, to be looked up in the
-// tail product. Row 0 is never a state, so the zero value of fresh memory
-// reads as "not computed".
+// is the state where every component is dead. Row 0 is never a state, so
+// the zero value of fresh memory reads as "not computed".
 const (
 	tagBit  = 1 << 31
 	deadTag = tagBit
-	tailTag = tagBit | 1 // never a row offset: strides are at least 2
 )
 
 // product is one lazily built product DFA. Any number of goroutines read it
 // without locks; misses are computed under mu.
 type product struct {
-	comps []*dfa
-	// heads is how many leading components hand over to the tail when
-	// they are all dead; 0 in the tail product.
-	heads   int
+	comps   []*dfa
 	cls     [256]uint8 // byte classes of the rows
 	stride  uint32     // transitions per row
 	maxRows int        // rows allowed per generation
@@ -46,8 +41,8 @@ type product struct {
 
 // newProduct makes the product of comps; size gives it its cache. With
 // byByte each byte is its own class.
-func newProduct(comps []*dfa, heads int, byByte bool) *product {
-	p := &product{comps: comps, heads: heads}
+func newProduct(comps []*dfa, byByte bool) *product {
+	p := &product{comps: comps}
 	if byByte {
 		for b := range 256 {
 			p.cls[b] = uint8(b)
@@ -174,8 +169,6 @@ func (p *product) step(gen *generation, s uint32, b byte) (*generation, uint32) 
 	v := uint32(deadTag)
 	switch {
 	case dst == [maxGroups]uint16{}:
-	case p.heads > 0 && zero(dst[:p.heads]):
-		v = tailTag
 	default:
 		next := gen.intern(dst[:w], p.comps)
 		v = next * p.stride

@@ -81,7 +81,7 @@ func (m *Machine) Feed(st *State, chunk []byte) (tag int, s Status) {
 		case headStay:
 			return m.verdict(st, best, true)
 		}
-		entry = true // the byte that left the head entered a tail row
+		entry = false // feedHead counted the tail row it left the stream in
 	}
 	tb, alive := m.feedTail(&st.q, data, entry)
 	if !alive {
@@ -96,47 +96,89 @@ type headEnd uint8
 const (
 	headStay headEnd = iota // at the end of the data, still in the head product
 	headDead                // every component died
-	headTail                // every head component died: the rest is for the tail
+	headTail                // the head died, the tail lives: the rest is for it
 )
 
-// feedHead runs the head product over data from tuple q, and updates q. It
+// feedHead runs the head product over data from the head part of tuple q,
+// beside the tail product while the tail is alive, and updates q. It
 // returns the lowest tag matched (noTag if none), with entry counting the
-// start row's own match, and when it hands over to the tail, the data
-// after the byte that did.
+// start rows' own matches, and when the head dies with the tail alive, the
+// data after the byte that killed it, for feedTail.
 func (m *Machine) feedHead(q *[maxGroups]uint16, data []byte, entry bool) (best uint32, rest []byte, end headEnd) {
-	p := m.head
-	gen, row := p.rowOf(p.cache.Load(), q[:len(m.comps)])
+	h := m.head
+	hgen, hrow := h.rowOf(h.cache.Load(), q[:m.heads])
 	best = noTag
 	if entry {
-		best = gen.match[row]
+		best = hgen.match[hrow]
 	}
-	s := row << 8 // the head's stride is 256
-	t := gen.trans
-	for i := 0; i < len(data); i++ {
-		v := t[s|uint32(data[i])].Load()
-		if int32(v) <= 0 {
-			from := gen // s is a row of from, even if step moves on
-			if v == 0 {
-				gen, v = p.step(gen, s, data[i])
-				t = gen.trans
+	hs := hrow << 8 // the head's stride is 256
+	i := 0
+	if t, tq := m.tail, q[m.heads:len(m.comps)]; t != nil && !zero(tq) {
+		// Both walks in one loop: their loads overlap.
+		tgen, trow := t.rowOf(t.cache.Load(), tq)
+		if entry {
+			best = min(best, tgen.match[trow])
+		}
+		stride, cls := t.stride, &t.cls
+		ts := trow * stride
+		ht, tt := hgen.trans, tgen.trans
+		for ; i < len(data); i++ {
+			b := data[i]
+			hv := ht[hs|uint32(b)].Load()
+			tv := tt[ts+uint32(cls[b])].Load()
+			if int32(tv) <= 0 {
+				if tv == 0 {
+					tgen, tv = t.step(tgen, ts, b)
+					tt = tgen.trans
+				}
+				if tv == deadTag {
+					break // the head goes on alone from byte i
+				}
+				tv &^= tagBit
+				best = min(best, tgen.match[tv/stride])
 			}
-			switch {
-			case v == deadTag:
-				return best, nil, headDead
-			case v == tailTag:
-				var dst [maxGroups]uint16
-				p.next(dst[:], from.tuple(s>>8), data[i])
-				copy(q[m.heads:], dst[m.heads:])
-				clear(q[:m.heads])
-				return best, data[i+1:], headTail
+			ts = tv
+			if int32(hv) <= 0 {
+				if hv == 0 {
+					hgen, hv = h.step(hgen, hs, b)
+					ht = hgen.trans
+				}
+				if hv == deadTag {
+					copy(tq, tgen.tuple(ts/stride))
+					clear(q[:m.heads])
+					return best, data[i+1:], headTail
+				}
+				hv &^= tagBit
+				best = min(best, hgen.match[hv>>8])
+			}
+			hs = hv
+		}
+		if i == len(data) {
+			best = min(best, hgen.eof[hs>>8], tgen.eof[ts/stride])
+			copy(q[:m.heads], hgen.tuple(hs>>8))
+			copy(tq, tgen.tuple(ts/stride))
+			return best, nil, headStay
+		}
+		clear(tq)
+	}
+	t := hgen.trans
+	for ; i < len(data); i++ {
+		v := t[hs|uint32(data[i])].Load()
+		if int32(v) <= 0 {
+			if v == 0 {
+				hgen, v = h.step(hgen, hs, data[i])
+				t = hgen.trans
+			}
+			if v == deadTag {
+				return best, nil, headDead // and the tail is dead too
 			}
 			v &^= tagBit
-			best = min(best, gen.match[v>>8])
+			best = min(best, hgen.match[v>>8])
 		}
-		s = v
+		hs = v
 	}
-	best = min(best, gen.eof[s>>8])
-	copy(q[:len(m.comps)], gen.tuple(s>>8))
+	best = min(best, hgen.eof[hs>>8])
+	copy(q[:m.heads], hgen.tuple(hs>>8))
 	return best, nil, headStay
 }
 
@@ -194,8 +236,8 @@ const (
 // part beside a fresh speculative one until both are in the same state:
 // from there on its path is the speculative one, already known.
 //
-// It follows ordinary transitions only: at a missing, matching, dead or
-// tail-entering one in any run it stops and returns the true state and the
+// It follows ordinary transitions only: at a missing, matching or dead one
+// in any run it stops and returns the true state and the
 // data not yet consumed, for the caller's plain loop. Transitions of a
 // generation never change once set, so the second speculative run of a
 // part sees what the first saw. Otherwise it returns the state after the

@@ -44,7 +44,7 @@ type Machine struct {
 	maxBytes uint32
 	stats    Stats
 
-	head *product // over all comps; nil when heads is 0
+	head *product // over comps[:heads]; nil when heads is 0
 	tail *product // over comps[heads:]; nil when that is empty
 }
 
@@ -146,10 +146,10 @@ func (m *Machine) compile(ctx context.Context, res []*syntax.Regexp, opt Options
 	cacheMem := (opt.MaxMemory - m.stats.Memory) / 2
 	var head, tail *product
 	if heads > 0 {
-		head = newProduct(comps, heads, true)
+		head = newProduct(comps[:heads], true)
 	}
 	if heads < len(comps) {
-		tail = newProduct(comps[heads:], 0, false)
+		tail = newProduct(comps[heads:], false)
 	}
 	var perRow int64
 	for _, p := range []*product{head, tail} {
