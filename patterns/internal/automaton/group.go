@@ -73,7 +73,8 @@ func packGroups(p *prog, order []int, maxMem int64, limit, most int, lim meter, 
 }
 
 // largestPrefix builds the DFA of order[lo:hi] for the largest hi that fits,
-// by galloping then bisecting on hi. When not even order[lo] fits alone, the
+// by galloping then bisecting on hi (a DFA never shrinks when a pattern
+// joins its group, so fitting is monotone in hi). When not even order[lo] fits alone, the
 // PatternError says which budget it broke.
 func largestPrefix(p *prog, order []int, lo int, maxMem int64, limit int, lim meter, st *Stats) (*dfa, int, error) {
 	n := len(order)
@@ -88,22 +89,25 @@ func largestPrefix(p *prog, order []int, lo int, maxMem int64, limit int, lim me
 		}
 		return d, nil
 	}
-	d, err := build(n)
-	if d != nil || err != nil {
-		return d, n, err
-	}
+	// Gallop up from one pattern, ending with the whole rest: a build that
+	// fails runs up to the state cap, the costliest kind, so the rest is
+	// tried only when the doubling reaches it.
 	good, bad := lo, n
 	var best *dfa
-	for step := 1; lo+step < bad; step *= 2 {
-		d, err := build(lo + step)
+	for step := 1; ; step *= 2 {
+		hi := min(lo+step, n)
+		d, err := build(hi)
 		if err != nil {
 			return nil, 0, err
 		}
 		if d == nil {
-			bad = lo + step
+			bad = hi
 			break
 		}
-		best, good = d, lo+step
+		best, good = d, hi
+		if hi == n {
+			return best, n, nil
+		}
 	}
 	for bad-good > 1 {
 		mid := (good + bad) / 2
