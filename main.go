@@ -33,7 +33,7 @@ func main() {
 		fmt.Println(versionLine())
 		return
 	}
-		// l7sniff's only signal handler (the TUI leaves signals to it): each
+	// l7sniff's only signal handler (the TUI leaves signals to it): each
 	// mode ends on ctx, restoring the terminal, flushing files and
 	// printing its counters. Once it has fired the default action is
 	// back, so a second signal ends a run that does not stop.
