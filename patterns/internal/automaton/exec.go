@@ -83,6 +83,10 @@ func (m *Machine) Feed(st *State, chunk []byte) (tag int, s Status) {
 		}
 		entry = false // feedHead counted the tail row it left the stream in
 	}
+	if m.tail == nil { // a dead head and no tail: a start that can never match
+		st.q = [maxGroups]uint16{}
+		return m.verdict(st, best, false)
+	}
 	tb, alive := m.feedTail(&st.q, data, entry)
 	if !alive {
 		st.q = [maxGroups]uint16{}

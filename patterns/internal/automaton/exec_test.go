@@ -96,6 +96,7 @@ func TestSemantics(t *testing.T) {
 		at     int // chunk of the final status
 	}{
 		{"anchored", []string{`^abc`}, Options{}, []string{"ab", "c"}, 0, Matched, 1},
+		{"dead from the start, no tail", []string{`^a$b`}, Options{}, []string{"ab"}, -1, GaveUp, 0},
 		{"anchor after NULs", []string{`^abc`}, Options{}, []string{"\x00\x00a", "\x00bc"}, 0, Matched, 1},
 		{"anchor is not a chunk start", []string{`^abc`}, Options{}, []string{"x", "abc"}, -1, GaveUp, 0},
 		{"unanchored straddles", []string{`hello`}, Options{}, []string{"xxhel", "", "lo"}, 0, Matched, 2},
