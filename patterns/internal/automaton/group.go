@@ -10,7 +10,7 @@ var componentCaps = []int{8192, 32768, 65535}
 
 // group splits the patterns 0..n-1 into at most maxGroups components whose
 // DFAs fit in maxMem bytes together, and builds them. Anchored patterns get
-// components of their own, first; the first head of the result are those.
+// components of their own, returned first; head says how many there are.
 // On most streams they all die within a few bytes, and from then on only
 // the other components need running (see Machine.Feed). Every construction
 // is metered by a copy of lim; a cancellation ends the grouping.

@@ -57,8 +57,8 @@ type Stats struct {
 	Heads       int   // components of anchored patterns
 	TailClasses int   // byte classes of the tail product's rows
 	Memory      int64 // bytes of the component tables
-	CacheMax    int64 // bytes the product cache may use (two generations)
-	CacheRows   int   // product states in the current cache generation
+	CacheMax    int64 // bytes the product caches may use (two generations each)
+	CacheRows   int   // product states in the current cache generations
 	Flushes     int64 // cache generations replaced (growth included)
 	Attempts    int   // DFA constructions tried while grouping
 	Work        int64 // construction steps spent over all attempts
