@@ -29,34 +29,55 @@
 // more than two million for the 85 anchored patterns alone, and as many for
 // the 28 unanchored ones: loops such as .* and [\x09-\x0d -~]* in several
 // patterns multiply), so it cannot be built eagerly under a memory cap. It
-// is built in two layers, each bounded:
+// is built in two bounded layers, and walked as the third part says:
 //
 //  1. Components (group.go, determinize.go). regexp/syntax compiles each
 //     pattern to a Thompson NFA, translated to bytes (prog.go); patterns are
 //     packed, loop-free ones first, into at most 16 groups whose DFAs each
 //     stay under a state cap (8192, raised if the set needs it), as Yu et
-//     al. (ANCS 2006) grouped l7-filter patterns. Each component is an
-//     eager, immutable DFA over byte classes, made unanchored by seeding
-//     every position with the starts of its patterns, with states from
-//     which nothing can match folded into a dead state. The 113 protocol
-//     patterns give 14 components, ~53000 states, ~16 MiB, in ~1.5 s.
+//     al. (ANCS 2006) grouped l7-filter patterns. Anchored patterns (^ on
+//     every branch: 85 of the 113) are packed apart from the others, into
+//     the first components, the head. Each component is an eager,
+//     immutable DFA over byte classes, made unanchored by seeding every
+//     position with the starts of its patterns, with states from which
+//     nothing can match folded into a dead state. The 113 protocol patterns
+//     give 11 components (6 head), ~48000 states, ~15 MiB, in ~1.7 s.
 //
-//  2. A lazy product DFA (cache.go). A stream's true state is the tuple of
+//  2. Lazy product DFAs (cache.go). A stream's true state is the tuple of
 //     its component states, and that tuple is what a State stores (one
 //     uint16 per component), so its meaning never changes. The hot loop
-//     runs a lazily built DFA over these tuples: rows of 256 transitions,
-//     one load and one comparison per byte, shared by all goroutines.
-//     A missing transition is computed from the components (one table
-//     lookup each) under a mutex and published with an atomic store; the
-//     hot path takes no lock and allocates nothing. Memory is bounded: when
-//     a cache generation is full it is replaced by an empty one (doubling
-//     from a small first size up to the cap). Feeds still walking the old
-//     generation finish on it; every stream finds its row again from its
-//     tuple in the new one. Thrashing therefore costs speed, never
-//     correctness: at worst each byte takes the component path.
+//     runs a lazily built DFA over these tuples, shared by all goroutines:
+//     a transition load (after a byte class load in the tail) and one
+//     comparison per byte. There are two. The head
+//     product spans every component, with rows of 256 transitions indexed
+//     by the byte. Once the head components are all dead, which on most
+//     payloads (random, encrypted, text of another protocol) takes a few
+//     bytes, a stream moves for good to the tail product over the other
+//     components: its rows are indexed by their byte classes only (89 for
+//     the protocols, against ~230 for all), so the states such payloads
+//     visit take a quarter of the cache. A missing transition is computed
+//     from the components (one table lookup each) under a mutex and
+//     published with an atomic store; the hot path takes no lock and
+//     allocates nothing. Memory is bounded: when a cache generation is
+//     full it is replaced by an empty one (doubling from a small first size
+//     up to the cap). Feeds still walking the old generation finish on it;
+//     every stream finds its row again from its tuple in the new one.
+//     Thrashing therefore costs speed, never correctness: at worst each
+//     byte takes the component path.
+//
+//  3. Racing (exec.go, race). One DFA walk is a chain of dependent loads,
+//     bound by their latency. In the tail, a chunk of 64 bytes or more is
+//     cut into four parts walked at once, the later three speculatively
+//     from the chunk's start state: random data brings the tail back to
+//     the state it was in within a few bytes, so the true walk, continued
+//     into each later part beside a fresh speculative one, soon meets it
+//     and takes its end state. Only ordinary transitions are raced; a
+//     match, a miss or a death ends the race and the plain loop goes on
+//     from the true position, so the verdicts are the plain loop's.
 //
 // Half of Options.MaxMemory goes to the components and the rest to the
-// cache, which may briefly hold two generations.
+// caches, as many rows in each, each of which may briefly hold two
+// generations.
 //
 // Compiling is bounded by counters (budget.go), so that a hostile pattern
 // costs the same bounded time and memory on every machine: each pattern's

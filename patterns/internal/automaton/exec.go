@@ -69,37 +69,216 @@ func (m *Machine) Feed(st *State, chunk []byte) (tag int, s Status) {
 	if k == 0 {
 		return -1, Running
 	}
-	w := len(m.comps)
-	gen, row := m.rowOf(m.cache.Load(), st.q[:w])
 	best := noTag
-	if st.n == 0 {
-		best = gen.match[row] // a pattern matching the empty string
-	}
+	entry := st.n == 0 // a pattern may match the empty string
 	st.n += uint32(k)
+	if m.heads > 0 && !zero(st.q[:m.heads]) {
+		var end headEnd
+		switch best, data, end = m.feedHead(&st.q, data, entry); end {
+		case headDead:
+			st.q = [maxGroups]uint16{}
+			return m.verdict(st, best, false)
+		case headStay:
+			return m.verdict(st, best, true)
+		}
+		entry = false // feedHead counted the tail row it left the stream in
+	}
+	if m.tail == nil { // a dead head and no tail: a start that can never match
+		st.q = [maxGroups]uint16{}
+		return m.verdict(st, best, false)
+	}
+	tb, alive := m.feedTail(&st.q, data, entry)
+	if !alive {
+		st.q = [maxGroups]uint16{}
+	}
+	return m.verdict(st, min(best, tb), alive)
+}
 
-	s32 := row << 8
-	t := gen.trans
-	for i := 0; i < len(data); i++ {
-		v := t[s32|uint32(data[i])].Load()
+// headEnd says where feedHead left a stream.
+type headEnd uint8
+
+const (
+	headStay headEnd = iota // at the end of the data, still in the head product
+	headDead                // every component died
+	headTail                // the head died, the tail lives: the rest is for it
+)
+
+// feedHead runs the head product over data from the head part of tuple q,
+// beside the tail product while the tail is alive, and updates q. It
+// returns the lowest tag matched (noTag if none), with entry counting the
+// start rows' own matches, and when the head dies with the tail alive, the
+// data after the byte that killed it, for feedTail.
+func (m *Machine) feedHead(q *[maxGroups]uint16, data []byte, entry bool) (best uint32, rest []byte, end headEnd) {
+	h := m.head
+	hgen, hrow := h.rowOf(h.cache.Load(), q[:m.heads])
+	best = noTag
+	if entry {
+		best = hgen.match[hrow]
+	}
+	hs := hrow << 8 // the head's stride is 256
+	i := 0
+	if t, tq := m.tail, q[m.heads:len(m.comps)]; t != nil && !zero(tq) {
+		// Both walks in one loop: their loads overlap.
+		tgen, trow := t.rowOf(t.cache.Load(), tq)
+		if entry {
+			best = min(best, tgen.match[trow])
+		}
+		stride, cls := t.stride, &t.cls
+		ts := trow * stride
+		ht, tt := hgen.trans, tgen.trans
+		for ; i < len(data); i++ {
+			b := data[i]
+			hv := ht[hs|uint32(b)].Load()
+			tv := tt[ts+uint32(cls[b])].Load()
+			if int32(tv) <= 0 {
+				if tv == 0 {
+					tgen, tv = t.step(tgen, ts, b)
+					tt = tgen.trans
+				}
+				if tv == deadTag {
+					break // the head goes on alone from byte i
+				}
+				tv &^= tagBit
+				best = min(best, tgen.match[tv/stride])
+			}
+			ts = tv
+			if int32(hv) <= 0 {
+				if hv == 0 {
+					hgen, hv = h.step(hgen, hs, b)
+					ht = hgen.trans
+				}
+				if hv == deadTag {
+					copy(tq, tgen.tuple(ts/stride))
+					clear(q[:m.heads])
+					return best, data[i+1:], headTail
+				}
+				hv &^= tagBit
+				best = min(best, hgen.match[hv>>8])
+			}
+			hs = hv
+		}
+		if i == len(data) {
+			best = min(best, hgen.eof[hs>>8], tgen.eof[ts/stride])
+			copy(q[:m.heads], hgen.tuple(hs>>8))
+			copy(tq, tgen.tuple(ts/stride))
+			return best, nil, headStay
+		}
+		clear(tq)
+	}
+	t := hgen.trans
+	for ; i < len(data); i++ {
+		v := t[hs|uint32(data[i])].Load()
 		if int32(v) <= 0 {
 			if v == 0 {
-				gen, v = m.step(gen, s32, data[i])
+				hgen, v = h.step(hgen, hs, data[i])
+				t = hgen.trans
+			}
+			if v == deadTag {
+				return best, nil, headDead // and the tail is dead too
+			}
+			v &^= tagBit
+			best = min(best, hgen.match[v>>8])
+		}
+		hs = v
+	}
+	best = min(best, hgen.eof[hs>>8])
+	copy(q[:m.heads], hgen.tuple(hs>>8))
+	return best, nil, headStay
+}
+
+// feedTail runs the tail product over data from the tail part of tuple q,
+// and updates q. It returns the lowest tag matched (noTag if none), with
+// entry counting the start row's own match, and whether any component is
+// still alive.
+func (m *Machine) feedTail(q *[maxGroups]uint16, data []byte, entry bool) (best uint32, alive bool) {
+	p := m.tail
+	tq := q[m.heads:len(m.comps)]
+	gen, row := p.rowOf(p.cache.Load(), tq)
+	best = noTag
+	if entry {
+		best = gen.match[row]
+	}
+	stride, cls := p.stride, &p.cls
+	s := row * stride
+	if len(data) >= raceMin {
+		s, data = race(gen, cls, s, data)
+	}
+	t := gen.trans
+	for i := 0; i < len(data); i++ {
+		b := data[i]
+		v := t[s+uint32(cls[b])].Load()
+		if int32(v) <= 0 {
+			if v == 0 {
+				gen, v = p.step(gen, s, b)
 				t = gen.trans
 			}
 			if v == deadTag {
-				st.q = [maxGroups]uint16{}
-				return m.verdict(st, best, false)
+				return best, false
 			}
-			if v&tagBit != 0 {
-				v &^= tagBit
-				best = min(best, gen.match[v>>8])
-			}
+			v &^= tagBit
+			best = min(best, gen.match[v/stride])
 		}
-		s32 = v
+		s = v
 	}
-	best = min(best, gen.eof[s32>>8])
-	copy(st.q[:w], gen.tuple(s32>>8))
-	return m.verdict(st, best, true)
+	best = min(best, gen.eof[s/stride])
+	copy(tq, gen.tuple(s/stride))
+	return best, true
+}
+
+// raceWays is how many parts race runs at once, and raceMin the shortest
+// data it splits: below it, the parts are too short for the runs to meet.
+const (
+	raceWays = 4
+	raceMin  = 64
+)
+
+// race runs the tail product over raceWays parts of data at once, to
+// overlap the memory latency of as many chains of dependent loads: the
+// first part from s, and the others speculatively from s as well, the
+// likeliest state at their start since random data brings the tail back to
+// where it was within a few bytes. The true run then crosses each further
+// part beside a fresh speculative one until both are in the same state:
+// from there on its path is the speculative one, already known.
+//
+// It follows ordinary transitions only: at a missing, matching or dead one
+// in any run it stops and returns the true state and the
+// data not yet consumed, for the caller's plain loop. Transitions of a
+// generation never change once set, so the second speculative run of a
+// part sees what the first saw. Otherwise it returns the state after the
+// parts and the len(data) % raceWays bytes left after them.
+func race(gen *generation, cls *[256]uint8, s uint32, data []byte) (uint32, []byte) {
+	h := len(data) / raceWays
+	p0 := data[:h]
+	// Resliced to len(p0) so that the compiler drops their bounds checks.
+	p1, p2, p3 := data[h:][:len(p0)], data[2*h:][:len(p0)], data[3*h:][:len(p0)]
+	t := gen.trans
+	s0, s1, s2, s3 := s, s, s, s
+	for j := range p0 {
+		v0 := t[s0+uint32(cls[p0[j]])].Load()
+		v1 := t[s1+uint32(cls[p1[j]])].Load()
+		v2 := t[s2+uint32(cls[p2[j]])].Load()
+		v3 := t[s3+uint32(cls[p3[j]])].Load()
+		if int32(v0) <= 0 || int32(v1) <= 0 || int32(v2) <= 0 || int32(v3) <= 0 {
+			return s0, data[j:]
+		}
+		s0, s1, s2, s3 = v0, v1, v2, v3
+	}
+	sa := s0 // the true state, at the start of part w below
+	for w, end := range [raceWays - 1]uint32{s1, s2, s3} {
+		part := data[(w+1)*h : (w+2)*h]
+		sb := s
+		for j := 0; sa != sb && j < h; j++ {
+			va := t[sa+uint32(cls[part[j]])].Load()
+			if int32(va) <= 0 {
+				return sa, data[(w+1)*h+j:]
+			}
+			sa, sb = va, t[sb+uint32(cls[part[j]])].Load()
+		}
+		if sa == sb { // met: the rest of the part is the speculative run's
+			sa = end
+		}
+	}
+	return sa, data[raceWays*h:]
 }
 
 // verdict records and returns the outcome of a Feed that found best (noTag

@@ -96,6 +96,7 @@ func TestSemantics(t *testing.T) {
 		at     int // chunk of the final status
 	}{
 		{"anchored", []string{`^abc`}, Options{}, []string{"ab", "c"}, 0, Matched, 1},
+		{"dead from the start, no tail", []string{`^a$b`}, Options{}, []string{"ab"}, -1, GaveUp, 0},
 		{"anchor after NULs", []string{`^abc`}, Options{}, []string{"\x00\x00a", "\x00bc"}, 0, Matched, 1},
 		{"anchor is not a chunk start", []string{`^abc`}, Options{}, []string{"x", "abc"}, -1, GaveUp, 0},
 		{"unanchored straddles", []string{`hello`}, Options{}, []string{"xxhel", "", "lo"}, 0, Matched, 2},
@@ -174,8 +175,10 @@ func TestOracle(t *testing.T) {
 // and checks every verdict.
 func TestCacheThrash(t *testing.T) {
 	m, ref := compileBoth(t, oraclePatterns, Options{MaxMemory: 48 << 10})
-	if rows := m.maxRows; rows > 32 {
-		t.Fatalf("cache has %d rows, want a small cache", rows)
+	for _, p := range []*product{m.head, m.tail} {
+		if p.maxRows > 32 {
+			t.Fatalf("a cache has %d rows, want a small cache", p.maxRows)
+		}
 	}
 	var wg sync.WaitGroup
 	errs := make(chan error, 4)
@@ -252,5 +255,101 @@ func TestFeedAllocs(t *testing.T) {
 func TestStateSize(t *testing.T) {
 	if n := unsafe.Sizeof(State{}); n > 40 {
 		t.Errorf("State is %d bytes", n)
+	}
+}
+
+// racePatterns are unanchored, with loops that random data enters and
+// never leaves (eE.*zz: z never comes), so that race's two runs sometimes
+// never meet.
+var racePatterns = []string{
+	`abcab`, `c.*dd.*a$`, `b[a-c]*d$`, `(?i:bacd)`, `^ab+c`, `d.?d.?dab`, `eE.*zz`,
+}
+
+// TestOracleLongChunks feeds chunks long enough for race, with splits
+// everywhere, on both pattern sets.
+func TestOracleLongChunks(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, exprs := range [][]string{oraclePatterns, racePatterns} {
+		m, ref := compileBoth(t, exprs, Options{MaxBytes: 1 << 20})
+		for range 40 {
+			data := make([]byte, raceMin+rng.IntN(250))
+			for i := range data {
+				data[i] = "abcdeABCDE\x00\x01 \n"[rng.IntN(14)]
+			}
+			checkSplits(t, m, ref, data, rng)
+		}
+	}
+}
+
+// TestRace checks race against the plain loop from every tail state, and
+// that its parts' runs met and never met, and that it stopped at special
+// transitions.
+func TestRace(t *testing.T) {
+	m, _ := compileBoth(t, racePatterns, Options{MaxBytes: 1 << 20})
+	p := m.tail
+	const alphabet = "abcdeABCDE \x00"
+	// Compute every transition of the states the alphabet reaches, so that
+	// race mostly meets ordinary ones.
+	st := m.Start()
+	var gen *generation
+	for complete := false; !complete; { // until no flush interrupts
+		gen, _ = p.rowOf(p.cache.Load(), st.q[m.heads:len(m.comps)])
+		complete = true
+		for row := uint32(1); complete && row < uint32(gen.rows); row++ {
+			for _, b := range []byte(alphabet) {
+				if gen.trans[row*p.stride+uint32(p.cls[b])].Load() == 0 {
+					if g, _ := p.step(gen, row*p.stride, b); g != gen {
+						complete = false
+						break
+					}
+				}
+			}
+		}
+	}
+	plain := func(s uint32, data []byte) uint32 {
+		for _, b := range data {
+			if s = gen.trans[s+uint32(p.cls[b])].Load(); int32(s) <= 0 {
+				t.Fatalf("plain loop met special transition %#x", s)
+			}
+		}
+		return s
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	var met, apart, stopped int
+	for row := uint32(1); row < uint32(gen.rows); row++ {
+		for range 20 {
+			chunk := make([]byte, raceMin+rng.IntN(200))
+			for i := range chunk {
+				chunk[i] = alphabet[rng.IntN(len(alphabet))]
+			}
+			start := row * p.stride
+			s, rest := race(gen, &p.cls, start, chunk)
+			if want := plain(start, chunk[:len(chunk)-len(rest)]); s != want {
+				t.Fatalf("race from row %d over %q: state %d, plain loop %d", row, chunk, s, want)
+			}
+			if len(rest) >= raceWays {
+				stopped++
+				continue
+			}
+			h := len(chunk) / raceWays
+			for w := 1; w < raceWays; w++ {
+				sa, sb := plain(start, chunk[:w*h]), start
+				for _, b := range chunk[w*h : (w+1)*h] {
+					if sa == sb {
+						break
+					}
+					sa, sb = plain(sa, []byte{b}), plain(sb, []byte{b})
+				}
+				if sa == sb {
+					met++
+				} else {
+					apart++
+				}
+			}
+		}
+	}
+	t.Logf("%d states: met %d, never met %d, stopped %d", gen.rows-1, met, apart, stopped)
+	if met == 0 || apart == 0 || stopped == 0 {
+		t.Errorf("race outcomes not all exercised: met %d, never met %d, stopped %d", met, apart, stopped)
 	}
 }

@@ -9,40 +9,56 @@ import "fmt"
 var componentCaps = []int{8192, 32768, 65535}
 
 // group splits the patterns 0..n-1 into at most maxGroups components whose
-// DFAs fit in maxMem bytes together, and builds them. Every construction is
-// metered by a copy of lim; a cancellation ends the grouping.
-func group(p *prog, n int, maxMem int64, lim meter, st *Stats) ([]*dfa, error) {
+// DFAs fit in maxMem bytes together, and builds them. Anchored patterns get
+// components of their own, returned first; head says how many there are.
+// On most streams they all die within a few bytes, and from then on only
+// the other components need running (see Machine.Feed). Every construction
+// is metered by a copy of lim; a cancellation ends the grouping.
+func group(p *prog, n int, maxMem int64, lim meter, st *Stats) (comps []*dfa, head int, err error) {
 	// Loop-free patterns first: they add few states to any union, so they
 	// pack densely, and the loops that multiply states are spread over the
 	// remaining components.
-	var order []int
+	if n == 0 { // one component, always dead, so that a State has a tuple
+		d, _, err := largestPrefix(p, nil, 0, maxMem, componentCaps[0], lim, st)
+		return []*dfa{d}, 0, err
+	}
+	var anch, rest []int
 	for pass := range 2 {
 		for t := range n {
-			if p.loops[t] == (pass == 1) {
-				order = append(order, t)
+			switch {
+			case p.loops[t] != (pass == 1):
+			case p.anchored[t]:
+				anch = append(anch, t)
+			default:
+				rest = append(rest, t)
 			}
 		}
 	}
-	var err error
 	for _, limit := range componentCaps {
-		var out []*dfa
-		if out, err = packGroups(p, order, maxMem, limit, lim, st); err == nil {
-			return out, nil
+		var hd, tl []*dfa
+		if hd, err = packGroups(p, anch, maxMem, limit, maxGroups, lim, st); err == nil {
+			left := maxMem
+			for _, d := range hd {
+				left -= d.memory()
+			}
+			if tl, err = packGroups(p, rest, left, limit, maxGroups-len(hd), lim, st); err == nil {
+				return append(hd, tl...), len(hd), nil
+			}
 		}
 		if pe, ok := err.(*PatternError); fatal(err) || ok && biggerCapsFail(pe.Err) {
-			return nil, err
+			return nil, 0, err
 		}
 	}
-	return nil, err
+	return nil, 0, err
 }
 
 // packGroups cuts order into consecutive runs, each the longest whose DFA
-// has at most limit states.
-func packGroups(p *prog, order []int, maxMem int64, limit int, lim meter, st *Stats) ([]*dfa, error) {
+// has at most limit states; it fails when that takes more than most groups.
+func packGroups(p *prog, order []int, maxMem int64, limit, most int, lim meter, st *Stats) ([]*dfa, error) {
 	var out []*dfa
 	left := maxMem
-	for lo := 0; lo < len(order) || len(out) == 0; {
-		if len(out) == maxGroups {
+	for lo := 0; lo < len(order); {
+		if len(out) == most {
 			return nil, &PatternError{Index: order[lo], Err: errBudget}
 		}
 		d, hi, err := largestPrefix(p, order, lo, left, limit, lim, st)
@@ -57,7 +73,8 @@ func packGroups(p *prog, order []int, maxMem int64, limit int, lim meter, st *St
 }
 
 // largestPrefix builds the DFA of order[lo:hi] for the largest hi that fits,
-// by galloping then bisecting on hi. When not even order[lo] fits alone, the
+// by galloping then bisecting on hi (a DFA never shrinks when a pattern
+// joins its group, so fitting is monotone in hi). When not even order[lo] fits alone, the
 // PatternError says which budget it broke.
 func largestPrefix(p *prog, order []int, lo int, maxMem int64, limit int, lim meter, st *Stats) (*dfa, int, error) {
 	n := len(order)
@@ -72,22 +89,25 @@ func largestPrefix(p *prog, order []int, lo int, maxMem int64, limit int, lim me
 		}
 		return d, nil
 	}
-	d, err := build(n)
-	if d != nil || err != nil {
-		return d, n, err
-	}
+	// Gallop up from one pattern, ending with the whole rest: a build that
+	// fails runs up to the state cap, the costliest kind, so the rest is
+	// tried only when the doubling reaches it.
 	good, bad := lo, n
 	var best *dfa
-	for step := 1; lo+step < bad; step *= 2 {
-		d, err := build(lo + step)
+	for step := 1; ; step *= 2 {
+		hi := min(lo+step, n)
+		d, err := build(hi)
 		if err != nil {
 			return nil, 0, err
 		}
 		if d == nil {
-			bad = lo + step
+			bad = hi
 			break
 		}
-		best, good = d, lo+step
+		best, good = d, hi
+		if hi == n {
+			return best, n, nil
+		}
 	}
 	for bad-good > 1 {
 		mid := (good + bad) / 2

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp/syntax"
-	"sync"
-	"sync/atomic"
 )
 
 // Options bounds a Machine.
@@ -38,33 +36,34 @@ const maxGroups = 16
 const firstRows = 64
 
 // Machine is the compiled automaton of a pattern set: immutable component
-// DFAs and a shared lazy cache of their product. Any number of goroutines
+// DFAs and shared lazy caches of their products. Any number of goroutines
 // may Feed their own States at once.
 type Machine struct {
 	comps    []*dfa
+	heads    int // comps[:heads] are the anchored patterns' components
 	maxBytes uint32
-	maxRows  int // cache rows allowed per generation
 	stats    Stats
 
-	cache   atomic.Pointer[generation]
-	mu      sync.Mutex // serializes cache writers (misses), never readers
-	flushes atomic.Int64
+	head *product // over comps[:heads]; nil when heads is 0
+	tail *product // over comps[heads:]; nil when that is empty
 }
 
 // Stats describes a compiled Machine.
 type Stats struct {
-	Patterns   int   // patterns compiled
-	Components int   // component DFAs the patterns were split into
-	States     int   // DFA states over all components
-	Classes    int   // largest number of byte classes of a component
-	Memory     int64 // bytes of the component tables
-	CacheMax   int64 // bytes the product cache may use (two generations)
-	CacheRows  int   // product states in the current cache generation
-	Flushes    int64 // cache generations replaced (growth included)
-	Attempts   int   // DFA constructions tried while grouping
-	Work       int64 // construction steps spent over all attempts
-	PeakWork   int64 // steps of the costliest attempt
-	PeakSets   int64 // bytes of state sets of the most memory-hungry attempt
+	Patterns    int   // patterns compiled
+	Components  int   // component DFAs the patterns were split into
+	States      int   // DFA states over all components
+	Classes     int   // largest number of byte classes of a component
+	Heads       int   // components of anchored patterns
+	TailClasses int   // byte classes of the tail product's rows
+	Memory      int64 // bytes of the component tables
+	CacheMax    int64 // bytes the product caches may use (two generations each)
+	CacheRows   int   // product states in the current cache generations
+	Flushes     int64 // cache generations replaced (growth included)
+	Attempts    int   // DFA constructions tried while grouping
+	Work        int64 // construction steps spent over all attempts
+	PeakWork    int64 // steps of the costliest attempt
+	PeakSets    int64 // bytes of state sets of the most memory-hungry attempt
 }
 
 // PatternError reports a pattern that cannot be compiled; the caller may
@@ -129,11 +128,12 @@ func (m *Machine) compile(ctx context.Context, res []*syntax.Regexp, opt Options
 	// Half the memory for the components, the rest for the cache, which
 	// may briefly hold two generations while readers leave the old one.
 	lim := newMeter(ctx, opt.MaxWork, opt.MaxMemory/2)
-	comps, err := group(p, len(res), opt.MaxMemory/2, lim, &m.stats)
+	comps, heads, err := group(p, len(res), opt.MaxMemory/2, lim, &m.stats)
 	if err != nil {
 		return err
 	}
-	m.comps = comps
+	m.comps, m.heads = comps, heads
+	m.stats.Heads = heads
 	m.stats.Patterns = len(res)
 	m.stats.Components = len(comps)
 	for _, d := range comps {
@@ -141,73 +141,46 @@ func (m *Machine) compile(ctx context.Context, res []*syntax.Regexp, opt Options
 		m.stats.Classes = max(m.stats.Classes, int(d.stride))
 		m.stats.Memory += d.memory()
 	}
-	m.maxRows = int((opt.MaxMemory - m.stats.Memory) / 2 / rowBytes(len(comps)))
-	if m.maxRows < 3 {
-		return fmt.Errorf("automaton: MaxMemory %d leaves no room for the cache", opt.MaxMemory)
+	// The cache memory left holds two generations of each product there
+	// is, with as many rows in one product as in the other.
+	cacheMem := (opt.MaxMemory - m.stats.Memory) / 2
+	var head, tail *product
+	if heads > 0 {
+		head = newProduct(comps[:heads], true)
 	}
-	m.stats.CacheMax = 2 * int64(m.maxRows) * rowBytes(len(comps))
-	m.cache.Store(newGeneration(len(comps), min(firstRows, m.maxRows)))
+	if heads < len(comps) {
+		tail = newProduct(comps[heads:], false)
+	}
+	var perRow int64
+	for _, p := range []*product{head, tail} {
+		if p != nil {
+			perRow += p.rowBytes()
+		}
+	}
+	for _, p := range []*product{head, tail} {
+		if p == nil {
+			continue
+		}
+		if err := p.size(int(cacheMem / perRow)); err != nil {
+			return fmt.Errorf("automaton: MaxMemory %d leaves no room for the cache: %w", opt.MaxMemory, err)
+		}
+		m.stats.CacheMax += p.memory()
+	}
+	m.head, m.tail = head, tail
+	if tail != nil {
+		m.stats.TailClasses = int(tail.stride)
+	}
 	return nil
 }
 
 // Stats describes m.
 func (m *Machine) Stats() Stats {
 	s := m.stats
-	s.Flushes = m.flushes.Load()
-	m.mu.Lock()
-	s.CacheRows = m.cache.Load().rows - 1
-	m.mu.Unlock()
+	for _, p := range []*product{m.head, m.tail} {
+		if p != nil {
+			s.Flushes += p.flushes.Load()
+			s.CacheRows += p.rows()
+		}
+	}
 	return s
-}
-
-// rowOf returns the row of tuple t in gen, adding it (under the lock, and
-// in a new generation if gen is stale or full) when it is missing.
-func (m *Machine) rowOf(gen *generation, t []uint16) (*generation, uint32) {
-	if row := gen.lookup(t); row != 0 {
-		return gen, row
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	gen = m.writable(1)
-	return gen, gen.intern(t, m.comps)
-}
-
-// writable returns the current generation with room for n more rows,
-// replacing it with a larger or fresh one if needed. Caller holds m.mu.
-func (m *Machine) writable(n int) *generation {
-	gen := m.cache.Load()
-	if !gen.full(n) {
-		return gen
-	}
-	gen = newGeneration(gen.width, min(2*gen.maxRows, m.maxRows))
-	m.cache.Store(gen)
-	m.flushes.Add(1)
-	return gen
-}
-
-// step computes, caches and returns the transition of row s>>8 of gen on
-// byte b, and the generation it ends up in.
-func (m *Machine) step(gen *generation, s uint32, b byte) (*generation, uint32) {
-	var src, dst [maxGroups]uint16
-	w := len(m.comps)
-	copy(src[:w], gen.tuple(s>>8))
-	for c, d := range m.comps {
-		if q := src[c]; q != 0 {
-			dst[c] = uint16(d.trans[uint32(q)*d.stride+uint32(d.cls[b])] / d.stride)
-		}
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	gen = m.writable(2)
-	row := gen.intern(src[:w], m.comps)
-	v := uint32(deadTag)
-	if dst != ([maxGroups]uint16{}) {
-		next := gen.intern(dst[:w], m.comps)
-		v = next << 8
-		if gen.match[next] != noTag {
-			v |= tagBit
-		}
-	}
-	gen.trans[row<<8|uint32(b)].Store(v)
-	return gen, v
 }

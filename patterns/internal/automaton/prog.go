@@ -45,6 +45,9 @@ type prog struct {
 	starts []uint32  // starts[i] is where pattern i begins
 	ends   []uint32  // pattern i owns instructions [base, ends[i]) with base = ends[i-1]
 	loops  []bool    // loops[i]: pattern i has an unbounded repetition
+	// anchored[i]: every match of pattern i starts at the stream start,
+	// so its threads all die after a few bytes of most streams.
+	anchored []bool
 }
 
 // appendPattern compiles re (already in the byte alphabet) as pattern tag
@@ -107,6 +110,7 @@ func (p *prog) appendPattern(re *syntax.Regexp, tag int) error {
 	p.starts = append(p.starts, base+uint32(sp.Start))
 	p.ends = append(p.ends, uint32(len(p.inst)))
 	p.loops = append(p.loops, hasLoop(re))
+	p.anchored = append(p.anchored, anchored(re))
 	return nil
 }
 
@@ -200,6 +204,28 @@ func hasLoop(re *syntax.Regexp) bool {
 		if hasLoop(s) {
 			return true
 		}
+	}
+	return false
+}
+
+// anchored reports whether every match of re begins with ^. It only guides
+// grouping: a component is treated as dead once its DFA says so, whatever
+// its patterns look like.
+func anchored(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpBeginText:
+		return true
+	case syntax.OpConcat:
+		return len(re.Sub) > 0 && anchored(re.Sub[0])
+	case syntax.OpCapture:
+		return anchored(re.Sub[0])
+	case syntax.OpAlternate:
+		for _, s := range re.Sub {
+			if !anchored(s) {
+				return false
+			}
+		}
+		return true
 	}
 	return false
 }
