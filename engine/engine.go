@@ -101,7 +101,7 @@ type Engine struct {
 	services atomic.Pointer[identity.Services]
 	// dns feeds DNS answers to the cache and names new flows from it, in
 	// the capture stage (dnsfeed.go).
-	dns *dnsFeed
+	dns      *dnsFeed
 	ring     *Ring
 	stats    *statsKeeper
 	clock    clock // what replay pacing sleeps by

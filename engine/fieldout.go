@@ -115,7 +115,9 @@ var ownFields = []OutputField{
 	{Name: "l7sniff.host", Desc: "Name of the packet's flow known so far (SNI, HTTP Host, DNS question, certificate, DNS cache)",
 		own: func(i *PacketInfo, dst []byte) ([]byte, bool) { return append(dst, i.Host...), i.Host != "" }},
 	{Name: "l7sniff.host_source", Desc: "Where l7sniff.host came from: sni, quic-sni, http-host, dns-query, cert, dns-cache",
-		own: func(i *PacketInfo, dst []byte) ([]byte, bool) { return append(dst, i.HostSource...), i.HostSource != "" }},
+		own: func(i *PacketInfo, dst []byte) ([]byte, bool) {
+			return append(dst, i.HostSource...), i.HostSource != ""
+		}},
 	{Name: "l7sniff.service", Desc: "Service rule the flow's host matches",
 		own: func(i *PacketInfo, dst []byte) ([]byte, bool) { return append(dst, i.Service...), i.Service != "" }},
 	{Name: "l7sniff.alpn", Desc: "ALPN protocol the server chose, or the client's offer until it has",
