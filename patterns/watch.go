@@ -110,7 +110,7 @@ type DirWatcher[R any] struct {
 	ctx     context.Context    // cancels a rebuild in progress
 	cancel  context.CancelFunc // called by Close
 
-	mu      sync.Mutex // serialises rebuilds; guards the fields below
+	mu      sync.Mutex  // serialises rebuilds; guards the fields below
 	pending []LoadError // watcher problems to report with the next build
 	closed  bool
 
