@@ -79,19 +79,23 @@ func (d *dnsFeed) packet(ts int64, link decode.LinkType, data []byte, wireLen in
 	if !d.fed {
 		return
 	}
-	client, server := cacheAddr(it.key.Kind, it.key.A), cacheAddr(it.key.Kind, it.key.B)
+	server := &it.key.B
 	if !it.fromA {
-		client, server = server, client
+		server = &it.key.A
 	}
-	if !d.answered(server) {
+	if !d.answered(it.key.Kind, server) {
 		return
+	}
+	client, srv := cacheAddr(it.key.Kind, it.key.A), cacheAddr(it.key.Kind, it.key.B)
+	if !it.fromA {
+		client, srv = srv, client
 	}
 	if d.asked == nil {
 		d.asked = make([]askSlot, askSlots)
 	}
 	slot := &d.asked[h%askSlots]
 	if slot.hash != h || ts-slot.at >= askAgain || ts < slot.at {
-		name, _ := d.cache.Lookup(ts, client, server)
+		name, _ := d.cache.Lookup(ts, client, srv)
 		*slot = askSlot{hash: h, at: ts, name: name}
 	}
 	it.dnsName = slot.name
@@ -168,17 +172,31 @@ func (d *dnsFeed) response(ts int64, link decode.LinkType, data []byte, wireLen 
 	}
 }
 
-// answered reports whether an answer may have named addr (a bit set
-// false positive costs a question to the cache).
-func (d *dnsFeed) answered(addr [16]byte) bool {
-	b := addrBit(&addr)
+// answered reports whether an answer may have named a flow key's
+// address (a bit set false positive costs a question to the cache).
+func (d *dnsFeed) answered(kind decode.FlowKind, a *[16]byte) bool {
+	var b uint64
+	if kind == decode.FlowIPv4 {
+		b = addrBits64(0, mappedHigh(a))
+	} else {
+		b = addrBits64(binary.LittleEndian.Uint64(a[:8]), binary.LittleEndian.Uint64(a[8:]))
+	}
 	return d.addrs[b/64]&(1<<(b%64)) != 0
 }
 
-// addrBit is addr's bit in the answered-address set.
+// mappedHigh is the second half of an IPv4 key address's IPv4-mapped
+// form (::ffff:a.b.c.d), read little-endian, without building the form.
+func mappedHigh(a *[16]byte) uint64 {
+	return 0xffff<<16 | uint64(binary.LittleEndian.Uint32(a[:4]))<<32
+}
+
+// addrBit is a cache-form address's bit in the answered-address set.
 func addrBit(a *[16]byte) uint64 {
-	h := binary.LittleEndian.Uint64(a[:8]) ^ binary.LittleEndian.Uint64(a[8:])*0x9e3779b97f4a7c15
-	return (h * 0xff51afd7ed558ccd) >> (64 - 18)
+	return addrBits64(binary.LittleEndian.Uint64(a[:8]), binary.LittleEndian.Uint64(a[8:]))
+}
+
+func addrBits64(lo, hi uint64) uint64 {
+	return ((lo ^ hi*0x9e3779b97f4a7c15) * 0xff51afd7ed558ccd) >> (64 - 18)
 }
 
 // maxNameText is the longest a DNS name can print (255 bytes, each byte

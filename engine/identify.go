@@ -18,8 +18,9 @@ import (
 
 // maxIdentifyPackets bounds how many packets with payload a flow is
 // dissected for its identity; a flow whose first unclaimedLimit packets
-// with payload no dissector (nor a look for a TLS, gQUIC or STUN name)
-// took stops sooner: its protocol carries no name l7sniff reads.
+// with payload went to no dissector that carries a name (nor passed a
+// look for a TLS, gQUIC or STUN name) stops sooner: SSH, mail, unknown
+// protocols carry no name l7sniff reads.
 const (
 	maxIdentifyPackets = 16
 	unclaimedLimit     = 3
@@ -41,7 +42,7 @@ type identifier struct {
 	// spoke TLS, DTLS or QUIC, serverHello once the server's choice was
 	// seen (an identifying TLS flow waits for it).
 	looked           int
-	claimed          bool // a dissector took one of the packets
+	claimed          bool // a dissector of a protocol that names hosts took one of the packets
 	tls, serverHello bool
 	// dnsAnswered is set once a DNS response named the flow.
 	dnsAnswered bool
@@ -76,16 +77,25 @@ func (s *shard) identify(f *flow, b *batch, it *item) {
 	st.Conn = &w.conn
 	decode.DecodeStream(it.link, b.bytes(it), it.wireLen, p, &st)
 	w.looked++
-	w.claimed = w.claimed || p.App.Layer != decode.LayerNone || w.raw != nil
-	next := s.learn(f, w, p, it, b.bytes(it)[it.pay.Off:it.pay.End()])
-	if next != nil {
-		f.ident = next
+	w.claimed = w.claimed || namingLayer(p.App.Layer) || w.raw != nil
+	if next, changed := s.learn(f, w, p, it, b.bytes(it)[it.pay.Off:it.pay.End()]); changed {
+		s.setIdentity(f, &next)
 	}
 	id := f.ident
 	named := id != nil && id.host != "" && id.source != identitySourceCache
 	if w.looked >= maxIdentifyPackets || !w.claimed && w.looked >= unclaimedLimit || w.dnsAnswered || named && p.App.Layer != decode.LayerDNS && (!w.tls || w.serverHello) {
 		s.identified(f)
 	}
+}
+
+// namingLayer reports whether dissector l can name a flow (learn reads
+// it).
+func namingLayer(l decode.Layer) bool {
+	switch l {
+	case decode.LayerTLS, decode.LayerDTLS, decode.LayerQUIC, decode.LayerHTTP, decode.LayerDNS, decode.LayerDHCP:
+		return true
+	}
+	return false
 }
 
 // identitySourceCache is HostSourceDNSCache, which a name from the
@@ -101,9 +111,22 @@ func (s *shard) identified(f *flow) {
 	}
 }
 
-// learn reads the dissected packet and returns the flow's new identity,
-// or nil when it says nothing new.
-func (s *shard) learn(f *flow, w *identifier, p *decode.Packet, it *item, payload []byte) *flowIdentity {
+// setIdentity makes id the flow's identity. Items carry the flow's identity
+// to the collector's packet sinks, so while there are any a published
+// identity is never changed: a new one replaces it. Without sinks only
+// the shard reads it, and it is updated in place.
+func (s *shard) setIdentity(f *flow, id *flowIdentity) {
+	if f.ident != nil && s.e.cfg.Packet == nil {
+		*f.ident = *id
+		return
+	}
+	n := *id
+	f.ident = &n
+}
+
+// learn reads the dissected packet and returns the flow's identity with
+// what it says, and whether that is new.
+func (s *shard) learn(f *flow, w *identifier, p *decode.Packet, it *item, payload []byte) (flowIdentity, bool) {
 	var cur flowIdentity
 	if f.ident != nil {
 		cur = *f.ident
@@ -154,10 +177,7 @@ func (s *shard) learn(f *flow, w *identifier, p *decode.Packet, it *item, payloa
 	case decode.LayerNone:
 		s.learnUndissected(&next, w, it, payload, weak)
 	}
-	if next == cur {
-		return nil
-	}
-	return &next
+	return next, next != cur
 }
 
 // learnUndissected looks for a name in payload no dissector took: a TLS
@@ -364,10 +384,9 @@ func (s *shard) intern(b []byte) string {
 // it for the flow's first packet); the flow's own packets may still say
 // otherwise.
 func (s *shard) cachedName(f *flow, name string) {
-	var id flowIdentity
-	id.host, id.source = name, HostSourceDNSCache
+	id := flowIdentity{host: name, source: HostSourceDNSCache}
 	id.service, _ = s.e.services.Load().Lookup(name)
-	f.ident = &id
+	s.setIdentity(f, &id)
 }
 
 // fill copies the identity into a view.
