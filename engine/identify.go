@@ -67,7 +67,7 @@ func (s *shard) identify(f *flow, b *batch, it *item) {
 	}
 	w := f.idw
 	if w == nil {
-		w = new(identifier)
+		w = s.newIdentifier()
 		f.idw = w
 	}
 	if s.idPkt == nil {
@@ -102,8 +102,29 @@ func namingLayer(l decode.Layer) bool {
 // flow's own packets replaces.
 const identitySourceCache = HostSourceDNSCache
 
-// identified ends f's identification and lets go of its state.
+// maxFreeIdentifiers bounds the identifiers a shard keeps for reuse.
+const maxFreeIdentifiers = 256
+
+// newIdentifier returns a fresh identifier, a recycled one when the
+// shard has one: its TLS and QUIC buffers are then already there.
+func (s *shard) newIdentifier() *identifier {
+	n := len(s.freeIDs)
+	if n == 0 {
+		return new(identifier)
+	}
+	w := s.freeIDs[n-1]
+	s.freeIDs = s.freeIDs[:n-1]
+	return w
+}
+
+// identified ends f's identification and lets go of its state, which the
+// next flow may reuse.
 func (s *shard) identified(f *flow) {
+	if w := f.idw; w != nil && len(s.freeIDs) < maxFreeIdentifiers {
+		w.conn.Reset()
+		*w = identifier{conn: w.conn}
+		s.freeIDs = append(s.freeIDs, w)
+	}
 	f.identified, f.idw = true, nil
 	if !s.e.dissects() {
 		// Reassembly ran for the identity only.

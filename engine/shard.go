@@ -63,6 +63,7 @@ type shard struct {
 	idBuf   [1024]byte
 	hostBuf [identity.MaxHostLen]byte
 	strs    map[string]string
+	freeIDs []*identifier
 	// flushing is set while the table is emptied at the end of the
 	// capture, when exporting may wait for room in the queue.
 	flushing bool
