@@ -26,9 +26,9 @@ const (
 	unclaimedLimit     = 3
 )
 
-// flowIdentity is what a flow is known to be so far. It is immutable once
-// a flow points at it: the shard publishes a new one when something is
-// learnt (a few times per flow), so items and views share it freely.
+// flowIdentity is what a flow is known to be so far. Only the owning
+// shard writes it, and while packet sinks read it from the items, never
+// in place (see setIdentity).
 type flowIdentity struct {
 	host, source, service   string
 	alpnOffered, alpn       string
@@ -82,7 +82,7 @@ func (s *shard) identify(f *flow, b *batch, it *item) {
 		s.setIdentity(f, &next)
 	}
 	id := f.ident
-	named := id != nil && id.host != "" && id.source != identitySourceCache
+	named := id != nil && id.host != "" && id.source != HostSourceDNSCache
 	if w.looked >= maxIdentifyPackets || !w.claimed && w.looked >= unclaimedLimit || w.dnsAnswered || named && p.App.Layer != decode.LayerDNS && (!w.tls || w.serverHello) {
 		s.identified(f)
 	}
@@ -97,10 +97,6 @@ func namingLayer(l decode.Layer) bool {
 	}
 	return false
 }
-
-// identitySourceCache is HostSourceDNSCache, which a name from the
-// flow's own packets replaces.
-const identitySourceCache = HostSourceDNSCache
 
 // maxFreeIdentifiers bounds the identifiers a shard keeps for reuse.
 const maxFreeIdentifiers = 256
@@ -153,7 +149,7 @@ func (s *shard) learn(f *flow, w *identifier, p *decode.Packet, it *item, payloa
 		cur = *f.ident
 	}
 	next := cur
-	weak := next.host == "" || next.source == identitySourceCache
+	weak := next.host == "" || next.source == HostSourceDNSCache
 	a := &p.App
 	switch a.Layer {
 	case decode.LayerTLS, decode.LayerDTLS:
@@ -265,7 +261,7 @@ func (s *shard) learnTLS(id *flowIdentity, w *identifier, t *decode.TLS, sni str
 		h := &t.Handshakes[i]
 		switch h.Type {
 		case tlsClientHello:
-			if h.SNI.Len > 0 && (id.host == "" || id.source == identitySourceCache || id.source == HostSourceCert) {
+			if h.SNI.Len > 0 && (id.host == "" || id.source == HostSourceDNSCache || id.source == HostSourceCert) {
 				s.setHost(id, h.Bytes(h.SNI), sni)
 			}
 			if id.alpnOffered == "" && h.NumALPN > 0 {
@@ -291,7 +287,7 @@ func (s *shard) learnTLS(id *flowIdentity, w *identifier, t *decode.TLS, sni str
 				id.tlsVersion = name
 			}
 		case tlsCertificate:
-			if id.host != "" && id.source != identitySourceCache {
+			if id.host != "" && id.source != HostSourceDNSCache {
 				break
 			}
 			switch {
