@@ -112,9 +112,9 @@ var ownFields = []OutputField{
 		own: func(i *PacketInfo, dst []byte) ([]byte, bool) { return append(dst, i.App...), i.App != "" }},
 	{Name: "l7sniff.portguess", Desc: "Protocol the flow's ports suggest",
 		own: func(i *PacketInfo, dst []byte) ([]byte, bool) { return append(dst, i.PortGuess...), i.PortGuess != "" }},
-	{Name: "l7sniff.host", Desc: "Name of the packet's flow known so far (SNI, HTTP Host, DNS question, certificate, DNS cache)",
+	{Name: "l7sniff.host", Desc: "Name of the packet's flow known so far (SNI, HTTP Host, DNS question, certificate, STUN realm, DHCP name, DNS cache)",
 		own: func(i *PacketInfo, dst []byte) ([]byte, bool) { return append(dst, i.Host...), i.Host != "" }},
-	{Name: "l7sniff.host_source", Desc: "Where l7sniff.host came from: sni, quic-sni, http-host, dns-query, cert, dns-cache",
+	{Name: "l7sniff.host_source", Desc: "Where l7sniff.host came from: sni, quic-sni, gquic-sni, http-host, dns-query, cert, stun-realm, dhcp, dns-cache",
 		own: func(i *PacketInfo, dst []byte) ([]byte, bool) {
 			return append(dst, i.HostSource...), i.HostSource != ""
 		}},
