@@ -132,3 +132,48 @@ func lastPacketHosts(t *testing.T, path string, set *patterns.Set) (map[string]s
 }
 
 func hasKey(m map[string]string, k string) bool { _, ok := m[k]; return ok }
+
+// TestIdentityIgnoresShardCount runs app captures that mix DNS, TLS, QUIC
+// and HTTP with one shard and with four: every flow must get the same
+// identity, the DNS cache's names included.
+func TestIdentityIgnoresShardCount(t *testing.T) {
+	appDir := corpustest.Dir(t, "app")
+	set, errs := patterns.Default()
+	if len(errs) > 0 {
+		t.Fatalf("defaults: %v", errs)
+	}
+	type ident struct{ host, source, service, alpnOffered, alpn, tls, quic string }
+	run := func(capture string, shards int) map[uint64]ident {
+		e, err := engine.New(engine.Config{Source: engine.SourceConfig{File: capture}, Patterns: set, Shards: shards})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.Run(context.Background()); err != nil {
+			t.Fatalf("%s: %v", capture, err)
+		}
+		out := map[uint64]ident{}
+		for _, f := range e.Flows() {
+			out[f.ID] = ident{f.Host, f.HostSource, f.Service, f.ALPNOffered, f.ALPN, f.TLSVersion, f.QUICVersion}
+		}
+		return out
+	}
+	named := 0
+	for _, name := range []string{"facebook.pcap", "firefox.pcap", "dropbox.pcap", "http_ipv6.pcap", "tls_certificate_too_long.pcap"} {
+		capture := filepath.Join(appDir, "pcap", name)
+		one, four := run(capture, 1), run(capture, 4)
+		if len(one) != len(four) {
+			t.Errorf("%s: %d flows with one shard, %d with four", name, len(one), len(four))
+		}
+		for id, a := range one {
+			if a.host != "" {
+				named++
+			}
+			if b := four[id]; a != b {
+				t.Errorf("%s: flow %d: %+v with one shard, %+v with four", name, id, a, b)
+			}
+		}
+	}
+	if named == 0 {
+		t.Error("no flow was named: the comparison says nothing")
+	}
+}
