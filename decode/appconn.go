@@ -51,3 +51,15 @@ func (p *Packet) quicConn() *QUICConn {
 // the flow has carried application bytes): a caller holding a spare
 // AppConn for flows it has not seen keeps it for the flow then.
 func (c *AppConn) Used() bool { return c.layer != LayerNone || c.earlier }
+
+// Reset forgets the flow c was used for, keeping the buffers its TLS and
+// QUIC state hold, so that a caller can reuse it for another flow.
+func (c *AppConn) Reset() {
+	if c.tls != nil {
+		c.tls.Reset()
+	}
+	if c.quic != nil {
+		c.quic.reset()
+	}
+	c.layer, c.earlier, c.notTLS = LayerNone, false, false
+}

@@ -39,7 +39,37 @@ type FlowView struct {
 	Ended    bool
 	// VLAN is the outermost VLAN id of the flow's first packet (0: none).
 	VLAN uint16
+	// Identity: what the flow's own packets (or the DNS cache) say about
+	// the name behind it. Empty until known. Host is lower case; HostSource
+	// says where it came from (one of the HostSource* constants); Service
+	// is the service rule that Host matches ("" when none).
+	Host       string
+	HostSource string
+	Service    string
+	// ALPNOffered is the client's ALPN list, comma-separated in the order
+	// offered; ALPN the protocol the server chose.
+	ALPNOffered string
+	ALPN        string
+	// TLSVersion is the negotiated version ("TLS 1.3", "DTLS 1.2");
+	// QUICVersion the QUIC version of the flow's long headers
+	// ("0x00000001").
+	TLSVersion  string
+	QUICVersion string
 }
+
+// Where a flow's Host came from (FlowView.HostSource).
+const (
+	HostSourceSNI      = "sni"       // TLS/DTLS ClientHello server_name
+	HostSourceQUICSNI  = "quic-sni"  // SNI in a decrypted QUIC Initial
+	HostSourceHTTPHost = "http-host" // HTTP request Host header
+	HostSourceDNSQuery = "dns-query" // DNS question name (DNS flows)
+	HostSourceCert     = "cert"      // first certificate's CN/SAN, no SNI
+	HostSourceDNSCache = "dns-cache" // an earlier DNS answer for the server address
+	// Beyond the sources above, names nDPI reports too:
+	HostSourceGQUIC = "gquic-sni"  // SNI tag of a Google QUIC client hello
+	HostSourceSTUN  = "stun-realm" // REALM of a STUN/TURN message
+	HostSourceDHCP  = "dhcp"       // DHCP client host name (option 12)
+)
 
 // A is the endpoint that sent the flow's first packet ("10.0.0.1:443",
 // "[2001:db8::1]:80", "usb 2.5.1"), formatted on each call.
@@ -97,6 +127,7 @@ func (f *flow) view(ended bool) FlowView {
 	if f.key.Proto == decode.IPProtoTCP && f.key.Kind != decode.FlowUSB {
 		v.State = tcpState(f.tcp)
 	}
+	f.ident.fill(&v)
 	return v
 }
 

@@ -20,7 +20,7 @@ type DNSCache struct {
 	maxEntries int
 	maxBytes   int
 	bytes      int
-	entries    []dnsEntry // ring in insertion order
+	entries    []dnsEntry // ring in insertion order, grown up to maxEntries as answers come
 	next       int        // slot the next insert takes
 	live       int
 	byPair     map[dnsKey]int32   // (client, address) → slot
@@ -65,9 +65,11 @@ func NewDNSCache(maxEntries, maxBytes int) *DNSCache {
 	return &DNSCache{
 		maxEntries: maxEntries,
 		maxBytes:   maxBytes,
-		entries:    make([]dnsEntry, maxEntries),
-		byPair:     make(map[dnsKey]int32),
-		byAddr:     make(map[[16]byte]int32),
+		// Grown as answers come: a capture without DNS pays nothing, and
+		// the pipeline starts without zeroing megabytes.
+		entries: make([]dnsEntry, 0, min(maxEntries, 256)),
+		byPair:  make(map[dnsKey]int32),
+		byAddr:  make(map[[16]byte]int32),
 	}
 }
 
@@ -96,6 +98,9 @@ func (c *DNSCache) Add(now int64, client, addr [16]byte, name []byte, ttl uint32
 	}
 	i := c.next
 	c.next = (c.next + 1) % c.maxEntries
+	if i == len(c.entries) { // not full yet: the ring grows
+		c.entries = append(c.entries, dnsEntry{})
+	}
 	if c.entries[i].used {
 		c.evictAt(i)
 	}
@@ -139,8 +144,9 @@ func (c *DNSCache) Stats() DNSCacheStats {
 
 // evictOldest removes the entry that was inserted first.
 func (c *DNSCache) evictOldest() {
-	for j := 0; j < c.maxEntries; j++ {
-		i := (c.next + j) % c.maxEntries
+	n := len(c.entries)
+	for j := 0; j < n; j++ {
+		i := (c.next + j) % n
 		if c.entries[i].used {
 			c.evictAt(i)
 			return
