@@ -226,3 +226,14 @@ var dnsFields = []Field{
 	}),
 	dnsRRName("dns.mx.mail_exchange", "DNS mail exchange (MX record)", func(r *DNSRR) bool { return r.Type == dnsTypeMX && r.RDLen >= 2 }, true, 2),
 }
+
+// AppendDNSName appends the name at offset pos of App.Data, inside message
+// msg (an index in App.DNS.Msgs), as the dns.* fields print it. The
+// engine uses it to name flows (the question of a DNS flow, the answers
+// its DNS cache records) without a second copy of the name walker.
+func (p *Packet) AppendDNSName(dst []byte, msg, pos int) []byte {
+	if msg < 0 || msg >= p.App.DNS.NumMsgs {
+		return dst
+	}
+	return p.appendDNSName(dst, p.dnsMsgOf(msg), pos)
+}

@@ -26,6 +26,10 @@ type item struct {
 	vlan     uint16       // outermost VLAN id, 0 when untagged
 	pay      decode.Range // relative to the packet's first byte
 	segLen   int          // TCP payload length on the wire
+	// dnsName is the name the DNS cache gave the packet's server
+	// address when the capture stage asked (dnsfeed.go); the shard uses
+	// it for a flow's first packet.
+	dnsName string
 
 	// What TCP reassembly decided (reassembly.go).
 	asm asmRef
@@ -35,6 +39,7 @@ type item struct {
 	cell   *verdictCell
 	app    string // the flow's verdict when this packet was processed
 	guess  uint16
+	ident  *flowIdentity // the flow's identity when this packet was processed
 }
 
 // batch carries up to batchItems packets and their bytes to one shard and

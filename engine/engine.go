@@ -34,6 +34,7 @@ import (
 	"time"
 
 	"l7sniff/decode"
+	"l7sniff/engine/identity"
 	"l7sniff/patterns"
 )
 
@@ -77,6 +78,13 @@ type Config struct {
 	// are still live are exported too (0: only when they end).
 	Export        *IPFIXExporter
 	ActiveTimeout time.Duration
+	// Services names flows by host (nil: identity.DefaultServices());
+	// SetServices replaces it.
+	Services *identity.Services
+	// DNSCacheEntries bounds the DNS answer cache that names flows
+	// without a name of their own (0: identity.DefaultDNSCacheEntries;
+	// its name bytes are bounded at DNSCacheBytesPerEntry per entry).
+	DNSCacheEntries int
 }
 
 // Engine runs the pipeline over one source.
@@ -90,6 +98,10 @@ type Engine struct {
 	nshards  int
 	shards   []*shard
 	patterns atomic.Pointer[patterns.Set]
+	services atomic.Pointer[identity.Services]
+	// dns feeds DNS answers to the cache and names new flows from it, in
+	// the capture stage (dnsfeed.go).
+	dns      *dnsFeed
 	ring     *Ring
 	stats    *statsKeeper
 	clock    clock // what replay pacing sleeps by
@@ -153,6 +165,11 @@ func New(cfg Config) (*Engine, error) {
 		freeLogs: make(chan []uint8, 64),
 	}
 	e.patterns.Store(cfg.Patterns)
+	if cfg.Services == nil {
+		cfg.Services = identity.DefaultServices()
+	}
+	e.services.Store(cfg.Services)
+	e.dns = newDNSFeed(cfg.DNSCacheEntries)
 	if cfg.RingPackets > 0 {
 		e.ring = newRing(cfg.RingPackets, cfg.RingBytes)
 	}
@@ -194,6 +211,16 @@ func (e *Engine) Ring() *Ring { return e.ring }
 // finish on the set they started with, whose automaton their state
 // belongs to; decided flows keep their verdict.
 func (e *Engine) SetPatterns(set *patterns.Set) { e.patterns.Store(set) }
+
+// SetServices makes rules the service rules flows are named by from now
+// on; flows already named keep their service.
+func (e *Engine) SetServices(rules *identity.Services) { e.services.Store(rules) }
+
+// Services returns the service rules in force.
+func (e *Engine) Services() *identity.Services { return e.services.Load() }
+
+// DNSCache returns the cache of DNS answers the engine names flows by.
+func (e *Engine) DNSCache() *identity.DNSCache { return e.dns.cache }
 
 // Patterns returns the set new flows start on.
 func (e *Engine) Patterns() *patterns.Set { return e.patterns.Load() }
@@ -340,7 +367,9 @@ func (e *Engine) capture() {
 		if !cur[sh].fits(len(data)) || len(log) == cap(log) {
 			flush()
 		}
-		cur[sh].add(seq, ci.Timestamp.UnixNano(), link, data, ci.Length, &p)
+		ts := ci.Timestamp.UnixNano()
+		cur[sh].add(seq, ts, link, data, ci.Length, &p)
+		e.dns.packet(ts, link, data, ci.Length, &p, &cur[sh].items[len(cur[sh].items)-1])
 		log = append(log, uint8(sh))
 		// On a live source or a pipe, do not hold packets back for long
 		// waiting for a batch to fill: at a trickle a batch would take
@@ -451,6 +480,12 @@ func (e *Engine) deliver(b *batch, it *item, p *decode.Packet) error {
 	e.usb.Track(p)
 	p.Number, p.Time = int(it.seq), time.Unix(0, it.ts)
 	info := PacketInfo{FlowID: it.flowID, App: it.app, PortGuess: portNames[it.guess], TCPStream: -1, UDPStream: -1}
+	if id := it.ident; id != nil {
+		info.Host, info.HostSource, info.Service, info.ALPN = id.host, id.source, id.service, id.alpn
+		if info.ALPN == "" {
+			info.ALPN = id.alpnOffered
+		}
+	}
 	e.frames.packet(it.ts, &info)
 	if c := it.cell; c != nil && !p.Quoted {
 		switch {

@@ -25,6 +25,10 @@ type PacketInfo struct {
 	// frame.time_delta); HasTime is false when the engine did not set them.
 	Relative, Delta int64
 	HasTime         bool
+	// Host, HostSource, Service and ALPN are the flow's identity known
+	// when the packet was processed (see FlowView); ALPN is the protocol
+	// the server chose, or the client's offer until it has.
+	Host, HostSource, Service, ALPN string
 }
 
 // OutputField is a field `-T fields -e NAME` can print: one of the
@@ -108,6 +112,16 @@ var ownFields = []OutputField{
 		own: func(i *PacketInfo, dst []byte) ([]byte, bool) { return append(dst, i.App...), i.App != "" }},
 	{Name: "l7sniff.portguess", Desc: "Protocol the flow's ports suggest",
 		own: func(i *PacketInfo, dst []byte) ([]byte, bool) { return append(dst, i.PortGuess...), i.PortGuess != "" }},
+	{Name: "l7sniff.host", Desc: "Name of the packet's flow known so far (SNI, HTTP Host, DNS question, certificate, DNS cache)",
+		own: func(i *PacketInfo, dst []byte) ([]byte, bool) { return append(dst, i.Host...), i.Host != "" }},
+	{Name: "l7sniff.host_source", Desc: "Where l7sniff.host came from: sni, quic-sni, http-host, dns-query, cert, dns-cache",
+		own: func(i *PacketInfo, dst []byte) ([]byte, bool) {
+			return append(dst, i.HostSource...), i.HostSource != ""
+		}},
+	{Name: "l7sniff.service", Desc: "Service rule the flow's host matches",
+		own: func(i *PacketInfo, dst []byte) ([]byte, bool) { return append(dst, i.Service...), i.Service != "" }},
+	{Name: "l7sniff.alpn", Desc: "ALPN protocol the server chose, or the client's offer until it has",
+		own: func(i *PacketInfo, dst []byte) ([]byte, bool) { return append(dst, i.ALPN...), i.ALPN != "" }},
 	{Name: "frame.time_relative", Desc: "Time since the first packet (seconds)",
 		own: func(i *PacketInfo, dst []byte) ([]byte, bool) {
 			return decode.AppendSeconds(dst, i.Relative), i.HasTime

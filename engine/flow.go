@@ -43,6 +43,12 @@ type flow struct {
 	// dissector and no dissector has the flow's ports: reassembly then
 	// leaves the direction alone (reassembly.go).
 	appless uint8
+	// ident is what the flow is known to be (identify.go), nil until
+	// something is; idw the dissector state while it identifies, which
+	// ends (identified) after a bounded number of packets.
+	ident      *flowIdentity
+	idw        *identifier
+	identified bool
 	// LRU links (indexes into the table's slab; -1 ends the list).
 	prev, next int32
 	// Active-timeout export: the age list's links, when the flow was last

@@ -49,6 +49,7 @@ type truthFlow struct {
 	label      string   // the l7 name it should get, "-" for none
 	alt        []string
 	confidence string
+	host       string // nDPI's Hostname/SNI, "" when it names none
 }
 
 // dpi reports whether nDPI decided the flow from its payload.
@@ -95,13 +96,14 @@ type truthColumns struct {
 	n                              int // columns per row
 	master, app, label, conf, vlan int
 	alt                            int // -1: the format has none
+	host                           int // nDPI's Hostname/SNI; -1: the format has none
 }
 
 var (
 	// ndpiColumns: ../shared/corpus/ndpi/truth/*.tsv, already mapped.
-	ndpiColumns = truthColumns{n: 13, master: 5, app: 6, label: 7, conf: 10, vlan: 11, alt: 12}
+	ndpiColumns = truthColumns{n: 13, master: 5, app: 6, label: 7, conf: 10, vlan: 11, alt: 12, host: -1}
 	// appColumns: ../shared/corpus/app/flows/*.tsv, nDPI's names only.
-	appColumns = truthColumns{n: 15, master: 5, app: 6, label: -1, conf: 7, vlan: 8, alt: -1}
+	appColumns = truthColumns{n: 15, master: 5, app: 6, label: -1, conf: 7, vlan: 8, alt: -1, host: 9}
 )
 
 // readTruth reads one truth file of either corpus. Rows of a format
@@ -157,6 +159,9 @@ func readTruth(t *testing.T, path string, cols truthColumns, m *ndpiMapping) []t
 			for _, b := range endpoints(c[3], c[4]) {
 				tf.keys = append(tf.keys, flowKey(proto, vlan, a, b))
 			}
+		}
+		if cols.host >= 0 && c[cols.host] != "-" {
+			tf.host = c[cols.host]
 		}
 		if cols.label >= 0 {
 			tf.label = c[cols.label]

@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 
 	"l7sniff/decode"
+	"l7sniff/engine/identity"
 	"l7sniff/patterns"
 )
 
@@ -55,6 +56,13 @@ type shard struct {
 	asm       AsmStats
 	freeHolds []*tcpHold
 	holds     int
+	// Flow identity (identify.go): the scratch packet identifying flows
+	// are dissected into, buffers for the names read from it, and the
+	// strings flows share.
+	idPkt   *decode.Packet
+	idBuf   [1024]byte
+	hostBuf [identity.MaxHostLen]byte
+	strs    map[string]string
 	// flushing is set while the table is emptied at the end of the
 	// capture, when exporting may wait for room in the queue.
 	flushing bool
@@ -140,11 +148,17 @@ func (s *shard) process(b *batch) {
 		f.pkts[d]++
 		f.bytes[d] += uint64(it.wireLen)
 		f.last = max(f.last, it.ts)
+		if created && it.dnsName != "" {
+			s.cachedName(f, it.dnsName)
+		}
 		if it.isTCP {
 			s.trackTCP(f, it)
-			if s.e.dissects() {
+			if s.e.dissects() || f.identifying() {
 				s.reassemble(f, b, it)
 			}
+		}
+		if f.identifying() {
+			s.identify(f, b, it)
 		}
 		if !f.class.done() {
 			payload := b.bytes(it)[it.pay.Off:it.pay.End()]
@@ -157,7 +171,7 @@ func (s *shard) process(b *batch) {
 			f.app.Packets++
 			f.app.Bytes += uint64(it.wireLen)
 		}
-		it.flowID, it.cell, it.guess = f.id, f.cell, f.class.guess
+		it.flowID, it.cell, it.guess, it.ident = f.id, f.cell, f.class.guess, f.ident
 		// The verdict's name comes from the flow's protocol counter (one
 		// of a few, always in cache) rather than from its verdictCell,
 		// which costs a cache miss per packet; decided sets both.

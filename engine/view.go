@@ -65,6 +65,10 @@ const (
 	HostSourceDNSQuery = "dns-query" // DNS question name (DNS flows)
 	HostSourceCert     = "cert"      // first certificate's CN/SAN, no SNI
 	HostSourceDNSCache = "dns-cache" // an earlier DNS answer for the server address
+	// Beyond the sources above, names nDPI reports too:
+	HostSourceGQUIC = "gquic-sni"  // SNI tag of a Google QUIC client hello
+	HostSourceSTUN  = "stun-realm" // REALM of a STUN/TURN message
+	HostSourceDHCP  = "dhcp"       // DHCP client host name (option 12)
 )
 
 // A is the endpoint that sent the flow's first packet ("10.0.0.1:443",
@@ -123,6 +127,7 @@ func (f *flow) view(ended bool) FlowView {
 	if f.key.Proto == decode.IPProtoTCP && f.key.Kind != decode.FlowUSB {
 		v.State = tcpState(f.tcp)
 	}
+	f.ident.fill(&v)
 	return v
 }
 

@@ -1,0 +1,172 @@
+package engine
+
+import (
+	"l7sniff/decode"
+	"l7sniff/engine/identity"
+)
+
+// The DNS cache in the pipeline. The capture stage, which sees every
+// packet in capture order, records the answers of DNS responses (UDP from
+// port 53) in the cache and asks it for the name of each new
+// conversation's server address, carrying the answer to the shard in the
+// item. Feeding and asking in one goroutine in capture order makes a
+// flow's cached name depend on the capture alone, whatever the shard
+// count: a flow gets exactly the answers that came before it on the wire.
+//
+// The capture stage has no flow table, so "new conversation" is a
+// direct-mapped table of flow hashes: a packet whose hash holds its slot
+// (and was asked about less than askAgain ago) reuses the slot's answer;
+// any other asks the cache (one mutex and map probe) and takes the slot.
+// Collisions only cost extra questions.
+
+// DNSCacheBytesPerEntry is how many bytes of names each entry of
+// Config.DNSCacheEntries allows the cache to hold.
+const DNSCacheBytesPerEntry = 64
+
+const (
+	askSlots = 1 << 14
+	askAgain = int64(1e9) // nanoseconds of capture time
+	// maxAnswers bounds the records of one response that are recorded;
+	// answerNames the bytes of their names.
+	maxAnswers  = 64
+	answerNames = 16 << 10
+)
+
+// dnsFeed is the capture stage's side of the DNS cache.
+type dnsFeed struct {
+	cache *identity.DNSCache
+	fed   bool // an answer was recorded: until then nothing is asked
+	pkt   *decode.Packet
+	asked []askSlot
+	ans   [maxAnswers]identity.Answer
+	names []byte
+}
+
+type askSlot struct {
+	hash uint64
+	at   int64
+	name string
+}
+
+func newDNSFeed(entries int) *dnsFeed {
+	if entries <= 0 {
+		entries = identity.DefaultDNSCacheEntries
+	}
+	return &dnsFeed{cache: identity.NewDNSCache(entries, max(entries*DNSCacheBytesPerEntry, 4<<10))}
+}
+
+// packet records a DNS response's answers, or names the packet's
+// conversation for it.
+func (d *dnsFeed) packet(ts int64, link decode.LinkType, data []byte, wireLen int, p *decode.Packet, it *item) {
+	if !it.hasFlow || p.Quoted || it.key.Kind == decode.FlowUSB {
+		return
+	}
+	if p.Has(decode.LayerUDP) && (p.UDP.SrcPort == 53 || p.UDP.DstPort == 53) {
+		if p.UDP.SrcPort == 53 && p.Payload.Len > 0 {
+			d.response(ts, link, data, wireLen, p)
+		}
+		return
+	}
+	if !d.fed {
+		return
+	}
+	h := it.key.Hash()
+	if d.asked == nil {
+		d.asked = make([]askSlot, askSlots)
+	}
+	slot := &d.asked[h%askSlots]
+	if slot.hash != h || ts-slot.at >= askAgain || ts < slot.at {
+		client, server := it.key.A, it.key.B
+		if !it.fromA {
+			client, server = server, client
+		}
+		name, _ := d.cache.Lookup(ts, cacheAddr(it.key.Kind, client), cacheAddr(it.key.Kind, server))
+		*slot = askSlot{hash: h, at: ts, name: name}
+	}
+	it.dnsName = slot.name
+}
+
+// response decodes a DNS response and records its answers under its
+// question's name for the client it went to.
+func (d *dnsFeed) response(ts int64, link decode.LinkType, data []byte, wireLen int, hdr *decode.Packet) {
+	if d.pkt == nil {
+		d.pkt = new(decode.Packet)
+		d.names = make([]byte, 0, answerNames)
+	}
+	p := d.pkt
+	decode.DecodeStream(link, data, wireLen, p, nil)
+	dns := &p.App.DNS
+	if p.App.Layer != decode.LayerDNS || dns.NumQs == 0 {
+		return
+	}
+	client := hdr.Flow.A
+	if hdr.FromA {
+		client = hdr.Flow.B
+	}
+	client = cacheAddr(hdr.Flow.Kind, client)
+	for m := range dns.NumMsgs {
+		msg := &dns.Msgs[m]
+		if !msg.Response() || msg.NumQ == 0 {
+			continue
+		}
+		names := d.names[:0]
+		q := &dns.Qs[msg.FirstQ]
+		names = p.AppendDNSName(names, m, q.Name)
+		qname := names
+		n := 0
+		for r := msg.FirstRR; r < msg.FirstRR+msg.NRR && n < maxAnswers; r++ {
+			rr := &dns.RRs[r]
+			if rr.Section != decode.DNSAnswer || cap(names)-len(names) < 2*maxNameText {
+				continue
+			}
+			a := identity.Answer{TTL: rr.TTL}
+			switch {
+			case rr.Type == dnsA && rr.RDLen == 4:
+				a.IsAddr = true
+				copy(a.Addr[12:], p.App.Data[rr.RData:rr.RData+4])
+				a.Addr[10], a.Addr[11] = 0xff, 0xff
+			case rr.Type == dnsAAAA && rr.RDLen == 16:
+				a.IsAddr = true
+				copy(a.Addr[:], p.App.Data[rr.RData:rr.RData+16])
+			case rr.Type == dnsCNAME:
+				at := len(names)
+				names = p.AppendDNSName(names, m, rr.RData)
+				a.Target = names[at:]
+			default:
+				continue
+			}
+			at := len(names)
+			names = p.AppendDNSName(names, m, rr.Name)
+			a.Owner = names[at:]
+			d.ans[n] = a
+			n++
+		}
+		if n > 0 {
+			d.cache.AddResponse(ts, client, qname, d.ans[:n])
+			d.fed = true
+		}
+	}
+}
+
+// maxNameText is the longest a DNS name can print (255 bytes, each byte
+// escaped as four at worst).
+const maxNameText = 4 * 255
+
+// DNS record types the cache reads.
+const (
+	dnsA     = 1
+	dnsCNAME = 5
+	dnsAAAA  = 28
+)
+
+// cacheAddr converts a flow key's address to the cache's 16-byte form
+// (IPv4 as IPv4-mapped IPv6).
+func cacheAddr(kind decode.FlowKind, a [16]byte) [16]byte {
+	if kind != decode.FlowIPv4 {
+		return a
+	}
+	var m [16]byte
+	m[10], m[11] = 0xff, 0xff
+	copy(m[12:], a[:4])
+	return m
+}
