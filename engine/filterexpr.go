@@ -184,7 +184,7 @@ type serviceLeaf string
 
 func (s serviceLeaf) match(p *filterPacket) bool {
 	id := p.cell.identity()
-	return id != nil && strings.EqualFold(id.Service, string(s))
+	return id != nil && strings.EqualFold(id.service, string(s))
 }
 
 // hostLeaf is "host SUFFIX", lower case without a leading "*." or ".".
@@ -192,7 +192,7 @@ type hostLeaf string
 
 func (h hostLeaf) match(p *filterPacket) bool {
 	id := p.cell.identity()
-	return id != nil && hostHasSuffix(id.Host, string(h))
+	return id != nil && hostHasSuffix(id.host, string(h))
 }
 
 // hostHasSuffix reports whether host is suffix or ends in "."+suffix,

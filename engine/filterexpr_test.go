@@ -160,9 +160,9 @@ func identityRing(t testing.TB) (*Ring, map[string][]uint64) {
 		cell  *verdictCell
 	}{
 		{"yt", tcpFrame(t, "10.0.0.1", "10.0.0.9", 40000, 443, "A", []byte("x")), 1,
-			cell("ssl", &flowIdentity{Host: "rr1.googlevideo.com", HostSource: HostSourceSNI, Service: "youtube"})},
+			cell("ssl", &flowIdentity{host: "rr1.googlevideo.com", source: HostSourceSNI, service: "youtube"})},
 		{"dns", udpFrame(t, "10.0.0.1", "10.0.0.53", 5353, 53, []byte("q")), 2,
-			cell("dns", &flowIdentity{Host: "www.github.com", HostSource: HostSourceDNSQuery})},
+			cell("dns", &flowIdentity{host: "www.github.com", source: HostSourceDNSQuery})},
 		{"ssh", tcpFrame(t, "10.0.0.1", "10.0.0.22", 40001, 22, "A", []byte("SSH-2.0")), 3, cell("ssh", nil)},
 		{"none", tcpFrame(t, "10.0.0.1", "10.0.0.23", 40002, 23, "A", nil), 0, nil},
 	}
@@ -239,7 +239,7 @@ func TestViewFilterFollowsNewPackets(t *testing.T) {
 		r.add(&item{ts: 1, link: decode.LinkEthernet, wireLen: len(frame), flowID: 1, cell: c}, frame, nil)
 	}
 	add()
-	c.ident.Store(&flowIdentity{Host: "www.youtube.com", Service: "youtube"})
+	c.ident.Store(&flowIdentity{host: "www.youtube.com", service: "youtube"})
 	add()
 	if got := viewSeqs(r); !slices.Equal(got, []uint64{2}) {
 		t.Errorf("view %v, want [2] (packet 1 came before the host was known)", got)

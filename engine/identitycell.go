@@ -1,12 +1,15 @@
 package engine
 
-// flowIdentity is what readers outside the shard (ring rows, the view
-// filter) see of a flow's identity. The shard that owns the flow
-// publishes a new one in the flow's verdictCell each time the identity
-// changes (a few times per flow, never per packet); readers load it with
-// one atomic read and never write it.
-type flowIdentity struct {
-	Host, HostSource, Service string
+// A flow's identity reaches readers outside the shard (ring rows, the
+// view filter) through its verdictCell: the shard publishes each new
+// flowIdentity there as it sets it on the flow (a few times per flow,
+// never per packet), and a reader loads it with one atomic read.
+
+// setIdentity makes id the flow's identity, for the shard and for the
+// readers of its cell.
+func (f *flow) setIdentity(id *flowIdentity) {
+	f.ident = id
+	f.cell.ident.Store(id)
 }
 
 // identity returns the flow's identity as last published, nil when none

@@ -166,7 +166,7 @@ func (r *Ring) viewOf(s *slot) PacketView {
 		}
 		v.PortGuess, v.Mismatch = c.guessName, c.mismatch.Load()
 		if id := c.identity(); id != nil {
-			v.Host, v.Service = id.Host, id.Service
+			v.Host, v.Service = id.host, id.service
 		}
 	}
 	return v
