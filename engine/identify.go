@@ -72,7 +72,7 @@ func (s *shard) identify(f *flow, b *batch, it *item) {
 	w.looked++
 	next := s.learn(f, w, p, it, b.bytes(it)[it.pay.Off:it.pay.End()])
 	if next != nil {
-		f.setIdentity(next)
+		s.setIdentity(f, next)
 	}
 	id := f.ident
 	named := id != nil && id.host != "" && id.source != identitySourceCache
@@ -355,7 +355,7 @@ func (s *shard) cachedName(f *flow, name string) {
 	var id flowIdentity
 	id.host, id.source = name, HostSourceDNSCache
 	id.service, _ = s.e.services.Load().Lookup(name)
-	f.setIdentity(&id)
+	s.setIdentity(f, &id)
 }
 
 // fill copies the identity into a view.
