@@ -35,12 +35,19 @@ var flowCols = []flowCol{
 	{"State", 11, false, func(f *engine.FlowView) string { return f.State }, engine.ByState},
 }
 
-// Indexes in flowCols of the columns the view treats specially.
+// Indexes in flowCols.
 const (
-	hostCol    = 4
-	verdictCol = 5
-	serviceCol = 6
-	bytesCol   = 9
+	protoCol = iota + 1
+	aCol
+	bCol
+	hostCol
+	verdictCol
+	serviceCol
+	portGuessCol
+	pktsCol
+	bytesCol
+	durCol
+	stateCol
 )
 
 // flowDrops is the order in which narrow terminals drop columns: the
@@ -48,7 +55,7 @@ const (
 // port guess (a mismatch still shows as '!' after the verdict), the
 // duration and the packet count, so that at 80 columns the endpoints and
 // the host keep room to be told apart.
-var flowDrops = []struct{ below, col int }{{160, serviceCol}, {140, 11}, {120, 7}, {100, 10}, {90, 8}}
+var flowDrops = []struct{ below, col int }{{160, serviceCol}, {140, stateCol}, {120, portGuessCol}, {110, durCol}, {100, pktsCol}}
 
 // flowList is the flows view: every flow the engine knows, sorted by the
 // engine, of which it holds only a page around the rows on screen
@@ -149,31 +156,44 @@ func (l *flowList) selected() (engine.FlowView, bool) {
 	return engine.FlowView{}, false
 }
 
-// widths returns each column's width for the terminal width; the two
-// endpoints and the host share what the fixed columns leave.
+// flowWidths returns each column's width for the terminal width (0: left
+// out). The endpoints and the host share what the fixed columns leave;
+// when that is little, the endpoints keep room for an IPv4 address and
+// port and the host, cut from the left (fitHost), takes the rest.
 func flowWidths(width int) []int {
 	w := make([]int, len(flowCols))
-	fixed, flex := 1, 0
 	for i, c := range flowCols {
 		w[i] = c.width
-		fixed += c.width + 1
-		if c.width == 0 {
-			flex++
-		}
 	}
 	for _, drop := range flowDrops {
 		if width < drop.below {
-			fixed -= w[drop.col] + 1
 			w[drop.col] = 0
 		}
 	}
+	if width < narrowFlows {
+		w[protoCol], w[verdictCol] = 5, 12
+	}
+	rest := width - 1 // the cursor
 	for i, c := range flowCols {
-		if c.width == 0 {
-			w[i] = clamp((width-fixed)/flex, 8, 46)
+		if c.width == 0 || w[i] > 0 {
+			rest -= w[i] + 1
 		}
 	}
+	ep := clamp(rest/3, 8, 46)
+	if rest/3 < wantEndpoint {
+		ep = clamp(min(wantEndpoint, (rest-minHost)/2), 8, 46)
+	}
+	w[aCol], w[bCol] = ep, ep
+	w[hostCol] = clamp(rest-2*ep, minHost, 46)
 	return w
 }
+
+// narrowFlows is the width below which Proto and Verdict narrow;
+// minHost the least the host column gets.
+const (
+	narrowFlows = 90
+	minHost     = 8
+)
 
 func (l *flowList) view(th *Theme, width, height int) string {
 	w := flowWidths(width)

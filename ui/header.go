@@ -20,6 +20,7 @@ const headerLines = 4
 type header struct {
 	st       engine.Stats
 	apps     []engine.AppStat // traffic by verdict, for the share bar
+	services []engine.AppStat // traffic by service, biggest first
 	patterns string           // the pattern set's status line
 	patErr   bool
 	fps      int // redraws a second, shown with --debug (-1: not measured)
@@ -154,7 +155,27 @@ func (h *header) view(th *Theme, width int, viewFilter string, arrived int) stri
 	}
 	spark := max(width-ansi.StringWidth(counters+rate+fps), 0)
 	l2 := counters + th.Label.Render(rate) + th.Spark.Render(sparkline(st.History[:], min(spark, 60))) + fps
-	return strings.Join([]string{fit(l1, width), fit(l2, width), fit(shareBar(th, h.apps, width), width), h.patternLine(th, width)}, "\n")
+	return strings.Join([]string{fit(l1, width), fit(l2, width), h.sharesLine(th, width), h.patternLine(th, width)}, "\n")
+}
+
+// topServices is how many services the header names.
+const topServices = 3
+
+// sharesLine is the protocol share bar and, at its right, the biggest
+// services by bytes ("services youtube 40 MB · github 2.1 MB"); the
+// services keep their room and the bar's legend is cut first.
+func (h *header) sharesLine(th *Theme, width int) string {
+	var svc strings.Builder
+	for i, s := range h.services[:min(len(h.services), topServices)] {
+		if i == 0 {
+			svc.WriteString(th.Label.Render(" │ services "))
+		} else {
+			svc.WriteString(th.Label.Render(" · "))
+		}
+		svc.WriteString(engine.Escape(s.Name) + " " + siBytes(s.Bytes))
+	}
+	sw := min(ansi.StringWidth(svc.String()), width/2)
+	return fit(shareBar(th, h.apps, width-sw), width-sw) + fit(svc.String(), sw)
 }
 
 // patternLine is the pattern set's status, red after a failed reload.
