@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"l7sniff/engine"
+	"l7sniff/engine/identity"
 	"l7sniff/patterns"
 )
 
@@ -64,6 +65,8 @@ type options struct {
 	replay      replayFlag
 	loop        bool
 	patternDirs stringList
+	serviceDirs stringList
+	dnsCache    int
 	maxFlows    int
 	shards      int
 	maxPackets  int
@@ -109,6 +112,8 @@ func parseFlags(args []string) (*options, error) {
 	fs.Var(&o.replay, "replay", "pace a file by its timestamps at `SPEED` (1 if omitted, e.g. 10, or max)")
 	fs.BoolVar(&o.loop, "loop", false, "read the file again each time it ends, until stopped (with --replay: a demo that keeps moving)")
 	fs.Var(&o.patternDirs, "patterns", "load l7-filter patterns from `DIR` (repeatable) instead of the built-in set; reloads on change")
+	fs.Var(&o.serviceDirs, "services", "load service rules (*.rules) from `DIR` (repeatable) instead of the built-in ones; reloads on change")
+	intVar(fs, &o.dnsCache, "dns-cache", identity.DefaultDNSCacheEntries, 1, 1<<24, "`N` DNS answers remembered to name flows that carry no name (names bounded at 64 bytes each)")
 	// The bounds are the engine's: a flow table shard indexes flows with
 	// an int32, a flow counts its packets in a uint16, a stream its bytes
 	// in a uint32; the history's slots are allocated up front.

@@ -87,6 +87,7 @@ func run(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		return err
 	}
 	cfg := engineConfig(o, set)
+	cfg.Services = loadServices(o, stderr)
 	closeExport, err := o.ipfix.apply(&cfg, stderr)
 	if err != nil {
 		return err
@@ -102,6 +103,15 @@ func run(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		return err
 	}
 	var watched []string
+	if e.Source().Live() && len(o.serviceDirs) > 0 {
+		// As the patterns below: a file is named by the rules as loaded.
+		w, err := watchServices(ctx, o, e, stderr)
+		if err != nil {
+			return err
+		}
+		defer w.Close()
+		watched = append(watched, o.serviceDirs...)
+	}
 	if e.Source().Live() && len(o.patternDirs) > 0 {
 		// Reading a file, the set stays as loaded so that the output
 		// does not depend on when a file was saved.
@@ -110,7 +120,7 @@ func run(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 			return err
 		}
 		defer w.Close()
-		watched = o.patternDirs
+		watched = append(watched, o.patternDirs...)
 	}
 	drop, err := planDrop(o)
 	if err != nil {
@@ -155,6 +165,7 @@ func engineConfig(o *options, set *patterns.Set) engine.Config {
 	cfg := engine.Config{
 		Source: o.src, Shards: o.shards, MaxFlows: o.maxFlows, MaxPackets: o.maxPackets,
 		Count: o.count, Patterns: set, Replay: float64(o.replay), Loop: o.loop,
+		DNSCacheEntries: o.dnsCache,
 	}
 	if o.replay < 0 {
 		cfg.Replay = 0

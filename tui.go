@@ -6,11 +6,13 @@ import (
 	"errors"
 	"io"
 	"os"
+	"slices"
 	"sync"
 
 	"github.com/charmbracelet/x/term"
 
 	"l7sniff/engine"
+	"l7sniff/engine/identity"
 	"l7sniff/patterns"
 	"l7sniff/ui"
 )
@@ -115,10 +117,23 @@ func (c *tuiCapture) start(device string) (*engine.Engine, <-chan error, error) 
 		e.SetWriter(w)
 	}
 	// The UI's watcher reloads the pattern directories, whatever the
-	// source.
-	if err := drop.leave(c.o, c.o.patternDirs, c.notes); err != nil {
+	// source; so does the service rule watcher.
+	var rules *identity.ServiceWatcher
+	if len(c.o.serviceDirs) > 0 {
+		if rules, err = watchServices(c.ctx, c.o, e, c.notes); err != nil {
+			if w != nil {
+				w.Close()
+			}
+			e.Source().Close()
+			return nil, nil, err
+		}
+	}
+	if err := drop.leave(c.o, append(slices.Clone(c.o.patternDirs), c.o.serviceDirs...), c.notes); err != nil {
 		if w != nil {
 			w.Close()
+		}
+		if rules != nil {
+			rules.Close()
 		}
 		e.Source().Close()
 		return nil, nil, err
@@ -129,6 +144,10 @@ func (c *tuiCapture) start(device string) (*engine.Engine, <-chan error, error) 
 		err := e.Run(c.ctx)
 		if w != nil {
 			err = errors.Join(err, w.Close())
+		}
+		if rules != nil {
+			// No packet is left to name.
+			err = errors.Join(err, rules.Close())
 		}
 		toUI <- err
 		done <- err

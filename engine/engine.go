@@ -99,6 +99,8 @@ type Engine struct {
 	shards   []*shard
 	patterns atomic.Pointer[patterns.Set]
 	services atomic.Pointer[identity.Services]
+	// svcStatus is the last service rule reload (WatchServices).
+	svcStatus atomic.Pointer[identity.ServiceReload]
 	// dns feeds DNS answers to the cache and names new flows from it, in
 	// the capture stage (dnsfeed.go).
 	dns      *dnsFeed
@@ -215,6 +217,36 @@ func (e *Engine) SetPatterns(set *patterns.Set) { e.patterns.Store(set) }
 // SetServices makes rules the service rules flows are named by from now
 // on; flows already named keep their service.
 func (e *Engine) SetServices(rules *identity.Services) { e.services.Store(rules) }
+
+// WatchServices makes the engine follow w: each reload's rules replace
+// the ones in force, and ServiceStatus reports it; notify, when not nil,
+// is called with each reload after the first (for a log). It returns at
+// once; the following ends when w is closed.
+func (e *Engine) WatchServices(w *identity.ServiceWatcher, notify func(identity.ServiceReload)) {
+	first := w.Status()
+	e.svcStatus.Store(&first)
+	e.SetServices(first.Services)
+	go func() {
+		for r := range w.Updates() {
+			e.svcStatus.Store(&r)
+			e.SetServices(r.Services)
+			if notify != nil && r.Version > 1 {
+				notify(r)
+			}
+		}
+	}()
+}
+
+// ServiceStatus returns the last service rule reload, for the UI header
+// (version, problems with file:line, whether the earlier rules were
+// kept); ok is false when the rules are not watched (built-in or loaded
+// once).
+func (e *Engine) ServiceStatus() (r identity.ServiceReload, ok bool) {
+	if p := e.svcStatus.Load(); p != nil {
+		return *p, true
+	}
+	return identity.ServiceReload{}, false
+}
 
 // Services returns the service rules in force.
 func (e *Engine) Services() *identity.Services { return e.services.Load() }

@@ -12,21 +12,23 @@ import (
 
 // WriteFlowReport prints the flows and per-protocol totals the way
 // ndpiReader does at the end of a run: one line per flow (5-tuple,
-// packets, bytes, duration, verdict, port guess, mismatch flag), then the
-// totals, biggest first.
+// packets, bytes, duration, verdict, port guess, identity: host and where
+// it came from, ALPN, TLS version, service; mismatch flag), then the
+// totals by protocol and by service, biggest first.
 // The first write error ends the report and is returned.
 func WriteFlowReport(out io.Writer, flows []FlowView, st Stats) error {
 	sortFlows(flows)
 	w := &stickyWriter{w: out}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "#\tproto\tA\tB\tpkts A→B\tpkts B→A\tbytes\tduration\tverdict\tport guess\tnote")
+	fmt.Fprintln(tw, "#\tproto\tA\tB\tpkts A→B\tpkts B→A\tbytes\tduration\tverdict\tport guess\thost\thost source\talpn\ttls\tservice\tnote")
 	for _, f := range flows {
 		note := ""
 		if f.Mismatch {
 			note = "MISMATCH"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\n", f.ID, f.Proto, Escape(f.A()), Escape(f.B()),
-			f.Packets[0], f.Packets[1], f.TotalBytes(), f.Duration().Round(time.Millisecond), Escape(f.App), f.PortGuess, note)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", f.ID, f.Proto, Escape(f.A()), Escape(f.B()),
+			f.Packets[0], f.Packets[1], f.TotalBytes(), f.Duration().Round(time.Millisecond), Escape(f.App), f.PortGuess,
+			orDash(Escape(f.Host)), orDash(f.HostSource), orDash(Escape(f.ALPN)), orDash(f.TLSVersion), orDash(f.Service), note)
 	}
 	tw.Flush()
 	fmt.Fprintln(w)
@@ -36,6 +38,15 @@ func WriteFlowReport(out io.Writer, flows []FlowView, st Stats) error {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t\n", Escape(a.Name), a.Flows, a.Packets, a.Bytes)
 	}
 	tw.Flush()
+	if services := serviceTotals(flows); len(services) > 0 {
+		fmt.Fprintln(w)
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "service\tflows\tpackets\tbytes\t")
+		for _, a := range services {
+			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t\n", orDash(a.Name), a.Flows, a.Packets, a.Bytes)
+		}
+		tw.Flush()
+	}
 	fmt.Fprintf(w, "\n%d packets, %d bytes, %d flows (%d evicted early, %d not listed)\n",
 		st.Packets, st.Bytes, len(flows), st.FlowsEvicted, st.FlowsLost)
 	if st.FlowsUndecided+st.TCPDuplicates+st.TCPReordered+st.TCPGaps > 0 {
@@ -91,6 +102,14 @@ func WriteFlowJSON(w io.Writer, flows []FlowView, st Stats, apps []AppStat) erro
 		Pattern   string    `json:"pattern,omitempty"`
 		PortGuess string    `json:"port_guess,omitempty"`
 		Mismatch  bool      `json:"mismatch"`
+		// The flow's identity (see FlowView).
+		Host        string `json:"host,omitempty"`
+		HostSource  string `json:"host_source,omitempty"`
+		Service     string `json:"service,omitempty"`
+		ALPNOffered string `json:"alpn_offered,omitempty"`
+		ALPN        string `json:"alpn,omitempty"`
+		TLSVersion  string `json:"tls_version,omitempty"`
+		QUICVersion string `json:"quic_version,omitempty"`
 	}
 	// encoding/json passes C1 controls (U+0080–U+009F) raw, so strings
 	// from outside are escaped as in the text report.
@@ -99,14 +118,16 @@ func WriteFlowJSON(w io.Writer, flows []FlowView, st Stats, apps []AppStat) erro
 		Apps []AppStat
 	}
 	out := struct {
-		Flows  []jsonFlow `json:"flows"`
-		Totals []AppStat  `json:"totals"`
-		Stats  jsonStats  `json:"stats"`
-	}{Totals: escapeNames(totals(flows)), Stats: jsonStats{st, escapeNames(slices.Clone(apps))}}
+		Flows    []jsonFlow `json:"flows"`
+		Totals   []AppStat  `json:"totals"`
+		Services []AppStat  `json:"service_totals"`
+		Stats    jsonStats  `json:"stats"`
+	}{Totals: escapeNames(totals(flows)), Services: serviceTotals(flows), Stats: jsonStats{st, escapeNames(slices.Clone(apps))}}
 	out.Stats.Source, out.Stats.CaptureFilter = Escape(st.Source), Escape(st.CaptureFilter)
 	for _, f := range flows {
 		out.Flows = append(out.Flows, jsonFlow{f.ID, f.Proto, Escape(f.A()), Escape(f.B()), f.Packets[0], f.Packets[1], f.Bytes[0], f.Bytes[1],
-			f.First, f.Last, f.State, Escape(f.App), Escape(f.Pattern), f.PortGuess, f.Mismatch})
+			f.First, f.Last, f.State, Escape(f.App), Escape(f.Pattern), f.PortGuess, f.Mismatch,
+			Escape(f.Host), f.HostSource, f.Service, Escape(f.ALPNOffered), Escape(f.ALPN), f.TLSVersion, f.QUICVersion})
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -133,12 +154,39 @@ func sortFlows(flows []FlowView) {
 
 // totals sums flows by verdict, biggest first.
 func totals(flows []FlowView) []AppStat {
+	return totalsBy(flows, func(f *FlowView) string { return f.App })
+}
+
+// serviceTotals sums flows by service, biggest first, the flows without
+// one under ""; it is empty when no flow has a service. Service names
+// come from rule files, which allow only [a-z0-9._-].
+func serviceTotals(flows []FlowView) []AppStat {
+	for i := range flows {
+		if flows[i].Service != "" {
+			return totalsBy(flows, func(f *FlowView) string { return f.Service })
+		}
+	}
+	return nil
+}
+
+// orDash shows an empty report cell as "-".
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// totalsBy sums flows by the name key gives them, biggest first.
+func totalsBy(flows []FlowView, key func(*FlowView) string) []AppStat {
 	m := map[string]*AppStat{}
-	for _, f := range flows {
-		a := m[f.App]
+	for i := range flows {
+		f := &flows[i]
+		k := key(f)
+		a := m[k]
 		if a == nil {
-			a = &AppStat{Name: f.App}
-			m[f.App] = a
+			a = &AppStat{Name: k}
+			m[k] = a
 		}
 		a.Flows++
 		a.Packets += f.TotalPackets()

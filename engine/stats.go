@@ -7,6 +7,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"l7sniff/engine/identity"
 )
 
 // Stats is a snapshot of the engine's counters. It is a plain value of
@@ -59,6 +61,10 @@ type Stats struct {
 	// Reassembly counts TCP messages put back together for the
 	// application dissectors, and those given up.
 	Reassembly AsmStats
+	// DNSCache is what the DNS answer cache that names flows holds and
+	// did: answers recorded, entries evicted by its bounds (--dns-cache),
+	// flows it named.
+	DNSCache identity.DNSCacheStats
 }
 
 // historyLen is the sparkline's length in seconds.
@@ -149,6 +155,7 @@ func (e *Engine) Stats() Stats {
 	if e.ring != nil {
 		st.RingEvicted = e.ring.Evicted()
 	}
+	st.DNSCache = e.dns.cache.Stats()
 	if x := e.cfg.Export; x != nil {
 		st.Exporting = true
 		st.Exported, st.ExportDropped = x.Counts()

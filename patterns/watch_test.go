@@ -170,8 +170,8 @@ func TestRebuildKeepsTheOldSetRunning(t *testing.T) {
 	}
 	reloaded := make(chan Reload, 1)
 	go func() { reloaded <- w.Reload() }()
-	for w.mu.TryLock() { // until a rebuild holds the Watcher
-		w.mu.Unlock()
+	for w.dw.mu.TryLock() { // until a rebuild holds the Watcher
+		w.dw.mu.Unlock()
 		select {
 		case r := <-reloaded:
 			t.Fatalf("the rebuild ended (version %d) before the test saw it running", r.Version)
@@ -185,7 +185,7 @@ func TestRebuildKeepsTheOldSetRunning(t *testing.T) {
 	if v := verdictOf(w.Current(), "GET / HTTP/1.1\r\n"); v != "http" {
 		t.Errorf("verdict %s during the rebuild, want http", v)
 	}
-	if w.mu.TryLock() {
+	if w.dw.mu.TryLock() {
 		t.Fatal("the rebuild ended during the checks: they did not overlap it")
 	}
 	if err := w.Close(); err != nil {
