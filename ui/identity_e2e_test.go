@@ -124,3 +124,35 @@ func flowRows(screen string) int {
 	}
 	return n
 }
+
+// TestServiceRulesEndToEnd: with --services naming the demo capture's
+// host, its TLS and DNS flows carry the service, and the view filter's
+// identity primitives choose them (runs without the corpus).
+func TestServiceRulesEndToEnd(t *testing.T) {
+	needTmux(t)
+	rules := t.TempDir()
+	if err := os.WriteFile(filepath.Join(rules, "demo.rules"), []byte("# the demo capture's server\ndemo demo.l7sniff.test\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	capture, _ := filepath.Abs(demoCapture)
+	bin := buildBinary(t)
+	tm := startTmux(t, 170, 40, bin+" --no-drop --services "+rules+" -r "+capture+"; sleep 60")
+	tm.waitText("(file, ended)", "services demo ")
+	tm.keys("Tab")
+	tm.waitText("ssl · demo", "dns · demo", "demo.l7sniff.test")
+
+	tm.keys("/")
+	tm.text("service demo and tcp port 443")
+	tm.keys("Enter")
+	s := tm.waitText(`view filter "service demo and tcp port 443"`)
+	if got := flowRows(s); got != 3 || !strings.Contains(s, "ssl · demo") {
+		t.Errorf("%d flows for the demo service over TLS, want the 3 with SNI:\n%s", got, s)
+	}
+	tm.keys("/", "C-u")
+	tm.text("host l7sniff.test and not app dns")
+	tm.keys("Enter")
+	s = tm.waitText(`view filter "host l7sniff.test and not app dns"`)
+	if got := flowRows(s); got != 3 {
+		t.Errorf("%d flows named under l7sniff.test that are not DNS, want 3:\n%s", got, s)
+	}
+}
