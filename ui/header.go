@@ -174,7 +174,7 @@ func (h *header) sharesLine(th *Theme, width int) string {
 		}
 		svc.WriteString(engine.Escape(s.Name) + " " + siBytes(s.Bytes))
 	}
-	sw := min(ansi.StringWidth(svc.String()), width/2)
+	sw := min(ansi.StringWidth(svc.String()), width/3)
 	return fit(shareBar(th, h.apps, width-sw), width-sw) + fit(svc.String(), sw)
 }
 
