@@ -137,6 +137,9 @@ func (u uniflow) String() string {
 type counts struct {
 	packets, bytes uint64
 	app            string
+	// The flow's identity as l7sniff exports it: host (IE 460 or
+	// enterprise element 2), service, ALPN (chosen, else offered).
+	host, service, alpn string
 }
 
 // reportFlows runs l7sniff with extra arguments and returns its JSON flow
@@ -155,6 +158,9 @@ func reportFlows(t *testing.T, capture string, args ...string) (flows map[uniflo
 	var rep struct {
 		Flows []struct {
 			Proto, A, B, App string
+			Host, Service    string
+			ALPN             string `json:"alpn"`
+			ALPNOffered      string `json:"alpn_offered"`
 			Pab              uint64 `json:"packets_ab"`
 			Pba              uint64 `json:"packets_ba"`
 			Bab              uint64 `json:"bytes_ab"`
@@ -187,6 +193,10 @@ func reportFlows(t *testing.T, capture string, args ...string) (flows map[uniflo
 			c.packets += d.p
 			c.bytes += d.byt
 			c.app = f.App
+			c.host, c.service, c.alpn = f.Host, f.Service, f.ALPN
+			if c.alpn == "" {
+				c.alpn = f.ALPNOffered
+			}
 			flows[d.u] = c
 			directions++
 		}
@@ -265,6 +275,8 @@ func compare(t *testing.T, who string, want, got map[uniflow]counts, apps bool) 
 			bad = append(bad, fmt.Sprintf("%s: %d packets %d bytes, l7sniff says %d %d", u, g.packets, g.bytes, w.packets, w.bytes))
 		case apps && g.app != w.app:
 			bad = append(bad, fmt.Sprintf("%s: class %q, l7sniff says %q", u, g.app, w.app))
+		case apps && (g.host != w.host || g.service != w.service || g.alpn != w.alpn):
+			bad = append(bad, fmt.Sprintf("%s: host %q service %q alpn %q, l7sniff says %q %q %q", u, g.host, g.service, g.alpn, w.host, w.service, w.alpn))
 		}
 	}
 	for u := range got {
@@ -353,19 +365,32 @@ func TestIPFIXToNfacctdCarriesVerdicts(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "flows.csv")
 	conf := filepath.Join(dir, "nfacctd.conf")
+	// l7sniff's identity elements, read as custom primitives: the HTTP
+	// host (IE 460) and, under l7sniff's PEN, host, service and ALPN.
+	prims := filepath.Join(dir, "primitives.lst")
+	err := os.WriteFile(prims, []byte(`name=httphost field_type=460 len=vlen semantics=str
+name=l7host field_type=32473:2 len=vlen semantics=str
+name=l7service field_type=32473:3 len=vlen semantics=str
+name=l7alpn field_type=32473:4 len=vlen semantics=str
+`), 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
 	// The class primitive is the application name: nfacctd learns the
 	// applicationId → name map from the options records.
-	err := os.WriteFile(conf, []byte(fmt.Sprintf(`daemonize: false
+	err = os.WriteFile(conf, []byte(fmt.Sprintf(`daemonize: false
 pidfile: %s/nfacctd.pid
 nfacctd_ip: 127.0.0.1
 nfacctd_port: %d
 plugins: print
-aggregate: class, src_host, dst_host, src_port, dst_port, proto
+aggregate_primitives: %s
+aggregate: class, src_host, dst_host, src_port, dst_port, proto, httphost, l7host, l7service, l7alpn
 print_output: csv
+print_output_separator: |
 print_output_file: %s
 print_output_file_append: true
 print_refresh_time: 1
-`, dir, port, out)), 0o644)
+`, dir, port, prims, out)), 0o644)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -409,11 +434,17 @@ func nfacctdFlows(t *testing.T, path string) (map[uniflow]counts, uint64) {
 	var col map[string]int
 	var total uint64
 	for _, line := range strings.Split(string(data), "\n") {
-		f := strings.Split(line, ",")
-		if strings.HasPrefix(line, "CLASS,") {
+		// '|'-separated: an offered ALPN list has commas.
+		f := strings.Split(line, "|")
+		if strings.HasPrefix(line, "CLASS|") {
 			col = map[string]int{}
 			for i, name := range f {
 				col[name] = i
+			}
+			for _, name := range []string{"CLASS", "httphost", "l7host", "l7service", "l7alpn"} {
+				if _, ok := col[name]; !ok {
+					t.Fatalf("nfacctd's CSV has no %s column: %s", name, line)
+				}
 			}
 			continue
 		}
@@ -433,6 +464,7 @@ func nfacctdFlows(t *testing.T, path string) (map[uniflow]counts, uint64) {
 		c.packets += p
 		c.bytes += b
 		c.app = f[col["CLASS"]]
+		c.host, c.service, c.alpn = f[col["httphost"]]+f[col["l7host"]], f[col["l7service"]], f[col["l7alpn"]]
 		flows[u] = c
 		total += p
 	}

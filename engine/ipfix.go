@@ -68,7 +68,12 @@ type IPFIXConfig struct {
 // hash of the name; an options template record (scope applicationId) maps
 // each id to its name before the first record that uses it, as nfacctd
 // requires. The port-guess mismatch flag is enterprise element 1 of PEN
-// 32473 (see PEN), a boolean.
+// 32473 (see PEN), a boolean. The flow's identity follows, strings empty
+// when unknown: its host in httpRequestHost (IE 460) when an HTTP Host
+// header named it, else under the same PEN in element 2 (never both: at
+// the longest names both would not fit one UDP message with the
+// templates), its service (3) and its ALPN, the chosen protocol or else
+// the client's offer (4).
 //
 // Counts after an active-timeout export are deltas: the records of a flow
 // add up to its totals.
@@ -203,6 +208,17 @@ func (x *IPFIXExporter) export(f *flow, wait bool) {
 			start: max(f.first, base.since[d]) / 1e6, end: f.last / 1e6,
 			vlan: f.vlan, flowID: f.id, reverse: (d == 0) != f.initiatorA,
 			app: app, mismatch: mismatch,
+		}
+		if id := f.ident; id != nil {
+			r.host, r.service, r.alpn = id.host, id.service, id.alpn
+			if r.alpn == "" {
+				r.alpn = id.alpnOffered
+			}
+			if id.source == HostSourceHTTPHost {
+				// One element per record: both would not fit a UDP
+				// message with the templates at the longest names.
+				r.httpHost, r.host = id.host, ""
+			}
 		}
 		if d == 1 {
 			r.src, r.dst, r.srcPort, r.dstPort = f.key.B, f.key.A, f.key.PortB, f.key.PortA

@@ -25,6 +25,8 @@ var (
 	kAppID, kAppName = ieKey{0, 95}, ieKey{0, 96}
 	kFlowID, kBiDir  = ieKey{0, 148}, ieKey{0, 239}
 	kMismatch        = ieKey{32473, 1}
+	kHTTPHost, kHost = ieKey{0, 460}, ieKey{32473, 2}
+	kService, kALPN  = ieKey{32473, 3}, ieKey{32473, 4}
 )
 
 func u(b []byte) uint64 {
@@ -37,7 +39,8 @@ func u(b []byte) uint64 {
 
 func sampleRecords() []flowRecord {
 	v4 := flowRecord{proto: 6, srcPort: 51000, dstPort: 443, tcpFlags: 0x1b, octets: 1500, packets: 7,
-		start: 1700000000123, end: 1700000004567, vlan: 42, flowID: 0x1234, app: "ssh", mismatch: true}
+		start: 1700000000123, end: 1700000004567, vlan: 42, flowID: 0x1234, app: "ssh", mismatch: true,
+		httpHost: "www.example.com", service: "example", alpn: "h2"}
 	copy(v4.src[:], []byte{10, 0, 0, 1})
 	copy(v4.dst[:], []byte{192, 0, 2, 7})
 	v6 := flowRecord{v6: true, proto: 17, srcPort: 53, dstPort: 40000, octets: 90, packets: 1,
@@ -101,6 +104,9 @@ func TestIPFIXMessageRoundTrip(t *testing.T) {
 	if string(r[kIface]) != "eth0" || string(r[kAppName]) != "ssh" || r[kAppID][0] != 6 || len(r[kAppID]) != 5 {
 		t.Errorf("interface %q, app %q id %x", r[kIface], r[kAppName], r[kAppID])
 	}
+	if string(r[kHTTPHost]) != "www.example.com" || string(r[kHost]) != "" || string(r[kService]) != "example" || string(r[kALPN]) != "h2" {
+		t.Errorf("identity: http host %q, host %q, service %q, alpn %q", r[kHTTPHost], r[kHost], r[kService], r[kALPN])
+	}
 	r6 := m.records[3].values
 	if !bytes.Equal(r6[kSrc6], recs[1].src[:]) || !bytes.Equal(r6[kDst6], recs[1].dst[:]) || u(r6[kBiDir]) != 2 || u(r6[kMismatch]) != 2 {
 		t.Errorf("IPv6 record: %x → %x, direction %d, mismatch %d", r6[kSrc6], r6[kDst6], u(r6[kBiDir]), u(r6[kMismatch]))
@@ -124,6 +130,8 @@ func TestApplicationIDIsFNV1a(t *testing.T) {
 func TestIPFIXLargestRecordFitsAnEmptyMessage(t *testing.T) {
 	r := sampleRecords()[1]
 	r.app = strings.Repeat("y", 4000)
+	r.host = strings.Repeat("h", 253) // the other host element is then empty
+	r.service, r.alpn = strings.Repeat("s", 64), strings.Repeat("a", 4000)
 	w := newMsgWriter(udpMessage)
 	w.begin(0, 0, 0)
 	w.templates()

@@ -47,7 +47,11 @@ const (
 	ieFlowStartMillis      = 152
 	ieFlowEndMillis        = 153
 	ieBiflowDirection      = 239
+	ieHTTPRequestHost      = 460
 	iePortGuessMismatch    = 1 // enterprise-specific, under PEN
+	ieHost                 = 2 // enterprise: the flow's host (any source)
+	ieService              = 3 // enterprise: the service its host matches
+	ieALPN                 = 4 // enterprise: ALPN chosen, else offered
 	enterpriseBit          = 0x8000
 	appEngineUserDefined   = 6 // RFC 6759 classification engine "USER-Defined"
 	appIDLen               = 5 // engine id + 32-bit selector
@@ -87,6 +91,10 @@ func flowFields(v6 bool) []field {
 		{id: iePortGuessMismatch, length: 1, pen: PEN},
 		{id: ieInterfaceName, length: varLen},
 		{id: ieApplicationName, length: varLen},
+		{id: ieHTTPRequestHost, length: varLen},
+		{id: ieHost, length: varLen, pen: PEN},
+		{id: ieService, length: varLen, pen: PEN},
+		{id: ieALPN, length: varLen, pen: PEN},
 	}
 }
 
@@ -119,7 +127,15 @@ type flowRecord struct {
 	reverse          bool // sent by the responder
 	app              string
 	mismatch         bool
+	// The flow's identity: httpHost is its host when an HTTP Host header
+	// named it (IE 460), host when anything else did (one of the two is
+	// empty); alpn is cut at maxALPNString.
+	httpHost, host, service, alpn string
 }
+
+// maxALPNString bounds the exported ALPN (the offered list can be long);
+// hosts are at most identity.MaxHostLen and services 64 bytes already.
+const maxALPNString = 64
 
 // appID is the RFC 6759 applicationId l7sniff gives a verdict: engine 6
 // (USER-Defined) followed by the 32-bit FNV-1a hash of the name. A hash,
@@ -226,7 +242,9 @@ func (w *msgWriter) flow(r *flowRecord, iface string) bool {
 	if r.v6 {
 		alen, tmpl = 16, templateIPv6
 	}
-	need := 2*alen + 2 + 2 + 1 + 2 + 8*4 + 2 + 8 + 1 + appIDLen + 1 + varLenSize(iface) + varLenSize(r.app)
+	alpn := r.alpn[:min(len(r.alpn), maxALPNString)]
+	need := 2*alen + 2 + 2 + 1 + 2 + 8*4 + 2 + 8 + 1 + appIDLen + 1 + varLenSize(iface) + varLenSize(r.app) +
+		varLenSize(r.httpHost) + varLenSize(r.host) + varLenSize(r.service) + varLenSize(alpn)
 	if !w.room(tmpl, need) {
 		return false
 	}
@@ -253,7 +271,11 @@ func (w *msgWriter) flow(r *flowRecord, iface string) bool {
 	b = append(b, id[:]...)
 	b = append(b, ipfixBool(r.mismatch))
 	b = appendVarString(b, iface)
-	w.buf = appendVarString(b, r.app)
+	b = appendVarString(b, r.app)
+	b = appendVarString(b, r.httpHost)
+	b = appendVarString(b, r.host)
+	b = appendVarString(b, r.service)
+	w.buf = appendVarString(b, alpn)
 	w.records++
 	w.flows++
 	return true
