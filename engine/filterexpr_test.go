@@ -317,3 +317,33 @@ func FuzzViewFilterParse(f *testing.F) {
 		check(e)
 	})
 }
+
+// Packets arrive and identities change while filters are set and the
+// view read (run with -race).
+func TestViewFilterConcurrent(t *testing.T) {
+	r := newRing(256, 0)
+	c := &verdictCell{}
+	frame := tcpFrame(t, "10.0.0.1", "10.0.0.9", 40000, 443, "A", []byte("x"))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; i < 2000; i++ {
+			if i%100 == 0 {
+				c.ident.Store(&flowIdentity{host: fmt.Sprintf("h%d.youtube.com", i), service: "youtube"})
+			}
+			r.add(&item{ts: 1, link: decode.LinkEthernet, wireLen: len(frame), flowID: 1, cell: c}, frame, nil)
+		}
+	}()
+	for i := 0; i < 50; i++ {
+		expr := []string{"service youtube", "host youtube.com and tcp", "not app ssh or udp"}[i%3]
+		if err := r.SetViewFilter(expr, decode.LinkEthernet); err != nil {
+			t.Fatal(err)
+		}
+		r.View(0, 10)
+		r.ViewFlows()
+	}
+	<-done
+	if err := r.SetViewFilter("service youtube", decode.LinkEthernet); err != nil || r.ViewLen() != 256 {
+		t.Errorf("after the writer: err %v, %d in view, want all 256 kept", err, r.ViewLen())
+	}
+}
