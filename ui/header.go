@@ -162,20 +162,25 @@ func (h *header) view(th *Theme, width int, viewFilter string, arrived int) stri
 const topServices = 3
 
 // sharesLine is the protocol share bar and, at its right, the biggest
-// services by bytes ("services youtube 40 MB · github 2.1 MB"); the
-// services keep their room and the bar's legend is cut first.
+// services by bytes ("services youtube 40 MB · github 2.1 MB"): as many
+// whole ones as fit in half the width; the bar's legend is cut first.
 func (h *header) sharesLine(th *Theme, width int) string {
 	var svc strings.Builder
+	sw := 0
 	for i, s := range h.services[:min(len(h.services), topServices)] {
+		sep := " · "
 		if i == 0 {
-			svc.WriteString(th.Label.Render(" │ services "))
-		} else {
-			svc.WriteString(th.Label.Render(" · "))
+			sep = " │ services "
 		}
-		svc.WriteString(engine.Escape(s.Name) + " " + siBytes(s.Bytes))
+		entry := engine.Escape(s.Name) + " " + siBytes(s.Bytes)
+		n := ansi.StringWidth(sep + entry)
+		if sw+n > width/2 {
+			break
+		}
+		svc.WriteString(th.Label.Render(sep) + entry)
+		sw += n
 	}
-	sw := min(ansi.StringWidth(svc.String()), width/3)
-	return fit(shareBar(th, h.apps, width-sw), width-sw) + fit(svc.String(), sw)
+	return fit(shareBar(th, h.apps, width-sw), width-sw) + svc.String()
 }
 
 // patternLine is the pattern set's status, red after a failed reload.
