@@ -389,9 +389,10 @@ func (e *Engine) capture() {
 		}
 		seq++
 		decode.DecodeHeaders(link, data, ci.Length, &p)
-		sh := 0
+		sh, hash := 0, uint64(0)
 		if p.Flow.Valid() {
-			sh = int(p.Flow.Hash() % uint64(e.nshards))
+			hash = p.Flow.Hash()
+			sh = int(hash % uint64(e.nshards))
 		}
 		// The collector can only take a packet whose batch has been sent,
 		// so batches and the order log that names their packets always
@@ -401,7 +402,7 @@ func (e *Engine) capture() {
 		}
 		ts := ci.Timestamp.UnixNano()
 		cur[sh].add(seq, ts, link, data, ci.Length, &p)
-		e.dns.packet(ts, link, data, ci.Length, &p, &cur[sh].items[len(cur[sh].items)-1])
+		e.dns.packet(ts, link, data, ci.Length, &p, hash, &cur[sh].items[len(cur[sh].items)-1])
 		log = append(log, uint8(sh))
 		// On a live source or a pipe, do not hold packets back for long
 		// waiting for a batch to fill: at a trickle a batch would take

@@ -17,8 +17,13 @@ import (
 // reads it from the item, as it reads the verdict.
 
 // maxIdentifyPackets bounds how many packets with payload a flow is
-// dissected for its identity.
-const maxIdentifyPackets = 16
+// dissected for its identity; a flow whose first unclaimedLimit packets
+// with payload no dissector (nor a look for a TLS, gQUIC or STUN name)
+// took stops sooner: its protocol carries no name l7sniff reads.
+const (
+	maxIdentifyPackets = 16
+	unclaimedLimit     = 3
+)
 
 // flowIdentity is what a flow is known to be so far. It is immutable once
 // a flow points at it: the shard publishes a new one when something is
@@ -36,6 +41,7 @@ type identifier struct {
 	// spoke TLS, DTLS or QUIC, serverHello once the server's choice was
 	// seen (an identifying TLS flow waits for it).
 	looked           int
+	claimed          bool // a dissector took one of the packets
 	tls, serverHello bool
 	// dnsAnswered is set once a DNS response named the flow.
 	dnsAnswered bool
@@ -70,13 +76,14 @@ func (s *shard) identify(f *flow, b *batch, it *item) {
 	st.Conn = &w.conn
 	decode.DecodeStream(it.link, b.bytes(it), it.wireLen, p, &st)
 	w.looked++
+	w.claimed = w.claimed || p.App.Layer != decode.LayerNone || w.raw != nil
 	next := s.learn(f, w, p, it, b.bytes(it)[it.pay.Off:it.pay.End()])
 	if next != nil {
 		s.setIdentity(f, next)
 	}
 	id := f.ident
 	named := id != nil && id.host != "" && id.source != identitySourceCache
-	if w.looked >= maxIdentifyPackets || w.dnsAnswered || named && p.App.Layer != decode.LayerDNS && (!w.tls || w.serverHello) {
+	if w.looked >= maxIdentifyPackets || !w.claimed && w.looked >= unclaimedLimit || w.dnsAnswered || named && p.App.Layer != decode.LayerDNS && (!w.tls || w.serverHello) {
 		s.identified(f)
 	}
 }
@@ -171,12 +178,17 @@ func (s *shard) learnUndissected(id *flowIdentity, w *identifier, it *item, payl
 	}
 	if !it.isTCP {
 		if name, ok := identity.GQUICSNI(payload); ok {
+			w.claimed = true
 			s.setHost(id, name, HostSourceGQUIC)
 			return
 		}
 	}
-	if name, ok := identity.STUNRealm(payload); ok {
-		s.setHost(id, name, HostSourceSTUN)
+	if realm, stun := identity.STUNRealm(payload); stun {
+		// The realm comes in the server's challenge or later.
+		w.claimed = true
+		if realm != nil {
+			s.setHost(id, realm, HostSourceSTUN)
+		}
 	}
 }
 

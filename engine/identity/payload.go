@@ -10,14 +10,16 @@ import "encoding/binary"
 
 // STUNRealm returns the REALM attribute of a STUN message (RFC 8489
 // §14.9): a TURN server names its domain there. b is a UDP payload or
-// TCP bytes, where a message may follow a 2-byte RFC 4571 length.
-func STUNRealm(b []byte) ([]byte, bool) {
+// TCP bytes, where a message may follow a 2-byte RFC 4571 length. stun
+// reports whether b is a STUN message at all, realm or not.
+func STUNRealm(b []byte) (realm []byte, stun bool) {
 	const magic = 0x2112a442
 	for _, skip := range [2]int{0, 2} {
 		m := b[min(skip, len(b)):]
 		if len(m) < 20 || m[0]&0xc0 != 0 || binary.BigEndian.Uint32(m[4:]) != magic {
 			continue
 		}
+		stun = true
 		n := int(binary.BigEndian.Uint16(m[2:]))
 		attrs := m[20:min(20+n, len(m))]
 		for len(attrs) >= 4 {
@@ -30,6 +32,7 @@ func STUNRealm(b []byte) ([]byte, bool) {
 			}
 			attrs = attrs[min(4+(l+3)&^3, len(attrs)):]
 		}
+		return nil, true
 	}
 	return nil, false
 }
