@@ -85,6 +85,8 @@ type verdictCell struct {
 	pattern   atomic.Pointer[string] // source file:line of the matching pattern
 	mismatch  atomic.Bool
 	guessName string
+	// ident is the flow's identity for readers (see flowIdentity).
+	ident atomic.Pointer[flowIdentity]
 	// stream is the flow's tcp.stream or udp.stream number plus one, 0
 	// until the collector, the only goroutine that touches it, numbers it.
 	stream int

@@ -21,9 +21,13 @@ import (
 // for files. It is compiled here rather than with gopacket's pcap.NewBPF
 // because gopacket's link type is 8 bits wide and cannot name
 // LINKTYPE_LINUX_SLL2 (276).
+//
+// Match uses a header kept in the BPF (a local would escape to the heap
+// through cgo on every packet), so one BPF serves one goroutine at a time.
 type BPF struct {
 	expr string
 	prog C.struct_bpf_program
+	hdr  C.struct_pcap_pkthdr
 }
 
 // compileMu serialises pcap_compile, which older libpcaps made
@@ -62,8 +66,7 @@ func (b *BPF) Match(data []byte, wireLen int) bool {
 	if len(data) == 0 {
 		return false
 	}
-	var hdr C.struct_pcap_pkthdr
-	hdr.caplen = C.bpf_u_int32(len(data))
-	hdr.len = C.bpf_u_int32(wireLen)
-	return C.pcap_offline_filter(&b.prog, &hdr, (*C.u_char)(unsafe.Pointer(&data[0]))) != 0
+	b.hdr.caplen = C.bpf_u_int32(len(data))
+	b.hdr.len = C.bpf_u_int32(wireLen)
+	return C.pcap_offline_filter(&b.prog, &b.hdr, (*C.u_char)(unsafe.Pointer(&data[0]))) != 0
 }

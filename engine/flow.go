@@ -38,6 +38,7 @@ type flow struct {
 	order tcpOrder // TCP payload in sequence order for class (tcpseq.go)
 	cell  *verdictCell
 	app   *AppStat // the shard's counter for the decided protocol
+	svc   *AppStat // the shard's counter for the flow's service, nil when none
 	hold  *tcpHold // messages TCP reassembly holds, nil when none (reassembly.go)
 	// appless has bit d set when direction d's first payload went to no
 	// dissector and no dissector has the flow's ports: reassembly then

@@ -24,6 +24,8 @@ const (
 	ByBytes
 	ByDuration
 	ByState
+	ByHost
+	ByService
 )
 
 // FlowQuery asks for one page of the flows (live and ended) in an order.
@@ -151,6 +153,10 @@ func (q *FlowQuery) compare(a, b *FlowView) int {
 		r = cmp.Compare(a.Duration(), b.Duration())
 	case ByState:
 		r = strings.Compare(a.State, b.State)
+	case ByHost:
+		r = strings.Compare(a.Host, b.Host)
+	case ByService:
+		r = strings.Compare(a.Service, b.Service)
 	}
 	if r == 0 {
 		r = cmp.Compare(a.ID, b.ID)

@@ -74,3 +74,31 @@ func ids(flows []FlowView) []uint64 {
 	}
 	return out
 }
+
+// The flows view's Host and Service columns sort in the shards like the
+// others, ties by id.
+func TestFlowOrderByIdentity(t *testing.T) {
+	flows := []FlowView{
+		{ID: 1, Host: "b.example", Service: "x"},
+		{ID: 2, Host: "a.example", Service: "y"},
+		{ID: 3, Host: "", Service: ""},
+		{ID: 4, Host: "a.example", Service: "x"},
+	}
+	for _, c := range []struct {
+		q    FlowQuery
+		want []uint64
+	}{
+		{FlowQuery{Order: ByHost}, []uint64{3, 2, 4, 1}},
+		{FlowQuery{Order: ByService, Desc: true}, []uint64{2, 4, 1, 3}},
+	} {
+		got := slices.Clone(flows)
+		slices.SortFunc(got, func(a, b FlowView) int { return c.q.compare(&a, &b) })
+		var ids []uint64
+		for _, f := range got {
+			ids = append(ids, f.ID)
+		}
+		if !slices.Equal(ids, c.want) {
+			t.Errorf("order %d desc %v: %v, want %v", c.q.Order, c.q.Desc, ids, c.want)
+		}
+	}
+}

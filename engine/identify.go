@@ -128,19 +128,6 @@ func (s *shard) identified(f *flow) {
 	}
 }
 
-// setIdentity makes id the flow's identity. Items carry the flow's identity
-// to the collector's packet sinks, so while there are any a published
-// identity is never changed: a new one replaces it. Without sinks only
-// the shard reads it, and it is updated in place.
-func (s *shard) setIdentity(f *flow, id *flowIdentity) {
-	if f.ident != nil && s.e.cfg.Packet == nil {
-		*f.ident = *id
-		return
-	}
-	n := *id
-	f.ident = &n
-}
-
 // learn reads the dissected packet and returns the flow's identity with
 // what it says, and whether that is new.
 func (s *shard) learn(f *flow, w *identifier, p *decode.Packet, it *item, payload []byte) (flowIdentity, bool) {

@@ -208,8 +208,8 @@ func TestFlowEndingEarlyIsUnknown(t *testing.T) {
 	if len(ended) != 1 || ended[0].App != AppUnknown || !ended[0].Ended {
 		t.Errorf("ended flow %+v, want unknown", ended)
 	}
-	if s.undecided != 1 || s.apps[AppUnknown] == nil || s.apps[AppUnknown].Flows != 1 {
-		t.Errorf("undecided %d, unknown counter %+v; want 1 flow each", s.undecided, s.apps[AppUnknown])
+	if s.undecided != 1 || s.apps.byName[AppUnknown] == nil || s.apps.byName[AppUnknown].Flows != 1 {
+		t.Errorf("undecided %d, unknown counter %+v; want 1 flow each", s.undecided, s.apps.byName[AppUnknown])
 	}
 }
 

@@ -125,6 +125,9 @@ type PacketView struct {
 	Pattern   string
 	PortGuess string
 	Mismatch  bool
+	// Host and Service are the flow's identity as known now (see
+	// FlowView), "" until known.
+	Host, Service string
 }
 
 // Len returns how many packets the history holds, and the first and last
@@ -162,6 +165,9 @@ func (r *Ring) viewOf(s *slot) PacketView {
 			v.Pattern = *p
 		}
 		v.PortGuess, v.Mismatch = c.guessName, c.mismatch.Load()
+		if id := c.identity(); id != nil {
+			v.Host, v.Service = id.host, id.service
+		}
 	}
 	return v
 }

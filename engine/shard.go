@@ -2,7 +2,6 @@ package engine
 
 import (
 	"slices"
-	"sync/atomic"
 
 	"l7sniff/decode"
 	"l7sniff/engine/identity"
@@ -19,10 +18,8 @@ type shard struct {
 	out   chan *batch
 	req   chan func() // work to run between batches (onShards)
 	table *flowTable
-	// apps counts traffic by verdict; pubApps lists the same counters
-	// for readers (replaced, never changed, when a verdict is added).
-	apps    map[string]*appCounter
-	pubApps atomic.Pointer[[]*appCounter]
+	// apps and services count traffic by verdict and by service.
+	apps, services statSet
 	// pub is what Stats reads (see publish).
 	pub shardCounters
 	// ended holds the most recently ended flows for the report and the
@@ -72,12 +69,12 @@ type shard struct {
 func newShard(e *Engine, id int) *shard {
 	s := &shard{
 		id: id, e: e,
-		in:   make(chan *batch, 4),
-		out:  make(chan *batch, 4),
-		req:  make(chan func()),
-		apps: make(map[string]*appCounter),
+		in:  make(chan *batch, 4),
+		out: make(chan *batch, 4),
+		req: make(chan func()),
 	}
-	s.pubApps.Store(&[]*appCounter{})
+	s.apps.init()
+	s.services.init()
 	s.table = newFlowTable(max(e.cfg.MaxFlows/e.nshards, 1), e.cfg.Timeouts, s.flowEnded)
 	s.maxEnded = max(e.cfg.MaxEnded/e.nshards, 1)
 	if x := e.cfg.Export; x != nil && e.cfg.ActiveTimeout > 0 {
@@ -149,6 +146,11 @@ func (s *shard) process(b *batch) {
 		f.pkts[d]++
 		f.bytes[d] += uint64(it.wireLen)
 		f.last = max(f.last, it.ts)
+		if f.svc != nil {
+			// Before identify: a service it finds counts this packet.
+			f.svc.Packets++
+			f.svc.Bytes += uint64(it.wireLen)
+		}
 		if created && it.dnsName != "" {
 			s.cachedName(f, it.dnsName)
 		}
@@ -279,7 +281,7 @@ func (s *shard) decided(f *flow) {
 	if f.class.limited {
 		s.limited++
 	}
-	a := s.app(f.class.app())
+	a := s.apps.counter(f.class.app())
 	// The cell points at strings shared by every flow with the same
 	// verdict (the counter's name, one location per pattern) rather than
 	// at copies: two allocations fewer per flow.

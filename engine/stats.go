@@ -179,21 +179,7 @@ func (e *Engine) Stats() Stats {
 // Apps returns the traffic by verdict (decided flows only), biggest
 // first. Its cost grows with the number of verdicts, not of flows.
 func (e *Engine) Apps() []AppStat {
-	var out []AppStat
-	for _, s := range e.shards {
-		for _, c := range *s.pubApps.Load() {
-			i := slices.IndexFunc(out, func(a AppStat) bool { return a.Name == c.Name })
-			if i < 0 {
-				out = append(out, AppStat{Name: c.Name})
-				i = len(out) - 1
-			}
-			out[i].Flows += c.pub.flows.Load()
-			out[i].Packets += c.pub.packets.Load()
-			out[i].Bytes += c.pub.bytes.Load()
-		}
-	}
-	sortApps(out)
-	return out
+	return e.sumStats(func(s *shard) *statSet { return &s.apps })
 }
 
 // sortApps orders apps biggest first, then by name.
@@ -241,25 +227,6 @@ func (s *shard) publish() {
 	c.asmOverflow.Store(s.asm.Overflow)
 	c.asmNoRoom.Store(s.asm.NoRoom)
 	c.asmGap.Store(s.asm.Gap)
-	for _, a := range *s.pubApps.Load() {
-		if a.pub.packets.Load() != a.Packets || a.pub.flows.Load() != a.Flows {
-			a.pub.flows.Store(a.Flows)
-			a.pub.packets.Store(a.Packets)
-			a.pub.bytes.Store(a.Bytes)
-		}
-	}
-}
-
-// app returns the shard's counter for a verdict, making it (and
-// publishing the longer list, copied: readers hold the old one) the
-// first time the shard decides a flow that way.
-func (s *shard) app(name string) *AppStat {
-	if a := s.apps[name]; a != nil {
-		return &a.AppStat
-	}
-	a := &appCounter{AppStat: AppStat{Name: name}}
-	s.apps[name] = a
-	list := append(slices.Clone(*s.pubApps.Load()), a)
-	s.pubApps.Store(&list)
-	return &a.AppStat
+	s.apps.publish()
+	s.services.publish()
 }

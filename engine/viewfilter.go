@@ -10,24 +10,36 @@ import (
 // kept packets that match it, in order. With no filter every packet
 // matches and the list is not kept.
 type viewState struct {
-	expr    string
-	filters map[decode.LinkType]*BPF // per link type
-	match   []uint64
+	f     *viewFilter
+	match []uint64
 }
 
-// added is called (under the ring's write lock) for each new packet.
+// added is called (under the ring's write lock) for each new packet. The
+// identity primitives see the flow's identity as known when the packet
+// arrives; re-filtering the history (SetViewFilter) sees it as known then.
 func (v *viewState) added(r *Ring, s *slot) {
-	if v.filters == nil {
+	if v.f == nil {
 		return
 	}
-	if v.filterFor(s.link).Match(r.arena[s.off:s.off+s.n], s.wireLen) {
+	if v.f.matchSlot(r, s) {
 		v.match = append(v.match, s.seq)
 	}
 }
 
+// matchSlot reports whether the packet in s passes the filter. The
+// packet is described in the filter's own scratch space (a local would
+// escape through the interface calls): like the BPF programs, a filter
+// is used by one goroutine at a time.
+func (f *viewFilter) matchSlot(r *Ring, s *slot) bool {
+	f.pkt = filterPacket{data: r.arena[s.off : s.off+s.n], wireLen: s.wireLen, link: s.link, cell: s.cell}
+	ok := f.root.match(&f.pkt)
+	f.pkt.data = nil // hold no reference into the arena
+	return ok
+}
+
 // evicted drops matches older than oldest.
 func (v *viewState) evicted(oldest uint64) {
-	if v.filters == nil || len(v.match) == 0 || v.match[0] >= oldest {
+	if v.f == nil || len(v.match) == 0 || v.match[0] >= oldest {
 		return
 	}
 	i, _ := slices.BinarySearch(v.match, oldest)
@@ -35,28 +47,16 @@ func (v *viewState) evicted(oldest uint64) {
 	v.match = v.match[:copy(v.match, v.match[i:])]
 }
 
-func (v *viewState) filterFor(link decode.LinkType) *BPF {
-	if b, ok := v.filters[link]; ok {
-		return b
-	}
-	b, err := CompileBPF(link, DefaultSnaplen, v.expr)
-	if err != nil {
-		// The expression means nothing for this link type ("tcp" on
-		// USB): it matches nothing, as in tcpdump.
-		b, _ = CompileBPF(link, DefaultSnaplen, "less 0")
-	}
-	v.filters[link] = b
-	return b
-}
-
 // refilterChunk bounds how many packets a re-filter examines per lock.
 const refilterChunk = 4096
 
-// SetViewFilter filters the history with a BPF expression (as the capture
-// filter, but in user space over packets already captured) and makes new
-// packets follow it. "" removes it. A bad expression returns libpcap's
-// error and the previous filter stays. linkType is the capture's link
-// type, used to check the expression.
+// SetViewFilter filters the history with a view filter expression (BPF,
+// as the capture filter but in user space over packets already captured,
+// extended with app, service and host; see filterexpr_parse.go) and
+// makes new packets follow it. "" removes it. A bad expression returns
+// the error (libpcap's, or a *FilterError with the column) and the
+// previous filter stays. linkType is the capture's link type, used to
+// check the expression.
 func (r *Ring) SetViewFilter(expr string, linkType decode.LinkType) error {
 	if expr == "" {
 		r.mu.Lock()
@@ -64,11 +64,11 @@ func (r *Ring) SetViewFilter(expr string, linkType decode.LinkType) error {
 		r.mu.Unlock()
 		return nil
 	}
-	b, err := CompileBPF(linkType, DefaultSnaplen, expr)
+	f, err := compileViewFilter(expr, linkType)
 	if err != nil {
 		return err
 	}
-	nv := viewState{expr: expr, filters: map[decode.LinkType]*BPF{linkType: b}}
+	nv := viewState{f: f}
 	// Filter the history in chunks under the read lock, then install the
 	// result and catch up with what arrived meanwhile under the write lock.
 	_, first, last := r.Len()
@@ -77,7 +77,7 @@ func (r *Ring) SetViewFilter(expr string, linkType decode.LinkType) error {
 		r.mu.RLock()
 		for seq := max(lo, r.oldest); seq <= min(lo+refilterChunk-1, last) && seq < r.next; seq++ {
 			s := r.slotOf(seq)
-			if nv.filterFor(s.link).Match(r.arena[s.off:s.off+s.n], s.wireLen) {
+			if f.matchSlot(r, s) {
 				match = append(match, seq)
 			}
 		}
@@ -98,14 +98,17 @@ func (r *Ring) SetViewFilter(expr string, linkType decode.LinkType) error {
 func (r *Ring) ViewFilter() string {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	return r.view.expr
+	if r.view.f == nil {
+		return ""
+	}
+	return r.view.f.expr
 }
 
 // ViewLen is how many kept packets pass the view filter.
 func (r *Ring) ViewLen() int {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	if r.view.filters == nil {
+	if r.view.f == nil {
 		return int(r.next - r.oldest)
 	}
 	return len(r.view.match)
@@ -117,7 +120,7 @@ func (r *Ring) View(i, n int) []PacketView {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	var out []PacketView
-	if r.view.filters == nil {
+	if r.view.f == nil {
 		for seq := r.oldest + uint64(max(i, 0)); seq < r.next && len(out) < n; seq++ {
 			out = append(out, r.viewOf(r.slotOf(seq)))
 		}
@@ -135,7 +138,7 @@ func (r *Ring) View(i, n int) []PacketView {
 func (r *Ring) ViewFlows() map[uint64]bool {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	if r.view.filters == nil {
+	if r.view.f == nil {
 		return nil
 	}
 	ids := make(map[uint64]bool)
@@ -152,7 +155,7 @@ func (r *Ring) ViewFlows() map[uint64]bool {
 func (r *Ring) ViewSeqs() []uint64 {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	if r.view.filters == nil {
+	if r.view.f == nil {
 		out := make([]uint64, 0, r.next-r.oldest)
 		for seq := r.oldest; seq < r.next; seq++ {
 			out = append(out, seq)

@@ -35,7 +35,7 @@ func TestEndToEnd(t *testing.T) {
 	// pattern directory is not readable by the user root would drop to.
 	cmd := bin + " --no-drop --replay -r " + capture + " --patterns " + patDir +
 		"; echo $? > " + exitFile + "; echo EXITED; sleep 60"
-	tm := startTmux(t, 120, 40, cmd)
+	tm := startTmux(t, 140, 40, cmd) // wide enough for the flows view's State
 
 	tm.waitText("No.", "Verdict", "10.77.0.")
 	tm.waitText("(file, ended)", "patterns v1:")

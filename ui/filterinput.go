@@ -52,6 +52,17 @@ func bpfValidator(link decode.LinkType, snaplen int) func(string) error {
 	}
 }
 
+// viewFilterValidator checks a view filter expression (BPF with app,
+// service and host) for the capture's link type.
+func viewFilterValidator(link decode.LinkType) func(string) error {
+	return func(expr string) error {
+		if strings.TrimSpace(expr) == "" {
+			return nil
+		}
+		return engine.ValidateViewFilter(expr, link)
+	}
+}
+
 func newInput(kind inputKind, value string, validate func(string) error, hist []string) input {
 	ti := textinput.New()
 	ti.Prompt = inputPrompts[kind]

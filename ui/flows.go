@@ -25,7 +25,9 @@ var flowCols = []flowCol{
 	{"Proto", 8, false, func(f *engine.FlowView) string { return f.Proto }, engine.ByProto},
 	{"A", 0, false, func(f *engine.FlowView) string { return engine.Escape(f.A()) }, engine.ByA},
 	{"B", 0, false, func(f *engine.FlowView) string { return engine.Escape(f.B()) }, engine.ByB},
-	{"Verdict", 11, false, nil, engine.ByApp}, // drawn with its colour by the view
+	{"Host", 0, false, func(f *engine.FlowView) string { return engine.Escape(f.Host) }, engine.ByHost},
+	{"Verdict", 15, false, nil, engine.ByApp}, // drawn with its colour by the view
+	{"Service", 11, false, func(f *engine.FlowView) string { return engine.Escape(f.Service) }, engine.ByService},
 	{"Port guess", 10, false, func(f *engine.FlowView) string { return engine.Escape(f.PortGuess) }, engine.ByPortGuess},
 	{"Pkts", 7, true, func(f *engine.FlowView) string { return count(f.TotalPackets()) }, engine.ByPackets},
 	{"Bytes", 8, true, func(f *engine.FlowView) string { return siBytes(f.TotalBytes()) }, engine.ByBytes},
@@ -33,8 +35,27 @@ var flowCols = []flowCol{
 	{"State", 11, false, func(f *engine.FlowView) string { return f.State }, engine.ByState},
 }
 
-// verdictCol is the index of the verdict column in flowCols.
-const verdictCol = 4
+// Indexes in flowCols.
+const (
+	protoCol = iota + 1
+	aCol
+	bCol
+	hostCol
+	verdictCol
+	serviceCol
+	portGuessCol
+	pktsCol
+	bytesCol
+	durCol
+	stateCol
+)
+
+// flowDrops is the order in which narrow terminals drop columns: the
+// service (the verdict shows it too, "ssl · youtube"), the state, the
+// port guess (a mismatch still shows as '!' after the verdict), the
+// duration and the packet count, so that at 80 columns the endpoints and
+// the host keep room to be told apart.
+var flowDrops = []struct{ below, col int }{{160, serviceCol}, {140, stateCol}, {120, portGuessCol}, {110, durCol}, {100, pktsCol}}
 
 // flowList is the flows view: every flow the engine knows, sorted by the
 // engine, of which it holds only a page around the rows on screen
@@ -55,7 +76,7 @@ type flowList struct {
 	filtered bool // by the view filter
 }
 
-func newFlowList() flowList { return flowList{sortBy: 7, desc: true} } // biggest first
+func newFlowList() flowList { return flowList{sortBy: bytesCol, desc: true} } // biggest first
 
 // query asks for the rows on screen with a screen's worth either side,
 // so that scrolling a little needs no new page, and for where the
@@ -135,34 +156,44 @@ func (l *flowList) selected() (engine.FlowView, bool) {
 	return engine.FlowView{}, false
 }
 
-// widths returns each column's width for the terminal width; the two
-// endpoints share what the fixed columns leave.
+// flowWidths returns each column's width for the terminal width (0: left
+// out). The endpoints and the host share what the fixed columns leave;
+// when that is little, the endpoints keep room for an IPv4 address and
+// port and the host, cut from the left (fitHost), takes the rest.
 func flowWidths(width int) []int {
 	w := make([]int, len(flowCols))
-	fixed, flex := 1, 0
 	for i, c := range flowCols {
 		w[i] = c.width
-		fixed += c.width + 1
-		if c.width == 0 {
-			flex++
-		}
 	}
-	// Narrow terminals drop the state, then the port guess (a mismatch
-	// still shows as '!' after the verdict), then the duration, so the
-	// endpoints keep room for an address and port at 80 columns.
-	for _, drop := range []struct{ below, col int }{{120, 9}, {100, 5}, {90, 8}} {
+	for _, drop := range flowDrops {
 		if width < drop.below {
-			fixed -= w[drop.col] + 1
 			w[drop.col] = 0
 		}
 	}
+	if width < narrowFlows {
+		w[protoCol], w[verdictCol] = 5, 12
+	}
+	rest := width - 1 // the cursor
 	for i, c := range flowCols {
-		if c.width == 0 {
-			w[i] = clamp((width-fixed)/flex, 8, 46)
+		if c.width == 0 || w[i] > 0 {
+			rest -= w[i] + 1
 		}
 	}
+	ep := clamp(rest/3, 8, 46)
+	if rest/3 < wantEndpoint {
+		ep = clamp(min(wantEndpoint, (rest-minHost)/2), 8, 46)
+	}
+	w[aCol], w[bCol] = ep, ep
+	w[hostCol] = clamp(rest-2*ep, minHost, 46)
 	return w
 }
+
+// narrowFlows is the width below which Proto and Verdict narrow;
+// minHost the least the host column gets.
+const (
+	narrowFlows = 90
+	minHost     = 8
+)
 
 func (l *flowList) view(th *Theme, width, height int) string {
 	w := flowWidths(width)
@@ -226,13 +257,15 @@ func flowRow(th *Theme, f *engine.FlowView, w []int, sel bool, width int) string
 			cells = append(cells, "")
 		case c.right:
 			cells = append(cells, fitRight(c.cell(f), w[i]))
+		case i == hostCol:
+			cells = append(cells, fitHost(c.cell(f), w[i]))
 		case c.width == 0: // an endpoint
 			cells = append(cells, fitEndpoint(c.cell(f), w[i]))
 		default:
 			cells = append(cells, fit(c.cell(f), w[i]))
 		}
 	}
-	app, appStyle := verdictCell(th, f.App, f.Mismatch)
+	app, appStyle := verdictCell(th, f.App, f.Service, f.Mismatch)
 	app = fit(app, w[verdictCol])
 	if sel {
 		cells[appAt] = app

@@ -116,3 +116,18 @@ func pad2(n int) string {
 func clamp(v, lo, hi int) int {
 	return max(lo, min(v, hi))
 }
+
+// fitHost is fit for a host name: when it must be cut, its start is, so
+// the end that names the owner stays ("….googlevideo.com"). The cut is
+// made at a label boundary when that still leaves two labels, otherwise
+// mid-label.
+func fitHost(h string, w int) string {
+	if ansi.StringWidth(h) <= w || w < 4 || len(h) != ansi.StringWidth(h) {
+		return fit(h, w)
+	}
+	tail := h[len(h)-(w-1):]
+	if i := strings.IndexByte(tail, '.'); i >= 0 && strings.Contains(tail[i+1:], ".") {
+		tail = tail[i:]
+	}
+	return fit("…"+tail, w)
+}

@@ -20,6 +20,7 @@ const headerLines = 4
 type header struct {
 	st       engine.Stats
 	apps     []engine.AppStat // traffic by verdict, for the share bar
+	services []engine.AppStat // traffic by service, biggest first
 	patterns string           // the pattern set's status line
 	patErr   bool
 	fps      int // redraws a second, shown with --debug (-1: not measured)
@@ -154,7 +155,32 @@ func (h *header) view(th *Theme, width int, viewFilter string, arrived int) stri
 	}
 	spark := max(width-ansi.StringWidth(counters+rate+fps), 0)
 	l2 := counters + th.Label.Render(rate) + th.Spark.Render(sparkline(st.History[:], min(spark, 60))) + fps
-	return strings.Join([]string{fit(l1, width), fit(l2, width), fit(shareBar(th, h.apps, width), width), h.patternLine(th, width)}, "\n")
+	return strings.Join([]string{fit(l1, width), fit(l2, width), h.sharesLine(th, width), h.patternLine(th, width)}, "\n")
+}
+
+// topServices is how many services the header names.
+const topServices = 3
+
+// sharesLine is the protocol share bar and, at its right, the biggest
+// services by bytes ("services youtube 40 MB · github 2.1 MB"): as many
+// whole ones as fit in half the width; the bar's legend is cut first.
+func (h *header) sharesLine(th *Theme, width int) string {
+	var svc strings.Builder
+	sw := 0
+	for i, s := range h.services[:min(len(h.services), topServices)] {
+		sep := " · "
+		if i == 0 {
+			sep = " │ services "
+		}
+		entry := engine.Escape(s.Name) + " " + siBytes(s.Bytes)
+		n := ansi.StringWidth(sep + entry)
+		if sw+n > width/2 {
+			break
+		}
+		svc.WriteString(th.Label.Render(sep) + entry)
+		sw += n
+	}
+	return fit(shareBar(th, h.apps, width-sw), width-sw) + svc.String()
 }
 
 // patternLine is the pattern set's status, red after a failed reload.

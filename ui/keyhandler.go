@@ -97,7 +97,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Pause):
 		m.togglePause()
 	case key.Matches(msg, k.ViewFilter):
-		m.openInput(inputView, m.e.Ring().ViewFilter(), bpfValidator(m.e.Source().LinkType(), m.opts.Snaplen))
+		m.openInput(inputView, m.e.Ring().ViewFilter(), viewFilterValidator(m.e.Source().LinkType()))
 	case key.Matches(msg, k.CaptureFilter):
 		if !m.e.Source().Live() && m.hdr.st.Done { // as the header says
 			m.setStatus("the capture filter cannot change what was already read: "+engine.Escape(m.hdr.st.Source)+

@@ -30,7 +30,7 @@ func newKeyMap() keyMap {
 		Top:           b([]string{"g", "home"}, "g", "first"),
 		Bottom:        b([]string{"G", "end"}, "G/End", "last, follow live"),
 		Pause:         b([]string{" "}, "space", "pause/resume display"),
-		ViewFilter:    b([]string{"/"}, "/", "view filter (BPF)"),
+		ViewFilter:    b([]string{"/"}, "/", "view filter (BPF…)"),
 		CaptureFilter: b([]string{"F"}, "F", "capture filter (live)"),
 		Find:          b([]string{"ctrl+f"}, "ctrl+f", "find text"),
 		Next:          b([]string{"n"}, "n", "next match"),

@@ -141,6 +141,7 @@ type pktCols struct {
 const (
 	minInfo      = 30
 	wantEndpoint = len("10.0.0.10:50458")
+	wideVerdict  = 120
 )
 
 // packetColumns fits the columns to width: Info keeps minInfo cells and
@@ -148,6 +149,9 @@ const (
 // (the detail view has it), then Proto, which then leads Info instead.
 func packetColumns(width int, lastNo int) pktCols {
 	c := pktCols{no: max(len(strconv.Itoa(lastNo)), 3), time: 10, proto: 6, length: 5, app: 11}
+	if width >= wideVerdict {
+		c.app = 15 // room for the service too: "ssl · youtube"
+	}
 	drops := []*int{&c.length, &c.time, &c.proto}
 	for {
 		rest := width - c.fixed()
@@ -236,7 +240,7 @@ func (l *packetList) rowView(th *Theme, r *pktRow, c pktCols, sel bool, width in
 		cells = append(cells, fitRight(r.length, c.length))
 	}
 	left := strings.Join(cells, " ") + " "
-	app, appStyle := verdictCell(th, r.app, r.mismatch)
+	app, appStyle := verdictCell(th, r.app, r.service, r.mismatch)
 	info = " " + fit(info, max(width-ansi.StringWidth(left)-c.app-1, 1))
 	if sel {
 		return th.Selected.Render(left + fit(app, c.app) + info)
@@ -247,12 +251,18 @@ func (l *packetList) rowView(th *Theme, r *pktRow, c pktCols, sel bool, width in
 
 // verdictCell is a flow verdict as a table cell: "-" when the packet has
 // no flow, a '!' after a verdict the ports contradict.
-func verdictCell(th *Theme, app string, mismatch bool) (string, lipgloss.Style) {
+func verdictCell(th *Theme, app, service string, mismatch bool) (string, lipgloss.Style) {
+	st := th.App(app)
+	s := engine.Escape(app)
 	switch {
 	case app == "":
 		return "-", th.Unknown
 	case mismatch:
-		return engine.Escape(app) + "!", th.Mismatch
+		s, st = s+"!", th.Mismatch
 	}
-	return engine.Escape(app), th.App(app)
+	if service != "" {
+		// Beside the protocol, never instead of it.
+		s += " · " + engine.Escape(service)
+	}
+	return s, st
 }

@@ -20,6 +20,7 @@ type pktRow struct {
 	proto    string
 	length   string
 	app      string
+	service  string
 	mismatch bool
 	info     string
 	// style is the colouring rule that matched (ruleFor).
@@ -76,7 +77,7 @@ func (f *rowFormatter) format(v *engine.PacketView, t0 time.Time) pktRow {
 		time:   strconv.FormatFloat(v.Time.Sub(t0).Seconds(), 'f', 6, 64),
 		proto:  protoOf(p),
 		length: strconv.Itoa(v.WireLen),
-		app:    v.App, mismatch: v.Mismatch,
+		app:    v.App, service: v.Service, mismatch: v.Mismatch,
 	}
 	info := f.buf
 	if i := bytes.Index(info, []byte(arrow)); i >= 0 {

@@ -35,7 +35,7 @@ func TestSmallTerminal(t *testing.T) {
 	}
 
 	tm.keys("Tab")
-	s = tm.waitText("Verdict", "Pkts")
+	s = tm.waitText("Verdict", "Host", "Bytes")
 	if !strings.Contains(s, "10.77.0.1:50458") || !strings.Contains(s, "10.77.0.2:80 ") {
 		t.Errorf("flows view lost a port at 80 columns:\n%s", s)
 	}

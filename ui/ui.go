@@ -220,7 +220,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tickMsg:
 		return m, tea.Batch(tick(), m.refresh(time.Time(msg), false))
 	case statsMsg:
-		m.hdr.st, m.hdr.apps, m.statsBusy = msg.st, msg.apps, false
+		m.hdr.st, m.hdr.apps, m.hdr.services, m.statsBusy = msg.st, msg.apps, msg.services, false
 		if m.view == viewPackets {
 			// The rows were read before these counters: read them again,
 			// or a frame could say "ended" over rows not yet there.
@@ -280,7 +280,7 @@ func (m *Model) refresh(now time.Time, force bool) tea.Cmd {
 	if !m.statsBusy && (force || now.Sub(m.lastStats) >= 250*time.Millisecond) {
 		m.statsBusy, m.lastStats = true, now
 		e := m.e
-		cmds = append(cmds, func() tea.Msg { return statsMsg{e.Stats(), e.Apps()} })
+		cmds = append(cmds, func() tea.Msg { return statsMsg{e.Stats(), e.Apps(), e.ServiceTraffic()} })
 	}
 	if m.frames != nil && now.Sub(m.lastFPS) >= time.Second {
 		f := m.frames.Load()
@@ -335,8 +335,8 @@ func (m *Model) togglePause() {
 // (expr, read before them) when filtered.
 type (
 	statsMsg struct {
-		st   engine.Stats
-		apps []engine.AppStat
+		st             engine.Stats
+		apps, services []engine.AppStat
 	}
 	flowsMsg struct {
 		page     engine.FlowPage

@@ -172,7 +172,7 @@ func TestCaptureFilterOnFinishedFile(t *testing.T) {
 
 func TestFlowsViewSortAndEnter(t *testing.T) {
 	e := demoEngine(t)
-	s := start(t, New(e, Options{}, testTheme()), 120, 40)
+	s := start(t, New(e, Options{}, testTheme()), 140, 40) // wide enough for the state
 	s.waitFor(">305")
 	s.keys("tab")
 	s.waitFor("Port guess", "Bytes▼", "ssh!", "closed")
