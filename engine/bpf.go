@@ -67,3 +67,23 @@ func (b *BPF) Match(data []byte, wireLen int) bool {
 	hdr.len = C.bpf_u_int32(wireLen)
 	return C.pcap_offline_filter(&b.prog, &hdr, (*C.u_char)(unsafe.Pointer(&data[0]))) != 0
 }
+
+// bpfInsn is one classic BPF instruction, laid out as libpcap's struct
+// bpf_insn and the kernel's struct sock_filter, which are the same.
+type bpfInsn struct {
+	Code   uint16
+	Jt, Jf uint8
+	K      uint32
+}
+
+// instructions returns a copy of the compiled program, for a kernel
+// socket filter (SO_ATTACH_FILTER).
+func (b *BPF) instructions() []bpfInsn {
+	n := int(b.prog.bf_len)
+	out := make([]bpfInsn, n)
+	if n > 0 {
+		copy(out, unsafe.Slice((*bpfInsn)(unsafe.Pointer(b.prog.bf_insns)), n))
+	}
+	runtime.KeepAlive(b)
+	return out
+}
