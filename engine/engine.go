@@ -113,7 +113,7 @@ type Engine struct {
 	// delivered numbers packets in the order the collector delivers them.
 	delivered uint64
 	err       error
-	done     atomic.Bool
+	done      atomic.Bool
 	// usb carries USB interface classes from frame to frame for the
 	// field output (tshark's view of setup packets); collector only.
 	usb decode.USBState

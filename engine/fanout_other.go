@@ -22,9 +22,9 @@ func openFanout(SourceConfig, string, int) (*Source, error) {
 	return nil, errors.New("fanout capture needs Linux")
 }
 
-func (*fanout) setFilter(string) error            { return errors.New("fanout capture needs Linux") }
+func (*fanout) setFilter(string) error              { return errors.New("fanout capture needs Linux") }
 func (*fanout) stats() (recv, drop uint64, ok bool) { return 0, 0, false }
-func (*fanout) close()                             {}
+func (*fanout) close()                              {}
 
 func (*packetSocket) read() ([]byte, gopacket.CaptureInfo, decode.LinkType, error) {
 	return nil, gopacket.CaptureInfo{}, 0, errors.New("fanout capture needs Linux")
