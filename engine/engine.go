@@ -44,6 +44,8 @@ import (
 
 // Config configures an Engine. Zero values mean the defaults.
 type Config struct {
+	// Source is what to capture; its Fanout 0 means one socket per
+	// shard (at most DefaultFanout) on a multi-core machine.
 	Source SourceConfig
 	// Shards is the number of flow-table shards, at most MaxShards
 	// (0: GOMAXPROCS, capped at MaxShards).
@@ -152,7 +154,7 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.Source.Fanout == 0 && runtime.NumCPU() > 1 {
 		// One socket per shard: the kernel's hash spreads the capture
 		// over the cores as the engine's spreads the flows.
-		cfg.Source.Fanout = cfg.Shards
+		cfg.Source.Fanout = min(cfg.Shards, DefaultFanout)
 	}
 	src, err := Open(cfg.Source)
 	if err != nil {

@@ -52,6 +52,7 @@ type packetSocket struct {
 	// tagged holds a frame whose 802.1Q tag the kernel moved into the
 	// packet header, with the tag put back where it was on the wire.
 	tagged []byte
+	pfd    [1]unix.PollFd
 	// recv and drop add up the kernel's counters, which reset on each
 	// read (guarded by group.mu).
 	recv, drop uint64
@@ -347,7 +348,8 @@ func (s *packetSocket) read() ([]byte, gopacket.CaptureInfo, decode.LinkType, er
 
 // wait polls the socket for a block for at most LiveDelay.
 func (s *packetSocket) wait() error {
-	fds := []unix.PollFd{{Fd: int32(s.fd), Events: unix.POLLIN}}
+	s.pfd[0] = unix.PollFd{Fd: int32(s.fd), Events: unix.POLLIN}
+	fds := s.pfd[:]
 	n, err := unix.Poll(fds, int(LiveDelay/time.Millisecond))
 	switch {
 	case errors.Is(err, unix.EINTR) || n == 0:

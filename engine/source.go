@@ -34,7 +34,7 @@ type SourceConfig struct {
 	// Filter is the capture filter, a BPF expression ("" for none).
 	Filter string
 	// Fanout is how many capture sockets share a live device's traffic
-	// (0 or 1: one libpcap handle). Two or more open that many AF_PACKET
+	// (0 or 1: one libpcap handle; New picks a default for 0). Two or more open that many AF_PACKET
 	// sockets in a PACKET_FANOUT_HASH group, each read by its own
 	// goroutine, where the device allows it (Linux, an Ethernet
 	// interface); elsewhere one libpcap handle captures. BufferSize is
@@ -54,8 +54,15 @@ const LiveDelay = 10 * time.Millisecond
 const DefaultBufferSize = 16 << 20
 
 // MaxFanout bounds SourceConfig.Fanout: each socket holds a ring and a
-// reader goroutine, and the engine keeps a batch per shard for each.
-const MaxFanout = 64
+// reader goroutine, and the engine keeps a batch (512 KiB) per shard for
+// each reader, so sockets × shards batches.
+const MaxFanout = 16
+
+// DefaultFanout caps the fanout group the engine opens when none is
+// asked for (one socket per shard, at most this many): past a few
+// readers the kernel's side of capture is no longer what limits it,
+// while their batches still cost memory.
+const DefaultFanout = 8
 
 // DefaultSnaplen is tcpdump's default: whole packets. It is also the
 // largest record a file may hold.
