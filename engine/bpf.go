@@ -59,13 +59,23 @@ func (b *BPF) String() string { return b.expr }
 // Match reports whether a packet passes the filter. wireLen is the
 // packet's original length (the filter can test it with "len").
 func (b *BPF) Match(data []byte, wireLen int) bool {
+	var hdr matchHeader
+	return b.match(&hdr, data, wireLen)
+}
+
+// matchHeader is the record header a match hands libpcap. Passed to C it
+// escapes, so a caller that filters every packet keeps one of its own
+// (match), and filtering allocates nothing.
+type matchHeader = C.struct_pcap_pkthdr
+
+// match is Match with the caller's header.
+func (b *BPF) match(hdr *matchHeader, data []byte, wireLen int) bool {
 	if len(data) == 0 {
 		return false
 	}
-	var hdr C.struct_pcap_pkthdr
 	hdr.caplen = C.bpf_u_int32(len(data))
 	hdr.len = C.bpf_u_int32(wireLen)
-	return C.pcap_offline_filter(&b.prog, &hdr, (*C.u_char)(unsafe.Pointer(&data[0]))) != 0
+	return C.pcap_offline_filter(&b.prog, hdr, (*C.u_char)(unsafe.Pointer(&data[0]))) != 0
 }
 
 // bpfInsn is one classic BPF instruction, laid out as libpcap's struct

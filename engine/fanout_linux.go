@@ -52,6 +52,7 @@ type packetSocket struct {
 	// tagged holds a frame whose 802.1Q tag the kernel moved into the
 	// packet header, with the tag put back where it was on the wire.
 	tagged []byte
+	hdr    matchHeader
 	pfd    [1]unix.PollFd
 	// recv and drop add up the kernel's counters, which reset on each
 	// read (guarded by group.mu).
@@ -391,7 +392,7 @@ func (s *packetSocket) next() (data []byte, ci gopacket.CaptureInfo, ok bool) {
 	t = append(t, byte(tpid>>8), byte(tpid), byte(tci>>8), byte(tci))
 	t = append(t, data[12:min(len(data), s.group.snaplen-4)]...)
 	ci.CaptureLength, ci.Length = len(t), ci.Length+4
-	if b := s.group.tagged.Load(); b != nil && !b.Match(t, ci.Length) {
+	if b := s.group.tagged.Load(); b != nil && !b.match(&s.hdr, t, ci.Length) {
 		return nil, ci, false
 	}
 	return t, ci, true

@@ -89,6 +89,7 @@ type Source struct {
 	// files apply the capture filter in user space, compiled per link
 	// type since a pcapng file can mix them.
 	bpf map[decode.LinkType]*BPF
+	hdr matchHeader // what the file filter hands libpcap, kept so filtering allocates nothing
 	// links are the distinct link types a pcapng file declares before
 	// its first packet.
 	links []decode.LinkType
@@ -482,7 +483,7 @@ func (s *Source) Read() ([]byte, gopacket.CaptureInfo, decode.LinkType, error) {
 		if err != nil {
 			return nil, ci, s.link, fmt.Errorf("read %s: %w", s.name, err)
 		}
-		if s.bpf != nil && !s.filterFor(link).Match(data, ci.Length) {
+		if s.bpf != nil && !s.filterFor(link).match(&s.hdr, data, ci.Length) {
 			continue
 		}
 		return data, ci, link, nil
