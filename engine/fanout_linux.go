@@ -30,8 +30,11 @@ type fanout struct {
 	// socket.
 	mu sync.Mutex
 	// tagged is the filter user space runs on frames that carried an
-	// 802.1Q tag (see filterProgram); nil when there is no filter.
+	// 802.1Q tag (see program); nil when there is no filter.
 	tagged atomic.Pointer[BPF]
+	// prog is the program every socket runs, put back on each socket if
+	// a swap fails half way.
+	prog []bpfInsn
 }
 
 // packetSocket is one AF_PACKET socket with a TPACKET_V3 receive ring:
@@ -98,7 +101,7 @@ func openFanout(cfg SourceConfig, dev string, n int) (*Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	prog, err := f.program(cfg.Filter)
+	prog, tagged, err := f.program(cfg.Filter)
 	if err != nil {
 		return nil, fmt.Errorf("capture %w", err)
 	}
@@ -124,6 +127,8 @@ func openFanout(cfg SourceConfig, dev string, n int) (*Source, error) {
 		f.close()
 		return nil, fmt.Errorf("capture on %s: %w", dev, err)
 	}
+	f.prog = prog
+	f.tagged.Store(tagged)
 	src := &Source{name: dev, fan: f, link: decode.LinkEthernet}
 	src.filter.Store(&cfg.Filter)
 	return src, nil
@@ -213,30 +218,29 @@ func (s *packetSocket) join(first bool, id int) (int, error) {
 // for the frame on the wire ("vlan 10", "tcp port 80" that must not
 // match tagged frames) would judge the wrong bytes there: the program
 // passes tagged frames first thing, and user space judges them with the
-// tag back in place (f.tagged). Every other frame is judged in the
-// kernel alone. The program's return value is the snap length.
-func (f *fanout) program(expr string) ([]bpfInsn, error) {
+// tag back in place (tagged, nil for no filter). Every other frame is
+// judged in the kernel alone. The program's return value is the snap
+// length.
+func (f *fanout) program(expr string) (prog []bpfInsn, tagged *BPF, err error) {
 	b, err := CompileBPF(decode.LinkEthernet, f.snaplen, expr)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// SKF_AD_OFF + SKF_AD_VLAN_TAG_PRESENT (linux/filter.h).
 	const vlanPresent = 0xfffff000 + 48
-	prog := []bpfInsn{
+	prog = []bpfInsn{
 		{Code: unix.BPF_LD | unix.BPF_W | unix.BPF_ABS, K: vlanPresent},
 		{Code: unix.BPF_JMP | unix.BPF_JEQ | unix.BPF_K, Jt: 1, K: 0},
 		{Code: unix.BPF_RET | unix.BPF_K, K: uint32(f.snaplen)},
 	}
 	prog = append(prog, b.instructions()...)
 	if len(prog) > unix.BPF_MAXINSNS {
-		return nil, fmt.Errorf("filter %q: %d instructions, the kernel takes at most %d", expr, len(prog), unix.BPF_MAXINSNS)
+		return nil, nil, fmt.Errorf("filter %q: %d instructions, the kernel takes at most %d", expr, len(prog), unix.BPF_MAXINSNS)
 	}
 	if expr == "" {
-		f.tagged.Store(nil)
-	} else {
-		f.tagged.Store(b)
+		b = nil
 	}
-	return prog, nil
+	return prog, b, nil
 }
 
 // setFilter swaps the capture filter on every socket. The kernel swaps a
@@ -245,15 +249,16 @@ func (f *fanout) program(expr string) ([]bpfInsn, error) {
 func (f *fanout) setFilter(expr string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	old := f.tagged.Load()
-	prog, err := f.program(expr)
+	prog, tagged, err := f.program(expr)
 	if err != nil {
-		f.tagged.Store(old)
 		return fmt.Errorf("capture %w", err)
 	}
 	if err := f.attach(prog); err != nil {
-		return fmt.Errorf("capture filter %q on %s: %w", expr, f.dev, err)
+		// Every socket back on the filter in force.
+		return errors.Join(fmt.Errorf("capture filter %q on %s: %w", expr, f.dev, err), f.attach(f.prog))
 	}
+	f.prog = prog
+	f.tagged.Store(tagged)
 	return nil
 }
 
