@@ -89,6 +89,21 @@ func TestFanoutCapture(t *testing.T) {
 		stop()
 	})
 	snd := newSender(t, tx)
+	// A second group on the same device, stopping at -c 50 (Count is
+	// shared by its readers).
+	var counted *engine.Engine
+	err = inNetns(t, rx, func() (err error) {
+		counted, err = engine.New(engine.Config{
+			Source:   engine.SourceConfig{Device: "veth0", Fanout: 2, Filter: "ip"},
+			Patterns: set, Shards: 2, Count: 50,
+		})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	countedRan := make(chan error, 1)
+	go func() { countedRan <- counted.Run(context.Background()) }()
 
 	// Phase 1: 300 flows, 10 frames each way, interleaved.
 	const per = 10
@@ -107,6 +122,15 @@ func TestFanoutCapture(t *testing.T) {
 		}
 		return ""
 	})
+	select {
+	case err := <-countedRan:
+		if got := counted.Stats().Packets; err != nil || got != 50 {
+			t.Errorf("with Count 50: Run returned %v after %d packets", err, got)
+		}
+	case <-time.After(10 * time.Second):
+		counted.Stop()
+		t.Errorf("with Count 50: still running after %d frames", sent)
+	}
 	seen := map[string]int{}
 	for _, f := range e.Flows() {
 		key := f.Proto + " " + f.A() + " " + f.B()
