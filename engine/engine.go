@@ -301,7 +301,15 @@ func (e *Engine) capture() {
 		close(s.in)
 	}
 	close(e.order)
-	e.err = errors.Join(errs...)
+	// The sockets of a group fail together (the device went down): say
+	// it once.
+	var said []error
+	for _, err := range errs {
+		if err != nil && !slices.ContainsFunc(said, func(s error) bool { return s.Error() == err.Error() }) {
+			said = append(said, err)
+		}
+	}
+	e.err = errors.Join(said...)
 }
 
 // countReached reports whether Config.Count packets have been taken.
