@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -24,11 +25,13 @@ import (
 // TestFanoutCapture captures a veth with two sockets in a fanout group
 // while a raw socket in the other namespace sends frames of many flows,
 // both directions of each, and checks what the capture must keep: every
-// frame once, each flow in one piece (one shard holds it), a capture
+// frame once, each flow in one piece (one shard holds it) and in the
+// order it was sent, Count shared by a group's readers, a capture
 // filter swapped on every socket mid-run (also for 802.1Q-tagged frames,
 // whose tag the kernel takes off), and kernel drops counted, so that
 // captured + dropped is what the kernel saw.
 func TestFanoutCapture(t *testing.T) {
+	const per = 10 // phase 1's frames per flow and direction
 	if os.Geteuid() != 0 {
 		corpustest.Unavailable(t, "fanout test cannot run: needs root (network namespaces, capture)")
 	}
@@ -42,6 +45,12 @@ func TestFanoutCapture(t *testing.T) {
 	}
 	var stall atomic.Bool
 	release := make(chan struct{})
+	// Phase 1 numbers each flow's rounds in the IPv4 id: each flow's
+	// packets must come out in the order they were sent (the collector
+	// calls Packet from one goroutine; the test reads after it is done).
+	var orderMu sync.Mutex
+	last := map[[2]uint64]uint16{} // flow id, direction → last round seen
+	var outOfOrder []string
 	var e *engine.Engine
 	err := inNetns(t, rx, func() (err error) {
 		e, err = engine.New(engine.Config{
@@ -49,9 +58,22 @@ func TestFanoutCapture(t *testing.T) {
 			Patterns: set, Shards: 2,
 			// The drop phase stalls the pipeline here, as a slow sink
 			// would, so the rings fill.
-			Packet: func(*decode.Packet, *engine.PacketInfo) error {
+			Packet: func(p *decode.Packet, info *engine.PacketInfo) error {
 				if stall.Load() {
 					<-release
+				}
+				if id := p.IPv4.ID; id >= 0x100 && id < 0x100+per {
+					dir := uint64(0)
+					if !p.FromA {
+						dir = 1
+					}
+					orderMu.Lock()
+					k := [2]uint64{info.FlowID, dir}
+					if prev, ok := last[k]; ok && id != prev+1 {
+						outOfOrder = append(outOfOrder, fmt.Sprintf("flow %d: round %d after %d", info.FlowID, id-0x100, prev-0x100))
+					}
+					last[k] = id
+					orderMu.Unlock()
 				}
 				return nil
 			},
@@ -106,11 +128,11 @@ func TestFanoutCapture(t *testing.T) {
 	go func() { countedRan <- counted.Run(context.Background()) }()
 
 	// Phase 1: 300 flows, 10 frames each way, interleaved.
-	const per = 10
 	var sent uint64
-	for range per {
+	for round := range per {
 		for i := range 300 {
 			f := flowFrame(i, i%3 == 0, 100)
+			binary.BigEndian.PutUint16(f[18:], uint16(0x100+round))
 			snd.send(f)
 			snd.send(reversed(f))
 			sent += 2
@@ -142,6 +164,11 @@ func TestFanoutCapture(t *testing.T) {
 	if len(seen) != 300 {
 		t.Errorf("%d flows, want 300", len(seen))
 	}
+	orderMu.Lock()
+	if len(last) != 600 || len(outOfOrder) > 0 {
+		t.Errorf("%d flow directions seen in order, want 600; out of order: %v", len(last), outOfOrder)
+	}
+	orderMu.Unlock()
 	for k, n := range seen {
 		if n != 1 {
 			t.Errorf("flow %s held %d times: split between shards", k, n)
