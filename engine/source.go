@@ -37,8 +37,10 @@ type SourceConfig struct {
 	// (0 or 1: one libpcap handle; New picks a default for 0). Two or more open that many AF_PACKET
 	// sockets in a PACKET_FANOUT_HASH group, each read by its own
 	// goroutine, where the device allows it (Linux, an Ethernet
-	// interface); elsewhere one libpcap handle captures. BufferSize is
-	// shared out between the sockets.
+	// interface); elsewhere one libpcap handle captures. A BufferSize
+	// given is shared out between the sockets; without one each socket
+	// gets DefaultBufferSize, since each rides out its reader's stalls
+	// on its own.
 	Fanout int
 }
 

@@ -45,7 +45,7 @@ CAPTURERS=${CAPTURERS:-"l7sniff l7sniff-fanout1 tcpdump"}
 echo "Live load, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(tcpreplay --version 2>&1 | head -1)," \
 	"$(tcpdump --version 2>&1 | head -1). Capture: \`$(basename "$PCAP")\`; each run sends for at most" \
 	"${LIVE_SECONDS} s / ${LIVE_PACKETS} packets (tcpreplay --preload-pcap). Default kernel buffers (l7sniff: 16 MiB" \
-	"shared out between its sockets; tcpdump: 2 MiB). Load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)."
+	"per socket; tcpdump: 2 MiB). Load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)."
 echo
 echo "| rate (pps) | capturer | sent | sent pps | captured | kernel drops | drop % | capturer CPU s | load avg |"
 echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
