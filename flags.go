@@ -119,6 +119,8 @@ func parseFlags(args []string) (*options, error) {
 	// in a uint32; the history's slots are allocated up front.
 	intVar(fs, &o.maxFlows, "max-flows", 1<<20, 1, 1<<30, "cap on live flows (`N`); the least recently used is evicted")
 	intVar(fs, &o.shards, "shards", 0, 0, engine.MaxShards, "`N` flow-table shards (0: one per CPU)")
+	intVar(fs, &o.src.Fanout, "fanout", 0, 0, engine.MaxFanout,
+		"capture a Linux Ethernet device with `N` sockets in a fanout group, one goroutine each (0: one per shard, at most 8, on a multi-core machine; 1: one libpcap handle)")
 	intVar(fs, &o.maxPackets, "max-packets", patterns.DefaultMaxPackets, 1, math.MaxUint16, "`N` packets per flow examined before giving up (l7-filter: 10)")
 	intVar(fs, &o.maxBytes, "max-bytes", patterns.DefaultMaxBytes, 1, math.MaxUint32, "`N` payload bytes per flow examined before giving up (l7-filter: 12000, kernel 2048)")
 	intVar(fs, &o.ringPackets, "ring", engine.DefaultRingPackets, 1, 10_000_000, "`N` packets kept for display in the TUI")

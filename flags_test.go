@@ -26,6 +26,8 @@ func TestBadFlagValues(t *testing.T) {
 		{"--ring 0", "-ring: want 1 to"}, // panicked in the TUI
 		{"--shards 1000", "-shards: want 0 to 256"},
 		{"--shards -1", "-shards: want 0 to 256"},
+		{"--fanout 17", "-fanout: want 0 to 16"},
+		{"--fanout -1", "-fanout: want 0 to 16"},
 		{"--ipfix-domain 4294967296", "-ipfix-domain: want 0 to 4294967295"},
 		{"--ipfix-interval 0s", "-ipfix-interval: want a duration of 1ms or more"},
 		{"--ipfix-template-refresh -1s", "-ipfix-template-refresh: want a duration of 1ms or more"},

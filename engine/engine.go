@@ -14,7 +14,12 @@
 // collector merges the shards' output back into capture order (the capture
 // stage logs which shard got each packet), so the line and field outputs
 // are deterministic and report each packet with its flow's verdict at that
-// moment. A slow stage slows the ones before it (back-pressure) down to
+// moment. A fanout group (SourceConfig.Fanout) runs one capture stage per
+// socket, each with its own batches and log; they hand them on one flush
+// at a time, so the collector sees each socket's packets in the order it
+// captured them, the sockets' flushes one after the other (at most
+// orderLogLen packets or a few milliseconds each). The kernel sends all
+// of a flow's packets to one socket, so each flow stays in capture order. A slow stage slows the ones before it (back-pressure) down to
 // libpcap, whose kernel buffer then counts drops; the UI never takes part:
 // it reads the counters the shards publish as atomics after each batch
 // (Stats, Apps), and asks for the flows it shows a page at a time
@@ -40,6 +45,8 @@ import (
 
 // Config configures an Engine. Zero values mean the defaults.
 type Config struct {
+	// Source is what to capture; its Fanout 0 means one socket per
+	// shard (at most DefaultFanout) on a multi-core machine.
 	Source SourceConfig
 	// Shards is the number of flow-table shards, at most MaxShards
 	// (0: GOMAXPROCS, capped at MaxShards).
@@ -113,8 +120,16 @@ type Engine struct {
 	filters  chan filterRequest
 	finished chan struct{} // closed when Run has read the final state
 	stop     atomic.Bool
-	err      error
-	done     atomic.Bool
+	// flushMu makes each capture stage's flush (its batches to the
+	// shards, then their order log to the collector) one step, so the
+	// shards and the collector see the flushes in the same order.
+	flushMu sync.Mutex
+	// taken counts packets against Config.Count, over every capture stage.
+	taken atomic.Uint64
+	// delivered numbers packets in the order the collector delivers them.
+	delivered uint64
+	err       error
+	done      atomic.Bool
 	// usb carries USB interface classes from frame to frame for the
 	// field output (tshark's view of setup packets); collector only.
 	usb decode.USBState
@@ -150,6 +165,11 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.Patterns == nil {
 		return nil, errors.New("engine: no pattern set")
 	}
+	if cfg.Source.Fanout == 0 && runtime.NumCPU() > 1 {
+		// One socket per shard: the kernel's hash spreads the capture
+		// over the cores as the engine's spreads the flows.
+		cfg.Source.Fanout = min(cfg.Shards, DefaultFanout)
+	}
 	src, err := Open(cfg.Source)
 	if err != nil {
 		return nil, err
@@ -164,7 +184,7 @@ func New(cfg Config) (*Engine, error) {
 		filters:  make(chan filterRequest),
 		finished: make(chan struct{}),
 		order:    make(chan []uint8, 64),
-		freeLogs: make(chan []uint8, 64),
+		freeLogs: make(chan []uint8, 64+MaxFanout),
 	}
 	e.patterns.Store(cfg.Patterns)
 	if cfg.Services == nil {
@@ -175,12 +195,15 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.RingPackets > 0 {
 		e.ring = newRing(cfg.RingPackets, cfg.RingBytes)
 	}
-	nb := cfg.Shards*6 + 2
+	// Each capture stage holds a batch per shard while the collector
+	// holds up to one per shard; the rest keeps the shards busy.
+	readers := len(src.readers())
+	nb := cfg.Shards*(5+readers) + 2
 	e.free = make(chan *batch, nb)
 	for range nb {
 		e.free <- newBatch()
 	}
-	for range 64 {
+	for range 63 + readers {
 		e.freeLogs <- make([]uint8, 0, orderLogLen)
 	}
 	for i := range cfg.Shards {
@@ -193,7 +216,7 @@ func New(cfg Config) (*Engine, error) {
 const orderLogLen = 4096
 
 // MaxShards bounds Config.Shards: the order log names a packet's shard in
-// one byte, and one capture goroutine feeds every shard, so more shards
+// one byte, and a capture goroutine feeds every shard, so more shards
 // than that would only cost memory (each holds six batches).
 const MaxShards = math.MaxUint8 + 1
 
@@ -319,8 +342,46 @@ func (e *Engine) Run(ctx context.Context) error {
 	return errors.Join(e.err, sinkErr)
 }
 
-// capture is the first stage. It owns the source.
+// capture is the first stage: one capture stage per reader of the
+// source (one per socket of a fanout group). It owns the source.
 func (e *Engine) capture() {
+	readers := e.src.readers()
+	errs := make([]error, len(readers))
+	var wg sync.WaitGroup
+	for i := 1; i < len(readers); i++ {
+		wg.Add(1)
+		go func() { defer wg.Done(); errs[i] = e.captureFrom(i, len(readers), readers[i]) }()
+	}
+	errs[0] = e.captureFrom(0, len(readers), readers[0])
+	wg.Wait()
+	// The closing counters: what the kernel did since the last sample.
+	e.sampleKernel()
+	for _, s := range e.shards {
+		close(s.in)
+	}
+	close(e.order)
+	// The sockets of a group fail together (the device went down): say
+	// it once.
+	var said []error
+	for _, err := range errs {
+		if err != nil && !slices.ContainsFunc(said, func(s error) bool { return s.Error() == err.Error() }) {
+			said = append(said, err)
+		}
+	}
+	e.err = errors.Join(said...)
+}
+
+// countReached reports whether Config.Count packets have been taken.
+func (e *Engine) countReached() bool {
+	return e.cfg.Count > 0 && e.taken.Load() >= uint64(e.cfg.Count)
+}
+
+// captureFrom reads packets from r, the id-th of n readers, decodes them
+// and batches them for the shards until the source ends or the engine
+// stops. Reader 0 also serves capture filter changes and samples the
+// kernel's counters. Packet numbers interleave over the readers, so each
+// is unique (a flow's id is its first packet's).
+func (e *Engine) captureFrom(id, n int, r packetReader) error {
 	cur := make([]*batch, e.nshards)
 	for i := range cur {
 		cur[i] = <-e.free
@@ -328,6 +389,8 @@ func (e *Engine) capture() {
 	}
 	log := <-e.freeLogs
 	flush := func() {
+		e.flushMu.Lock()
+		defer e.flushMu.Unlock()
 		for i, b := range cur {
 			if len(b.items) > 0 {
 				e.shards[i].in <- b
@@ -342,52 +405,58 @@ func (e *Engine) capture() {
 	}
 	defer func() {
 		flush()
-		for _, s := range e.shards {
-			close(s.in)
-		}
-		close(e.order)
 		for _, b := range cur {
 			e.free <- b
 		}
+		e.freeLogs <- log
 	}()
-	// A quiet pipe hands on what it holds, as a device does on its read
-	// timeout, and notices Stop.
-	e.src.whileWaiting(func() bool {
-		e.serveFilter()
-		flush()
-		return !e.stop.Load()
-	})
+	if id == 0 {
+		// A quiet pipe hands on what it holds, as a device does on its
+		// read timeout, and notices Stop.
+		e.src.whileWaiting(func() bool {
+			e.serveFilter()
+			flush()
+			return !e.stop.Load()
+		})
+	}
 	var p decode.Packet
-	var seq uint64
+	seq := uint64(id + 1)
 	pace := newPacer(e.cfg.Replay, e.clock)
 	loop := looper{on: e.cfg.Loop}
 	lastFlush := time.Now()
-	for !e.stop.Load() && (e.cfg.Count == 0 || seq < uint64(e.cfg.Count)) {
-		e.serveFilter()
-		data, ci, link, err := e.src.Read()
+	for !e.stop.Load() && !e.countReached() {
+		if id == 0 {
+			e.serveFilter()
+		}
+		data, ci, link, err := r.read()
 		if errors.Is(err, io.EOF) {
 			again, err := loop.restart(e.src)
 			if again {
 				continue
 			}
-			e.err = err
-			return
+			return err
 		}
 		if err != nil {
-			e.err = err
-			return
+			// One socket of a group failing (the device went away) ends
+			// the others too.
+			e.Stop()
+			return err
 		}
 		if data == nil { // live read timeout: nothing is waiting
-			e.sampleKernel()
+			if id == 0 {
+				e.sampleKernel()
+			}
 			flush()
 			lastFlush = time.Now()
 			continue
+		}
+		if e.cfg.Count > 0 && e.taken.Add(1) > uint64(e.cfg.Count) {
+			break
 		}
 		loop.stamp(&ci)
 		if pace.wait(ci.Timestamp, &e.stop) {
 			flush()
 		}
-		seq++
 		decode.DecodeHeaders(link, data, ci.Length, &p)
 		sh, hash := 0, uint64(0)
 		if p.Flow.Valid() {
@@ -403,18 +472,22 @@ func (e *Engine) capture() {
 		ts := ci.Timestamp.UnixNano()
 		cur[sh].add(seq, ts, link, data, ci.Length, &p)
 		e.dns.packet(ts, link, data, ci.Length, &p, hash, &cur[sh].items[len(cur[sh].items)-1])
+		seq += uint64(n)
 		log = append(log, uint8(sh))
 		// On a live source or a pipe, do not hold packets back for long
 		// waiting for a batch to fill: at a trickle a batch would take
 		// minutes.
 		if e.src.Streaming() {
 			if now := time.Now(); now.Sub(lastFlush) > 5*time.Millisecond {
-				e.sampleKernel()
+				if id == 0 {
+					e.sampleKernel()
+				}
 				flush()
 				lastFlush = now
 			}
 		}
 	}
+	return nil
 }
 
 // serveFilter installs a capture filter SetCaptureFilter asked for, if
@@ -511,7 +584,8 @@ func (e *Engine) deliver(b *batch, it *item, p *decode.Packet) error {
 	decode.DecodeStream(it.link, data, it.wireLen, p, &st)
 	e.apps.keep(it, st.Conn)
 	e.usb.Track(p)
-	p.Number, p.Time = int(it.seq), time.Unix(0, it.ts)
+	e.delivered++
+	p.Number, p.Time = int(e.delivered), time.Unix(0, it.ts)
 	info := PacketInfo{FlowID: it.flowID, App: it.app, PortGuess: portNames[it.guess], TCPStream: -1, UDPStream: -1}
 	if id := it.ident; id != nil {
 		info.Host, info.HostSource, info.Service, info.ALPN = id.host, id.source, id.service, id.alpn

@@ -33,6 +33,15 @@ type SourceConfig struct {
 	BufferSize int
 	// Filter is the capture filter, a BPF expression ("" for none).
 	Filter string
+	// Fanout is how many capture sockets share a live device's traffic
+	// (0 or 1: one libpcap handle; New picks a default for 0). Two or more open that many AF_PACKET
+	// sockets in a PACKET_FANOUT_HASH group, each read by its own
+	// goroutine, where the device allows it (Linux, an Ethernet
+	// interface); elsewhere one libpcap handle captures. A BufferSize
+	// given is shared out between the sockets; without one each socket
+	// gets DefaultBufferSize, since each rides out its reader's stalls
+	// on its own.
+	Fanout int
 }
 
 // LiveDelay bounds how long a live packet may wait in the kernel's
@@ -45,6 +54,17 @@ const LiveDelay = 10 * time.Millisecond
 // l7sniff does more per packet than tcpdump (flows, classification), so it
 // keeps a deeper buffer than libpcap's 2 MiB to ride out short stalls.
 const DefaultBufferSize = 16 << 20
+
+// MaxFanout bounds SourceConfig.Fanout: each socket holds a ring and a
+// reader goroutine, and the engine keeps a batch (512 KiB) per shard for
+// each reader, so sockets × shards batches.
+const MaxFanout = 16
+
+// DefaultFanout caps the fanout group the engine opens when none is
+// asked for (one socket per shard, at most this many): past a few
+// readers the kernel's side of capture is no longer what limits it,
+// while their batches still cost memory.
+const DefaultFanout = 8
 
 // DefaultSnaplen is tcpdump's default: whole packets. It is also the
 // largest record a file may hold.
@@ -60,6 +80,7 @@ const DefaultSnaplen = 262144
 type Source struct {
 	name    string
 	live    *pcap.Handle
+	fan     *fanout
 	file    recordReader
 	closer  io.Closer
 	link    decode.LinkType
@@ -70,6 +91,7 @@ type Source struct {
 	// files apply the capture filter in user space, compiled per link
 	// type since a pcapng file can mix them.
 	bpf map[decode.LinkType]*BPF
+	hdr matchHeader // what the file filter hands libpcap, kept so filtering allocates nothing
 	// links are the distinct link types a pcapng file declares before
 	// its first packet.
 	links []decode.LinkType
@@ -84,13 +106,13 @@ func Open(cfg SourceConfig) (*Source, error) {
 	if cfg.File != "" {
 		s, err = openFile(cfg.File)
 	} else {
-		s, err = openLive(cfg)
+		s, err = openDevice(cfg)
 	}
 	if err != nil {
 		return nil, err
 	}
 	s.snaplen = cfg.Snaplen
-	if cfg.Filter != "" {
+	if cfg.Filter != "" && s.fan == nil {
 		if err := s.SetFilter(cfg.Filter); err != nil {
 			s.Close()
 			return nil, err
@@ -212,7 +234,10 @@ func newFileSource(name string, r io.Reader, stream bool) (*Source, error) {
 	return s, nil
 }
 
-func openLive(cfg SourceConfig) (*Source, error) {
+// openDevice opens a fanout group where cfg asks for one and the device
+// allows it, else one libpcap handle. A fanout group applies the capture
+// filter itself, before the first packet arrives.
+func openDevice(cfg SourceConfig) (*Source, error) {
 	dev := cfg.Device
 	if dev == "" {
 		d, err := DefaultDevice()
@@ -221,6 +246,13 @@ func openLive(cfg SourceConfig) (*Source, error) {
 		}
 		dev = d
 	}
+	if cfg.Fanout > 1 && fanoutCapable(dev) {
+		return openFanout(cfg, dev, min(cfg.Fanout, MaxFanout))
+	}
+	return openLive(cfg, dev)
+}
+
+func openLive(cfg SourceConfig, dev string) (*Source, error) {
 	in, err := pcap.NewInactiveHandle(dev)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", dev, err)
@@ -330,12 +362,45 @@ func Devices() ([]string, error) {
 func (s *Source) Name() string { return s.name }
 
 // Live reports whether the source is a device rather than a file.
-func (s *Source) Live() bool { return s.live != nil }
+func (s *Source) Live() bool { return s.live != nil || s.fan != nil }
+
+// Sockets is how many capture sockets share the device's traffic: more
+// than one for a fanout group, else 1 (0 for a file).
+func (s *Source) Sockets() int {
+	switch {
+	case s.fan != nil:
+		return len(s.fan.socks)
+	case s.live != nil:
+		return 1
+	}
+	return 0
+}
+
+// packetReader is one stream of packets of a source, read by one
+// goroutine; see Source.Read for what a read returns.
+type packetReader interface {
+	read() ([]byte, gopacket.CaptureInfo, decode.LinkType, error)
+}
+
+// readers returns the source's streams of packets: one per socket of a
+// fanout group, else the source itself.
+func (s *Source) readers() []packetReader {
+	if s.fan == nil {
+		return []packetReader{s}
+	}
+	out := make([]packetReader, len(s.fan.socks))
+	for i, sock := range s.fan.socks {
+		out[i] = sock
+	}
+	return out
+}
+
+func (s *Source) read() ([]byte, gopacket.CaptureInfo, decode.LinkType, error) { return s.Read() }
 
 // Streaming reports whether packets arrive as they happen (a device, a
 // pipe, a FIFO or a socket), so they are delivered without waiting for a
 // batch to fill.
-func (s *Source) Streaming() bool { return s.live != nil || s.stream != nil }
+func (s *Source) Streaming() bool { return s.Live() || s.stream != nil }
 
 // whileWaiting makes fn run every LiveDelay while a stream source waits
 // for its writer; a false return ends the wait as the end of the input.
@@ -366,6 +431,13 @@ func (s *Source) Filter() string {
 // expression returns libpcap's error text and leaves the previous filter
 // in place.
 func (s *Source) SetFilter(expr string) error {
+	if s.fan != nil {
+		if err := s.fan.setFilter(expr); err != nil {
+			return err
+		}
+		s.filter.Store(&expr)
+		return nil
+	}
 	if s.live != nil {
 		if err := s.live.SetBPFFilter(expr); err != nil {
 			return fmt.Errorf("capture filter %q: %w", expr, err)
@@ -388,6 +460,9 @@ func (s *Source) SetFilter(expr string) error {
 // whileWaiting); on a live device a read timeout returns no data and no
 // error, so callers can check for shutdown.
 func (s *Source) Read() ([]byte, gopacket.CaptureInfo, decode.LinkType, error) {
+	if s.fan != nil {
+		return nil, gopacket.CaptureInfo{}, s.link, fmt.Errorf("read %s: a fanout group is read socket by socket", s.name)
+	}
 	if s.live != nil {
 		data, ci, err := s.live.ZeroCopyReadPacketData()
 		switch {
@@ -410,7 +485,7 @@ func (s *Source) Read() ([]byte, gopacket.CaptureInfo, decode.LinkType, error) {
 		if err != nil {
 			return nil, ci, s.link, fmt.Errorf("read %s: %w", s.name, err)
 		}
-		if s.bpf != nil && !s.filterFor(link).Match(data, ci.Length) {
+		if s.bpf != nil && !s.filterFor(link).match(&s.hdr, data, ci.Length) {
 			continue
 		}
 		return data, ci, link, nil
@@ -432,8 +507,12 @@ func (s *Source) filterFor(link decode.LinkType) *BPF {
 	return b
 }
 
-// KernelStats returns what the kernel received and dropped (live only).
+// KernelStats returns what the kernel received and dropped (live only),
+// summed over the sockets of a fanout group.
 func (s *Source) KernelStats() (received, dropped uint64, ok bool) {
+	if s.fan != nil {
+		return s.fan.stats()
+	}
 	if s.live == nil {
 		return 0, 0, false
 	}
@@ -448,6 +527,9 @@ func (s *Source) KernelStats() (received, dropped uint64, ok bool) {
 func (s *Source) Close() {
 	if s.live != nil {
 		s.live.Close()
+	}
+	if s.fan != nil {
+		s.fan.close()
 	}
 	if s.closer != nil {
 		s.closer.Close()
