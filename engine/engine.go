@@ -70,6 +70,10 @@ type Config struct {
 	// its decode and its flow's verdict at that moment (the line and
 	// field outputs). The packet is only valid during the call.
 	Packet func(p *decode.Packet, info *PacketInfo) error
+	// HeadersOnly says Packet reads no application field (a -T fields
+	// list of lower-layer fields): its packets are decoded without their
+	// application layer and the shards skip TCP reassembly for it.
+	HeadersOnly bool
 	// Write, if set, receives every packet (the -w file); see SetWriter.
 	Write *PcapWriter
 	// Export, if set, receives flow records (see IPFIXExporter); Run
@@ -444,10 +448,14 @@ func (e *Engine) deliver(b *batch, it *item, p *decode.Packet) error {
 	if e.cfg.Packet == nil {
 		return nil
 	}
-	st := it.asm.stream(b.asm)
-	st.Conn = e.apps.conn(it)
-	decode.DecodeStream(it.link, data, it.wireLen, p, &st)
-	e.apps.keep(it, st.Conn)
+	if e.cfg.HeadersOnly {
+		decode.DecodeHeaders(it.link, data, it.wireLen, p)
+	} else {
+		st := it.asm.stream(b.asm)
+		st.Conn = e.apps.conn(it)
+		decode.DecodeStream(it.link, data, it.wireLen, p, &st)
+		e.apps.keep(it, st.Conn)
+	}
 	e.usb.Track(p)
 	p.Number, p.Time = int(it.seq), time.Unix(0, it.ts)
 	info := PacketInfo{FlowID: it.flowID, App: it.app, PortGuess: portNames[it.guess], TCPStream: -1, UDPStream: -1}

@@ -68,19 +68,20 @@ func (f *OutputField) AppendOccurrences(dst []byte, p *decode.Packet, info *Pack
 		}
 		return f.AppendNth(dst, p, info, n-1)
 	}
-	start := len(dst)
-	for i := 0; ; i++ {
-		n := len(dst)
-		if i > 0 {
-			dst = append(dst, agg)
-		}
-		v, ok := f.AppendNth(dst, p, info, i)
-		if !ok {
-			return dst[:n], n > start
-		}
-		dst = v
+	if f.dec != nil {
+		return f.dec.AppendAll(dst, p, agg)
 	}
+	v, ok := f.own(info, dst)
+	if !ok || len(v) == len(dst) {
+		return dst, false
+	}
+	return v, true
 }
+
+// Application reports whether the field needs the packet's application
+// layer decoded (see decode.Field.Application); l7sniff's own fields
+// read only PacketInfo.
+func (f *OutputField) Application() bool { return f.dec != nil && f.dec.Application() }
 
 // count returns how many times the packet has the field. It probes by
 // appending each value to scratch, whose contents it discards.
@@ -311,6 +312,20 @@ func (f *FieldFormat) ParseFieldOption(opt string) error {
 		return fmt.Errorf("-E %s: unknown option (header, separator, occurrence, aggregator, quote)", k)
 	}
 	return nil
+}
+
+// Application reports whether any field the format prints needs the
+// application layer decoded; -T json with no -e prints every field.
+func (f *FieldFormat) Application() bool {
+	if f.JSON && len(f.Fields) == 0 {
+		return true
+	}
+	for i := range f.Fields {
+		if f.Fields[i].Application() {
+			return true
+		}
+	}
+	return false
 }
 
 // FieldWriter prints the chosen fields of each packet.
