@@ -264,6 +264,7 @@ func packetPrinter(o *options, out *bufio.Writer, cfg *engine.Config) error {
 			}
 			return flush()
 		}
+		cfg.Omit = engine.OmitStreams // a line shows no conversation number
 		return nil
 	case "fields", "json":
 		ff := engine.FieldFormat{JSON: o.format == "json"}
@@ -286,7 +287,7 @@ func packetPrinter(o *options, out *bufio.Writer, cfg *engine.Config) error {
 		if err != nil {
 			return err
 		}
-		cfg.Packet, cfg.HeadersOnly = fw.Write, !ff.Application()
+		cfg.Packet, cfg.Omit = fw.Write, ff.Omit()
 		return nil
 	}
 	return fmt.Errorf("-T %s: expected fields or json", o.format)

@@ -34,6 +34,8 @@ type OutputField struct {
 	Desc string
 	dec  *decode.Field
 	own  func(info *PacketInfo, dst []byte) ([]byte, bool)
+	// streams marks an own field that reads TCPStream or UDPStream.
+	streams bool
 }
 
 // Append appends the field's first value for the packet and reports
@@ -118,11 +120,11 @@ var ownFields = []OutputField{
 	{Name: "tcp.stream", Desc: "TCP conversation number, from 0 in order of appearance",
 		own: func(i *PacketInfo, dst []byte) ([]byte, bool) {
 			return strconv.AppendInt(dst, int64(i.TCPStream), 10), i.TCPStream >= 0
-		}},
+		}, streams: true},
 	{Name: "udp.stream", Desc: "UDP conversation number, from 0 in order of appearance",
 		own: func(i *PacketInfo, dst []byte) ([]byte, bool) {
 			return strconv.AppendInt(dst, int64(i.UDPStream), 10), i.UDPStream >= 0
-		}},
+		}, streams: true},
 }
 
 // frameClock tracks the first and the previous packet's time.
@@ -314,18 +316,24 @@ func (f *FieldFormat) ParseFieldOption(opt string) error {
 	return nil
 }
 
-// Application reports whether any field the format prints needs the
-// application layer decoded; -T json with no -e prints every field.
-func (f *FieldFormat) Application() bool {
+// Omit returns the per-packet work no field the format prints needs: the
+// application layer unless an application field is asked for, stream
+// numbers unless tcp.stream or udp.stream is. -T json with no -e prints
+// every field, so it needs everything.
+func (f *FieldFormat) Omit() Omit {
 	if f.JSON && len(f.Fields) == 0 {
-		return true
+		return 0
 	}
+	omit := OmitApp | OmitStreams
 	for i := range f.Fields {
 		if f.Fields[i].Application() {
-			return true
+			omit &^= OmitApp
+		}
+		if f.Fields[i].streams {
+			omit &^= OmitStreams
 		}
 	}
-	return false
+	return omit
 }
 
 // FieldWriter prints the chosen fields of each packet.
