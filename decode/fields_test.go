@@ -69,3 +69,19 @@ func TestFieldApplication(t *testing.T) {
 		}
 	}
 }
+
+// TestAppendText checks text values against tshark's format_text: runs
+// of printable ASCII as they are, the rest escaped byte by byte.
+func TestAppendText(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                "",
+		"USER bob\r\n":    `USER bob\r\n`,
+		"\x00a\tb\xff":    `\000a\tb\377`,
+		"\x7f":            `\177`,
+		"220 ready\x01ok": `220 ready\001ok`,
+	} {
+		if got := string(appendText([]byte(">"), []byte(in))); got != ">"+want {
+			t.Errorf("appendText(%q) = %q, want %q", in, got, ">"+want)
+		}
+	}
+}
