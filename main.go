@@ -241,7 +241,7 @@ func packetPrinter(o *options, out *bufio.Writer, cfg *engine.Config) error {
 			flush = out.Flush
 		}
 		cfg.Packet = func(p *decode.Packet, info *engine.PacketInfo) error {
-			buf = p.Time.AppendFormat(buf[:0], "15:04:05.000000")
+			buf = appendClock(buf[:0], p.Time)
 			buf = append(buf, ' ')
 			// Summaries quote packet text; verdicts are pattern names.
 			sum = p.AppendSummary(sum[:0])
