@@ -1,6 +1,11 @@
 package engine
 
-import "testing"
+import (
+	"io"
+	"testing"
+
+	"l7sniff/decode"
+)
 
 // TestFieldFormatOmit checks the decision -T fields makes once at start:
 // decode the application layer (and reassemble TCP for it) only when a
@@ -31,5 +36,54 @@ func TestFieldFormatOmit(t *testing.T) {
 		if got := ff.Omit(); got != c.want {
 			t.Errorf("json=%v %v: Omit() = %b, want %b", c.json, c.fields, got, c.want)
 		}
+	}
+}
+
+// benchFieldNames are the lower-layer fields `make bench` compares with
+// tshark -T fields (engine/internal/benchgen/cmd/benchrun).
+var benchFieldNames = []string{"frame.number", "frame.len", "eth.src", "eth.dst", "ip.src", "ip.dst", "ip.proto",
+	"ip.ttl", "ipv6.src", "ipv6.dst", "tcp.srcport", "tcp.dstport", "tcp.flags", "tcp.len",
+	"udp.srcport", "udp.dstport"}
+
+// BenchmarkFieldWriter measures -T fields' per-packet writing of those
+// fields on the benchmark frames, decoded as the collector decodes them
+// for it (headers only), with every occurrence (-E occurrence=a, the
+// default) and with the first only (f). One op is one packet.
+func BenchmarkFieldWriter(b *testing.B) {
+	frames, _ := benchWorkload(b)
+	pkts := make([]decode.Packet, 1024)
+	for i := range pkts {
+		f := frames[i]
+		decode.DecodeHeaders(decode.LinkEthernet, f.data, len(f.data), &pkts[i])
+		pkts[i].Number = i + 1
+	}
+	for _, occ := range []string{"a", "f"} {
+		b.Run("occurrence="+occ, func(b *testing.B) {
+			ff := FieldFormat{}
+			if err := ff.ParseFieldOption("occurrence=" + occ); err != nil {
+				b.Fatal(err)
+			}
+			for _, name := range benchFieldNames {
+				f, err := LookupField(name)
+				if err != nil {
+					b.Fatal(err)
+				}
+				ff.Fields = append(ff.Fields, f)
+			}
+			if ff.Omit()&OmitApp == 0 {
+				b.Fatal("the lower-layer fields ask for the application layer")
+			}
+			fw, err := NewFieldWriter(io.Discard, ff)
+			if err != nil {
+				b.Fatal(err)
+			}
+			info := PacketInfo{TCPStream: -1, UDPStream: -1}
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				if err := fw.Write(&pkts[i%len(pkts)], &info); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
