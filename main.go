@@ -94,7 +94,7 @@ func run(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	}
 	defer closeExport()
 	if printsPackets(o) {
-		if cfg.Packet, err = packetPrinter(o, out); err != nil {
+		if err := packetPrinter(o, out, &cfg); err != nil {
 			return err
 		}
 	}
@@ -242,8 +242,8 @@ func printGlossary(w io.Writer, what string) error {
 	return nil
 }
 
-// packetPrinter returns the per-packet output: lines, fields or JSON.
-func packetPrinter(o *options, out *bufio.Writer) (func(*decode.Packet, *engine.PacketInfo) error, error) {
+// packetPrinter sets cfg's per-packet output: lines, fields or JSON.
+func packetPrinter(o *options, out *bufio.Writer, cfg *engine.Config) error {
 	switch o.format {
 	case "":
 		buf, sum := make([]byte, 0, 1024), make([]byte, 0, 512)
@@ -251,8 +251,8 @@ func packetPrinter(o *options, out *bufio.Writer) (func(*decode.Packet, *engine.
 		if o.lineBuf {
 			flush = out.Flush
 		}
-		return func(p *decode.Packet, info *engine.PacketInfo) error {
-			buf = p.Time.AppendFormat(buf[:0], "15:04:05.000000")
+		cfg.Packet = func(p *decode.Packet, info *engine.PacketInfo) error {
+			buf = appendClock(buf[:0], p.Time)
 			buf = append(buf, ' ')
 			// Summaries quote packet text; verdicts are pattern names.
 			sum = p.AppendSummary(sum[:0])
@@ -274,29 +274,32 @@ func packetPrinter(o *options, out *bufio.Writer) (func(*decode.Packet, *engine.
 				return err
 			}
 			return flush()
-		}, nil
+		}
+		cfg.Omit = engine.OmitStreams // a line shows no conversation number
+		return nil
 	case "fields", "json":
 		ff := engine.FieldFormat{JSON: o.format == "json"}
 		for _, opt := range o.fieldOpts {
 			if err := ff.ParseFieldOption(opt); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		for _, name := range o.fields {
 			f, err := engine.LookupField(name)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			ff.Fields = append(ff.Fields, f)
 		}
 		if o.format == "fields" && len(ff.Fields) == 0 {
-			return nil, errors.New("-T fields needs at least one -e FIELD (l7sniff -G fields lists them)")
+			return errors.New("-T fields needs at least one -e FIELD (l7sniff -G fields lists them)")
 		}
 		fw, err := engine.NewFieldWriter(out, ff)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		return fw.Write, nil
+		cfg.Packet, cfg.Omit = fw.Write, ff.Omit()
+		return nil
 	}
-	return nil, fmt.Errorf("-T %s: expected fields or json", o.format)
+	return fmt.Errorf("-T %s: expected fields or json", o.format)
 }

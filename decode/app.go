@@ -126,6 +126,9 @@ var (
 // register adds a dissector. Each dissector file calls it from init.
 func register(d *dissector) {
 	dissectors = append(dissectors, d)
+	for i := range d.fields {
+		d.fields[i].app = true
+	}
 	i := uint8(len(dissectors))
 	for _, port := range d.tcpPorts {
 		tcpPortApp[port] = i

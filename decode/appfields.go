@@ -46,8 +46,17 @@ func nthTextField(name, desc string, v func(p *Packet, i int) ([]byte, bool)) Fi
 // appendText appends b as tshark's format_text does: printable ASCII as
 // is, other bytes as C escapes (\r, \n, \t, \ooo octal).
 func appendText(dst, b []byte) []byte {
-	for _, c := range b {
-		dst = appendTextByte(dst, c)
+	for i := 0; i < len(b); i++ {
+		// Copy a run of printable ASCII at once: most text is one.
+		j := i
+		for j < len(b) && b[j] >= 0x20 && b[j] < 0x7f {
+			j++
+		}
+		dst = append(dst, b[i:j]...)
+		if i = j; i == len(b) {
+			break
+		}
+		dst = appendTextByte(dst, b[i])
 	}
 	return dst
 }

@@ -16,7 +16,18 @@ type Field struct {
 	// nth appends occurrence i; ok is false when there are not i+1.
 	// Fields that can occur several times set nth instead of get.
 	nth func(p *Packet, i int, dst []byte) (out []byte, ok bool)
+	// level, set with nth for a field each level of encapsulation can
+	// hold (levelField), appends its value at one level, so that
+	// AppendAll visits the levels once instead of once per occurrence.
+	level func(h *Headers, dst []byte) (out []byte, ok bool)
+	// app marks an application dissector's field (register sets it).
+	app bool
 }
+
+// Application reports whether f belongs to an application dissector, so
+// that only a packet decoded down to its application layer (Decode,
+// DecodeStream) has it; the others need DecodeHeaders alone.
+func (f *Field) Application() bool { return f.app }
 
 // Append appends f's first occurrence in p to dst and reports whether p
 // has it.
@@ -32,6 +43,35 @@ func (f *Field) AppendNth(dst []byte, p *Packet, i int) ([]byte, bool) {
 		return dst, false
 	}
 	return f.get(p, dst)
+}
+
+// AppendAll appends every occurrence of f in p to dst, joined by sep, as
+// tshark prints with -E occurrence=a, and reports whether it appended
+// anything. It formats each value once: the loop over AppendNth it
+// stands for formats occurrence i again for each later i's probe.
+func (f *Field) AppendAll(dst []byte, p *Packet, sep byte) ([]byte, bool) {
+	start := len(dst)
+	switch {
+	case f.get != nil:
+		if out, ok := f.get(p, dst); ok {
+			dst = out
+		}
+	case f.level != nil:
+		dst = p.appendLevels(dst, f.level, sep)
+	default:
+		for i := 0; ; i++ {
+			n := len(dst)
+			if i > 0 {
+				dst = append(dst, sep)
+			}
+			var ok bool
+			if dst, ok = f.nth(p, i, dst); !ok {
+				dst = dst[:n]
+				break
+			}
+		}
+	}
+	return dst, len(dst) > start
 }
 
 // fieldLists is every field, in a stable order: link to application, the

@@ -8,7 +8,7 @@ package decode
 
 // levelField returns a field whose value at one level get appends.
 func levelField(name, desc string, get func(h *Headers, dst []byte) ([]byte, bool)) Field {
-	return Field{Name: name, Desc: desc, nth: func(p *Packet, i int, dst []byte) ([]byte, bool) {
+	return Field{Name: name, Desc: desc, level: get, nth: func(p *Packet, i int, dst []byte) ([]byte, bool) {
 		for l := 0; l < p.Levels(); l++ {
 			out, ok := get(p.Level(l), dst)
 			if !ok {
@@ -26,6 +26,35 @@ func levelField(name, desc string, get func(h *Headers, dst []byte) ([]byte, boo
 		}
 		return dst, false
 	}}
+}
+
+// appendLevels appends the value get finds at each level that has one,
+// in levelField's occurrence order, joined by sep.
+func (p *Packet) appendLevels(dst []byte, get func(h *Headers, dst []byte) ([]byte, bool), sep byte) []byte {
+	found := false
+	for l := 0; l <= p.NumEncap; l++ {
+		dst, found = appendLevel(dst, p.Level(l), get, sep, found)
+	}
+	if p.Inner.Version != 0 {
+		var q Headers
+		p.quotedIP(&q)
+		dst, _ = appendLevel(dst, &q, get, sep, found)
+	}
+	return dst
+}
+
+// appendLevel appends h's value, after sep if an earlier level had one
+// (found), and reports whether any level has had one.
+func appendLevel(dst []byte, h *Headers, get func(h *Headers, dst []byte) ([]byte, bool), sep byte, found bool) ([]byte, bool) {
+	n := len(dst)
+	if found {
+		dst = append(dst, sep)
+	}
+	out, ok := get(h, dst)
+	if !ok {
+		return dst[:n], found
+	}
+	return out, true
 }
 
 // quotedIP fills h with the IP header an ICMP error quotes (and nothing

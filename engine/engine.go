@@ -78,6 +78,9 @@ type Config struct {
 	// its decode and its flow's verdict at that moment (the line and
 	// field outputs). The packet is only valid during the call.
 	Packet func(p *decode.Packet, info *PacketInfo) error
+	// Omit is the work on delivered packets that Packet does not need
+	// (FieldFormat.Omit says which for -T fields).
+	Omit Omit
 	// Write, if set, receives every packet (the -w file); see SetWriter.
 	Write *PcapWriter
 	// Export, if set, receives flow records (see IPFIXExporter); Run
@@ -94,12 +97,27 @@ type Config struct {
 	DNSCacheEntries int
 }
 
+// Omit names per-packet work of the collector that a Packet sink may not
+// need; the zero value does it all.
+type Omit uint8
+
+const (
+	// OmitApp decodes packets without their application layer, and the
+	// shards do no TCP reassembly for the sink.
+	OmitApp Omit = 1 << iota
+	// OmitStreams leaves PacketInfo's TCPStream and UDPStream at -1:
+	// numbering conversations reads each packet's flow cell, on a busy
+	// capture a cache miss per packet.
+	OmitStreams
+)
+
 // Engine runs the pipeline over one source.
 type Engine struct {
 	// frames and streams give delivered packets tshark's relative times
 	// and conversation numbers; only the collector uses them.
 	frames   frameClock
 	streams  streamNumbers
+	info     PacketInfo // the delivered packet's; collector only
 	cfg      Config
 	src      *Source
 	nshards  int
@@ -579,22 +597,29 @@ func (e *Engine) deliver(b *batch, it *item, p *decode.Packet) error {
 	if e.cfg.Packet == nil {
 		return nil
 	}
-	st := it.asm.stream(b.asm)
-	st.Conn = e.apps.conn(it)
-	decode.DecodeStream(it.link, data, it.wireLen, p, &st)
-	e.apps.keep(it, st.Conn)
+	if e.cfg.Omit&OmitApp != 0 {
+		decode.DecodeHeaders(it.link, data, it.wireLen, p)
+	} else {
+		st := it.asm.stream(b.asm)
+		st.Conn = e.apps.conn(it)
+		decode.DecodeStream(it.link, data, it.wireLen, p, &st)
+		e.apps.keep(it, st.Conn)
+	}
 	e.usb.Track(p)
 	e.delivered++
 	p.Number, p.Time = int(e.delivered), time.Unix(0, it.ts)
-	info := PacketInfo{FlowID: it.flowID, App: it.app, PortGuess: portNames[it.guess], TCPStream: -1, UDPStream: -1}
+	// The sink may keep the pointer only during the call, so one
+	// PacketInfo serves every packet instead of one on the heap each.
+	info := &e.info
+	*info = PacketInfo{FlowID: it.flowID, App: it.app, PortGuess: portNames[it.guess], TCPStream: -1, UDPStream: -1}
 	if id := it.ident; id != nil {
 		info.Host, info.HostSource, info.Service, info.ALPN = id.host, id.source, id.service, id.alpn
 		if info.ALPN == "" {
 			info.ALPN = id.alpnOffered
 		}
 	}
-	e.frames.packet(it.ts, &info)
-	if c := it.cell; c != nil && !p.Quoted {
+	e.frames.packet(it.ts, info)
+	if c := it.cell; c != nil && !p.Quoted && e.cfg.Omit&OmitStreams == 0 {
 		switch {
 		case p.Has(decode.LayerTCP):
 			info.TCPStream = e.streams.number(c, 0)
@@ -602,7 +627,7 @@ func (e *Engine) deliver(b *batch, it *item, p *decode.Packet) error {
 			info.UDPStream = e.streams.number(c, 1)
 		}
 	}
-	return e.cfg.Packet(p, &info)
+	return e.cfg.Packet(p, info)
 }
 
 // onShards runs fn for every shard on the shard's goroutine, between two

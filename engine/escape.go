@@ -46,7 +46,7 @@ func AppendEscaped[T string | []byte](dst []byte, b T) []byte {
 		}
 		// Invalid UTF-8 decodes as RuneError of width 1; a C1 control
 		// is not IsPrint.
-		if r == utf8.RuneError && n == 1 || !unicode.IsPrint(r) {
+		if r == utf8.RuneError && n == 1 || !printable(r) {
 			for j := i; j < i+n; j++ {
 				dst = append(dst, '\\', 'x', hex[b[j]>>4], hex[b[j]&0xf])
 			}
@@ -57,6 +57,11 @@ func AppendEscaped[T string | []byte](dst []byte, b T) []byte {
 	}
 	return dst
 }
+
+// printable is unicode.IsPrint, with a shortcut for the Arrows block
+// (all printable): l7sniff's own line summaries put one on every line
+// ("a → b"), and IsPrint finds it by a search through its tables.
+func printable(r rune) bool { return r >= 0x2190 && r <= 0x21ff || unicode.IsPrint(r) }
 
 // plain reports whether c is printable ASCII, which passes as is.
 func plain(c byte) bool { return c >= 0x20 && c < 0x7f }

@@ -3,6 +3,7 @@ package engine
 import (
 	"strings"
 	"testing"
+	"unicode"
 )
 
 func TestEscape(t *testing.T) {
@@ -60,5 +61,15 @@ func BenchmarkAppendEscaped(b *testing.B) {
 				dst = AppendEscaped(dst[:0], in)
 			}
 		})
+	}
+}
+
+// TestPrintableShortcut holds the Arrows shortcut of printable to
+// unicode.IsPrint over the whole block, so it can only save time.
+func TestPrintableShortcut(t *testing.T) {
+	for r := rune(0x2190); r <= 0x21ff; r++ {
+		if !unicode.IsPrint(r) {
+			t.Errorf("U+%04X is in the shortcut but not printable", r)
+		}
 	}
 }

@@ -38,6 +38,8 @@ type OutputField struct {
 	Desc string
 	dec  *decode.Field
 	own  func(info *PacketInfo, dst []byte) ([]byte, bool)
+	// streams marks an own field that reads TCPStream or UDPStream.
+	streams bool
 }
 
 // Append appends the field's first value for the packet and reports
@@ -72,19 +74,20 @@ func (f *OutputField) AppendOccurrences(dst []byte, p *decode.Packet, info *Pack
 		}
 		return f.AppendNth(dst, p, info, n-1)
 	}
-	start := len(dst)
-	for i := 0; ; i++ {
-		n := len(dst)
-		if i > 0 {
-			dst = append(dst, agg)
-		}
-		v, ok := f.AppendNth(dst, p, info, i)
-		if !ok {
-			return dst[:n], n > start
-		}
-		dst = v
+	if f.dec != nil {
+		return f.dec.AppendAll(dst, p, agg)
 	}
+	v, ok := f.own(info, dst)
+	if !ok || len(v) == len(dst) {
+		return dst, false
+	}
+	return v, true
 }
+
+// Application reports whether the field needs the packet's application
+// layer decoded (see decode.Field.Application); l7sniff's own fields
+// read only PacketInfo.
+func (f *OutputField) Application() bool { return f.dec != nil && f.dec.Application() }
 
 // count returns how many times the packet has the field. It probes by
 // appending each value to scratch, whose contents it discards.
@@ -131,11 +134,11 @@ var ownFields = []OutputField{
 	{Name: "tcp.stream", Desc: "TCP conversation number, from 0 in order of appearance",
 		own: func(i *PacketInfo, dst []byte) ([]byte, bool) {
 			return strconv.AppendInt(dst, int64(i.TCPStream), 10), i.TCPStream >= 0
-		}},
+		}, streams: true},
 	{Name: "udp.stream", Desc: "UDP conversation number, from 0 in order of appearance",
 		own: func(i *PacketInfo, dst []byte) ([]byte, bool) {
 			return strconv.AppendInt(dst, int64(i.UDPStream), 10), i.UDPStream >= 0
-		}},
+		}, streams: true},
 }
 
 // frameClock tracks the first and the previous packet's time.
@@ -325,6 +328,26 @@ func (f *FieldFormat) ParseFieldOption(opt string) error {
 		return fmt.Errorf("-E %s: unknown option (header, separator, occurrence, aggregator, quote)", k)
 	}
 	return nil
+}
+
+// Omit returns the per-packet work no field the format prints needs: the
+// application layer unless an application field is asked for, stream
+// numbers unless tcp.stream or udp.stream is. -T json with no -e prints
+// every field, so it needs everything.
+func (f *FieldFormat) Omit() Omit {
+	if f.JSON && len(f.Fields) == 0 {
+		return 0
+	}
+	omit := OmitApp | OmitStreams
+	for i := range f.Fields {
+		if f.Fields[i].Application() {
+			omit &^= OmitApp
+		}
+		if f.Fields[i].streams {
+			omit &^= OmitStreams
+		}
+	}
+	return omit
 }
 
 // FieldWriter prints the chosen fields of each packet.

@@ -148,9 +148,12 @@ func (s *shard) reassemble(f *flow, b *batch, it *item) {
 }
 
 // dissects reports whether anything will dissect application messages:
-// the packet sinks (lines, fields, JSON) and the UI's history. Without
-// them (a --flows report, -w alone) reassembly would be wasted work.
-func (e *Engine) dissects() bool { return e.cfg.Packet != nil || e.ring != nil }
+// the packet sinks (lines, JSON, fields that include an application one)
+// and the UI's history. Without them (a --flows report, -w alone, fields
+// of the lower layers) reassembly would be wasted work.
+func (e *Engine) dissects() bool {
+	return e.cfg.Packet != nil && e.cfg.Omit&OmitApp == 0 || e.ring != nil
+}
 
 // holdFor gives f a hold, from the shard's free list, within maxHolds.
 func (s *shard) holdFor(f *flow) bool {
