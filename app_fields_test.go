@@ -1,10 +1,7 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -86,16 +83,7 @@ func TestAppFieldsMatchTshark(t *testing.T) {
 			col[i] = n
 			n++
 		}
-		o, err := parseFlags(args)
-		if err != nil {
-			t.Fatal(err)
-		}
-		o.noDrop = true
-		var out bytes.Buffer
-		if err := run(context.Background(), o, &out, io.Discard); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		got := strings.Split(strings.TrimRight(out.String(), "\n"), "\n")
+		got := runLines(t, name, args)
 		if len(got) != len(lines) {
 			t.Errorf("%s: %d lines, tshark %d", name, len(got), len(lines))
 			continue

@@ -76,16 +76,7 @@ func compareFieldsWithTshark(t *testing.T, subs []string, extra ...string) {
 					cols = append(cols, i)
 				}
 			}
-			o, err := parseFlags(args)
-			if err != nil {
-				t.Fatal(err)
-			}
-			o.noDrop = true // in-process: the test binary must stay who it is
-			var out bytes.Buffer
-			if err := run(context.Background(), o, &out, io.Discard); err != nil {
-				t.Fatalf("%s: %v", name, err)
-			}
-			got := strings.Split(strings.TrimRight(out.String(), "\n"), "\n")
+			got := runLines(t, name, args)
 			if len(got) != len(lines) {
 				t.Errorf("%s: %d lines, tshark %d", name, len(got), len(lines))
 				continue
@@ -187,4 +178,20 @@ func TestUnknownFieldSuggests(t *testing.T) {
 			t.Errorf("-G fields lacks %s", name)
 		}
 	}
+}
+
+// runLines runs l7sniff in process with args and returns its stdout's
+// lines; name says which capture in a failure.
+func runLines(t *testing.T, name string, args []string) []string {
+	t.Helper()
+	o, err := parseFlags(args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.noDrop = true // in-process: the test binary must stay who it is
+	var out bytes.Buffer
+	if err := run(context.Background(), o, &out, io.Discard); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return strings.Split(strings.TrimRight(out.String(), "\n"), "\n")
 }
