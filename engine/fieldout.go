@@ -275,17 +275,11 @@ func (f *FieldFormat) ParseFieldOption(opt string) error {
 			return fmt.Errorf("-E header=%s: expected y or n", v)
 		}
 	case "separator":
-		switch v {
-		case "/t":
-			f.Separator = '\t'
-		case "/s":
-			f.Separator = ' '
-		default:
-			if len(v) != 1 {
-				return fmt.Errorf("-E separator=%s: expected one character, /t or /s", v)
-			}
-			f.Separator = v[0]
+		c, err := separatorChar(k, v)
+		if err != nil {
+			return err
 		}
+		f.Separator = c
 	case "occurrence":
 		switch v {
 		case "a":
@@ -302,17 +296,11 @@ func (f *FieldFormat) ParseFieldOption(opt string) error {
 			f.Occurrence = n
 		}
 	case "aggregator":
-		switch v {
-		case "/s":
-			f.Aggregator = ' '
-		case "/t":
-			f.Aggregator = '\t'
-		default:
-			if len(v) != 1 {
-				return fmt.Errorf("-E aggregator=%s: expected one character, /t or /s", v)
-			}
-			f.Aggregator = v[0]
+		c, err := separatorChar(k, v)
+		if err != nil {
+			return err
 		}
+		f.Aggregator = c
 	case "quote":
 		switch v {
 		case "d":
@@ -451,3 +439,18 @@ func (fw *FieldWriter) appendJSON(b []byte, p *decode.Packet, info *PacketInfo) 
 }
 
 var allOutputFields = Fields()
+
+// separatorChar reads a -E separator or aggregator value as tshark does:
+// one character, or /t and /s for a tab and a space.
+func separatorChar(option, v string) (byte, error) {
+	switch v {
+	case "/t":
+		return '\t', nil
+	case "/s":
+		return ' ', nil
+	}
+	if len(v) != 1 {
+		return 0, fmt.Errorf("-E %s=%s: expected one character, /t or /s", option, v)
+	}
+	return v[0], nil
+}
