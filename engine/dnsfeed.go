@@ -2,6 +2,7 @@ package engine
 
 import (
 	"encoding/binary"
+	"sync/atomic"
 
 	"l7sniff/decode"
 	"l7sniff/engine/identity"
@@ -40,16 +41,27 @@ const (
 	answerNames = 16 << 10
 )
 
-// dnsFeed is the capture stage's side of the DNS cache.
+// dnsFeed is the capture stage's side of the DNS cache, shared by the
+// stage's readers (one per socket with --fanout): the cache and the bit
+// set of answered addresses. Each reader has its own dnsReader.
 type dnsFeed struct {
 	cache *identity.DNSCache
-	fed   bool // an answer was recorded: until then nothing is asked
+	fed   atomic.Bool     // an answer was recorded: until then nothing is asked
+	addrs []atomic.Uint64 // bit set of answered addresses (addrBit)
+}
+
+// dnsReader is one capture reader's scratch for the DNS feed: the packet
+// it decodes responses into and its table of conversations asked about.
+type dnsReader struct {
+	*dnsFeed
 	pkt   *decode.Packet
 	asked []askSlot
-	addrs []uint64 // bit set of answered addresses (addrBit)
 	ans   [maxAnswers]identity.Answer
 	names []byte
 }
+
+// reader returns a new reader's side of the feed.
+func (d *dnsFeed) reader() *dnsReader { return &dnsReader{dnsFeed: d} }
 
 type askSlot struct {
 	hash uint64
@@ -61,12 +73,15 @@ func newDNSFeed(entries int) *dnsFeed {
 	if entries <= 0 {
 		entries = identity.DefaultDNSCacheEntries
 	}
-	return &dnsFeed{cache: identity.NewDNSCache(entries, max(entries*DNSCacheBytesPerEntry, 4<<10))}
+	return &dnsFeed{
+		cache: identity.NewDNSCache(entries, max(entries*DNSCacheBytesPerEntry, 4<<10)),
+		addrs: make([]atomic.Uint64, addrBits/64),
+	}
 }
 
 // packet records a DNS response's answers, or names the packet's
 // conversation for it; h is the flow key's hash.
-func (d *dnsFeed) packet(ts int64, link decode.LinkType, data []byte, wireLen int, p *decode.Packet, h uint64, it *item) {
+func (d *dnsReader) packet(ts int64, link decode.LinkType, data []byte, wireLen int, p *decode.Packet, h uint64, it *item) {
 	if !it.hasFlow || p.Quoted || it.key.Kind == decode.FlowUSB {
 		return
 	}
@@ -76,7 +91,7 @@ func (d *dnsFeed) packet(ts int64, link decode.LinkType, data []byte, wireLen in
 		}
 		return
 	}
-	if !d.fed {
+	if !d.fed.Load() {
 		return
 	}
 	server := &it.key.B
@@ -103,7 +118,7 @@ func (d *dnsFeed) packet(ts int64, link decode.LinkType, data []byte, wireLen in
 
 // response decodes a DNS response and records its answers under its
 // question's name for the client it went to.
-func (d *dnsFeed) response(ts int64, link decode.LinkType, data []byte, wireLen int, hdr *decode.Packet) {
+func (d *dnsReader) response(ts int64, link decode.LinkType, data []byte, wireLen int, hdr *decode.Packet) {
 	if d.pkt == nil {
 		d.pkt = new(decode.Packet)
 		d.names = make([]byte, 0, answerNames)
@@ -158,16 +173,13 @@ func (d *dnsFeed) response(ts int64, link decode.LinkType, data []byte, wireLen 
 		}
 		if n > 0 {
 			d.cache.AddResponse(ts, client, qname, d.ans[:n])
-			d.fed = true
-			if d.addrs == nil {
-				d.addrs = make([]uint64, addrBits/64)
-			}
 			for i := range d.ans[:n] {
 				if a := &d.ans[i]; a.IsAddr {
 					b := addrBit(&a.Addr)
-					d.addrs[b/64] |= 1 << (b % 64)
+					d.addrs[b/64].Or(1 << (b % 64))
 				}
 			}
+			d.fed.Store(true)
 		}
 	}
 }
@@ -181,7 +193,7 @@ func (d *dnsFeed) answered(kind decode.FlowKind, a *[16]byte) bool {
 	} else {
 		b = addrBits64(binary.LittleEndian.Uint64(a[:8]), binary.LittleEndian.Uint64(a[8:]))
 	}
-	return d.addrs[b/64]&(1<<(b%64)) != 0
+	return d.addrs[b/64].Load()&(1<<(b%64)) != 0
 }
 
 // mappedHigh is the second half of an IPv4 key address's IPv4-mapped

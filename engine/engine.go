@@ -438,6 +438,7 @@ func (e *Engine) captureFrom(id, n int, r packetReader) error {
 		})
 	}
 	var p decode.Packet
+	dns := e.dns.reader()
 	seq := uint64(id + 1)
 	pace := newPacer(e.cfg.Replay, e.clock)
 	loop := looper{on: e.cfg.Loop}
@@ -489,7 +490,7 @@ func (e *Engine) captureFrom(id, n int, r packetReader) error {
 		}
 		ts := ci.Timestamp.UnixNano()
 		cur[sh].add(seq, ts, link, data, ci.Length, &p)
-		e.dns.packet(ts, link, data, ci.Length, &p, hash, &cur[sh].items[len(cur[sh].items)-1])
+		dns.packet(ts, link, data, ci.Length, &p, hash, &cur[sh].items[len(cur[sh].items)-1])
 		seq += uint64(n)
 		log = append(log, uint8(sh))
 		// On a live source or a pipe, do not hold packets back for long
