@@ -75,7 +75,12 @@ func (s *shard) identify(f *flow, b *batch, it *item) {
 	}
 	p := s.idPkt
 	st.Conn = &w.conn
-	decode.DecodeStream(it.link, b.bytes(it), it.wireLen, p, &st)
+	t := decode.Transport{TCP: it.isTCP, SrcPort: f.key.PortA, DstPort: f.key.PortB,
+		Seq: it.tcpSeq, SegLen: it.segLen, FromA: it.fromA, Payload: it.pay}
+	if !it.fromA {
+		t.SrcPort, t.DstPort = t.DstPort, t.SrcPort
+	}
+	decode.DecodeApp(it.link, b.bytes(it), it.wireLen, &t, p, &st)
 	w.looked++
 	w.claimed = w.claimed || namingLayer(p.App.Layer) || w.raw != nil
 	if next, changed := s.learn(f, w, p, it, b.bytes(it)[it.pay.Off:it.pay.End()]); changed {
