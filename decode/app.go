@@ -218,7 +218,11 @@ func TCPPortsDissected(sport, dport uint16) bool {
 
 // decodeApp runs the dissector for the frame's payload, or for what the
 // engine reassembled.
-func (p *Packet) decodeApp(s *Stream) {
+func (p *Packet) decodeApp(s *Stream) { p.dissectApp(s, ^LayerSet(0)) }
+
+// dissectApp is decodeApp running only the dissectors in run: one outside
+// it that the payload goes to is named in App.Layer but not run.
+func (p *Packet) dissectApp(s *Stream, run LayerSet) {
 	a := &p.App
 	a.Layer, a.Data, a.base, a.Reassembled, a.Pending = LayerNone, nil, 0, false, false
 	a.conn = nil // a quoted datagram is someone else's flow: no state
@@ -269,7 +273,9 @@ func (p *Packet) decodeApp(s *Stream) {
 	}
 	a.Layer = d.layer
 	p.Layers.add(d.layer)
-	d.dissect(p, tcp)
+	if run.Has(d.layer) {
+		d.dissect(p, tcp)
+	}
 }
 
 // decodeQuotedApp dissects the UDP payload an ICMP error quotes. The
@@ -331,6 +337,12 @@ type Transport struct {
 	FromA bool
 	// Payload is the transport's payload in the frame.
 	Payload Range
+	// Dissect, when not 0, is the dissectors to run: one outside it that
+	// the payload goes to is named in p.App.Layer but not run, so its
+	// part of p.App is left as an earlier packet left it (read none of
+	// it). A reader that wants a few protocols' messages skips the cost
+	// of the others.
+	Dissect LayerSet
 }
 
 // DecodeApp is DecodeStream for a packet whose headers are already
@@ -362,5 +374,9 @@ func DecodeApp(lt LinkType, data []byte, wireLen int, t *Transport, p *Packet, s
 			p.UDP.Length = be.Uint16(data[o+4:])
 		}
 	}
-	p.decodeApp(s)
+	run := t.Dissect
+	if run == 0 {
+		run = ^LayerSet(0)
+	}
+	p.dissectApp(s, run)
 }

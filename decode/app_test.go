@@ -189,3 +189,31 @@ func appSummary(p *Packet, fields []*Field) string {
 	}
 	return string(b)
 }
+
+// TestDecodeAppDissectSet: a dissector outside Transport.Dissect is
+// named but not run, one inside it runs.
+func TestDecodeAppDissectSet(t *testing.T) {
+	data := appFrame(true, 25, []byte("EHLO client.example\r\n"))
+	var hdr Packet
+	DecodeHeaders(LinkEthernet, data, len(data), &hdr)
+	tr := Transport{TCP: true, SrcPort: hdr.TCP.SrcPort, DstPort: hdr.TCP.DstPort, Seq: hdr.TCP.Seq,
+		SegLen: hdr.TCP.SegLen, FromA: hdr.FromA, Payload: hdr.Payload}
+	for _, c := range []struct {
+		run  LayerSet
+		want string
+	}{
+		{0, "EHLO"},
+		{1<<LayerSMTP | 1<<LayerHTTP, "EHLO"},
+		{1 << LayerHTTP, ""},
+	} {
+		tr.Dissect = c.run
+		p := new(Packet)
+		DecodeApp(LinkEthernet, data, len(data), &tr, p, nil)
+		if p.App.Layer != LayerSMTP || !p.Has(LayerSMTP) {
+			t.Errorf("Dissect %#x: layer %v, want smtp named", c.run, p.App.Layer)
+		}
+		if got := fieldValue(t, p, "smtp.req.command"); got != c.want {
+			t.Errorf("Dissect %#x: smtp.req.command %q, want %q", c.run, got, c.want)
+		}
+	}
+}
