@@ -218,7 +218,11 @@ func TCPPortsDissected(sport, dport uint16) bool {
 
 // decodeApp runs the dissector for the frame's payload, or for what the
 // engine reassembled.
-func (p *Packet) decodeApp(s *Stream) {
+func (p *Packet) decodeApp(s *Stream) { p.dissectApp(s, ^LayerSet(0)) }
+
+// dissectApp is decodeApp running only the dissectors in run: one outside
+// it that the payload goes to is named in App.Layer but not run.
+func (p *Packet) dissectApp(s *Stream, run LayerSet) {
 	a := &p.App
 	a.Layer, a.Data, a.base, a.Reassembled, a.Pending = LayerNone, nil, 0, false, false
 	a.conn = nil // a quoted datagram is someone else's flow: no state
@@ -269,7 +273,9 @@ func (p *Packet) decodeApp(s *Stream) {
 	}
 	a.Layer = d.layer
 	p.Layers.add(d.layer)
-	d.dissect(p, tcp)
+	if run.Has(d.layer) {
+		d.dissect(p, tcp)
+	}
 }
 
 // decodeQuotedApp dissects the UDP payload an ICMP error quotes. The
@@ -315,4 +321,62 @@ func (p *Packet) AppendInfo(dst []byte) ([]byte, bool) {
 		return dst, false
 	}
 	return d.info(p, dst), true
+}
+
+// Transport is what a caller that decoded a packet's headers before
+// (the engine's capture stage) knows of its TCP or UDP layer: enough for
+// DecodeApp to dissect the payload without decoding the headers again.
+type Transport struct {
+	TCP              bool
+	SrcPort, DstPort uint16
+	// Seq is the TCP sequence number, SegLen the TCP payload's length on
+	// the wire (more than Payload.Len when the capture cut it short).
+	Seq    uint32
+	SegLen int
+	// FromA is the packet's direction in its flow.
+	FromA bool
+	// Payload is the transport's payload in the frame.
+	Payload Range
+	// Dissect, when not 0, is the dissectors to run: one outside it that
+	// the payload goes to is named in p.App.Layer but not run, so its
+	// part of p.App is left as an earlier packet left it (read none of
+	// it). A reader that wants a few protocols' messages skips the cost
+	// of the others.
+	Dissect LayerSet
+}
+
+// DecodeApp is DecodeStream for a packet whose headers are already
+// known: it runs only the application dissector, over t's payload, and
+// fills p's application layer as DecodeStream would. Of the headers p
+// holds only the transport's ports (and TCP's sequence numbers), the
+// payload and the direction; it is for readers of p.App, not for a field
+// tree or field output. Decoding a frame's link, IP and transport headers
+// again for each dissected packet was half the cost of naming short
+// flows.
+func DecodeApp(lt LinkType, data []byte, wireLen int, t *Transport, p *Packet, s *Stream) {
+	p.reset(lt, data, wireLen)
+	if t.Payload.Off < 0 || t.Payload.End() > len(data) || t.Payload.Len < 0 {
+		p.fail(LayerNone, Malformed, t.Payload.End(), len(data))
+		return
+	}
+	p.Payload, p.FromA = t.Payload, t.FromA
+	if t.TCP {
+		p.Layers.add(LayerTCP)
+		p.TCP.SrcPort, p.TCP.DstPort = t.SrcPort, t.DstPort
+		p.TCP.Seq, p.TCP.SegLen = t.Seq, t.SegLen
+	} else {
+		p.Layers.add(LayerUDP)
+		p.UDP.SrcPort, p.UDP.DstPort = t.SrcPort, t.DstPort
+		// The UDP header ends where its payload starts; its length says
+		// whether the capture cut the datagram short.
+		p.UDP.Off, p.UDP.Length = t.Payload.Off-udpLen, uint16(udpLen+t.Payload.Len)
+		if o := p.UDP.Off; o >= 0 {
+			p.UDP.Length = be.Uint16(data[o+4:])
+		}
+	}
+	run := t.Dissect
+	if run == 0 {
+		run = ^LayerSet(0)
+	}
+	p.dissectApp(s, run)
 }

@@ -110,3 +110,110 @@ func fuzzApp(f *testing.F, tcp bool, port uint16, seeds [][]byte) {
 		checkFrame(t, LinkEthernet, data, len(data))
 	})
 }
+
+// TestDecodeAppMatchesDecodeStream runs every TCP and UDP frame of the
+// app corpus through DecodeApp, with the headers DecodeHeaders found,
+// and through DecodeStream, each with its own per-flow state, and wants
+// the same application layer from both: dissector, Info text and every
+// application field.
+func TestDecodeAppMatchesDecodeStream(t *testing.T) {
+	corpus := corpustest.Dir(t)
+	list, err := os.ReadFile(filepath.Join(corpus, "app", "captures.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var app []*Field
+	for _, f := range AllFields() {
+		if f.Application() {
+			app = append(app, f)
+		}
+	}
+	var full, only, hdr Packet
+	frames, differ := 0, 0
+	for _, rel := range strings.Split(string(list), "\n") {
+		if rel = strings.TrimSpace(rel); rel == "" || strings.HasPrefix(rel, "#") {
+			continue
+		}
+		fullConns, onlyConns := map[FlowKey]*AppConn{}, map[FlowKey]*AppConn{}
+		conn := func(m map[FlowKey]*AppConn, k FlowKey) *AppConn {
+			if m[k] == nil {
+				m[k] = new(AppConn)
+			}
+			return m[k]
+		}
+		for i, fr := range readCapture(t, filepath.Join(corpus, rel)) {
+			DecodeHeaders(fr.link, fr.data, fr.wireLen, &hdr)
+			k := hdr.Flow
+			if !k.Valid() || hdr.Quoted || k.Proto != IPProtoTCP && k.Proto != IPProtoUDP {
+				continue
+			}
+			tr := Transport{TCP: k.Proto == IPProtoTCP, FromA: hdr.FromA, Payload: hdr.Payload}
+			if tr.TCP {
+				tr.SrcPort, tr.DstPort, tr.Seq, tr.SegLen = hdr.TCP.SrcPort, hdr.TCP.DstPort, hdr.TCP.Seq, hdr.TCP.SegLen
+			} else {
+				tr.SrcPort, tr.DstPort = hdr.UDP.SrcPort, hdr.UDP.DstPort
+			}
+			DecodeStream(fr.link, fr.data, fr.wireLen, &full, &Stream{Conn: conn(fullConns, k)})
+			DecodeApp(fr.link, fr.data, fr.wireLen, &tr, &only, &Stream{Conn: conn(onlyConns, k)})
+			frames++
+			want, got := appSummary(&full, app), appSummary(&only, app)
+			if want != got {
+				if differ++; differ <= 20 {
+					t.Errorf("%s#%d: DecodeApp gives\n%s\nDecodeStream\n%s", rel, i+1, got, want)
+				}
+			}
+		}
+	}
+	t.Logf("%d frames, %d differ", frames, differ)
+	if frames == 0 {
+		t.Fatal("no TCP or UDP frames in the app corpus")
+	}
+}
+
+// appSummary prints a packet's application layer: dissector, Info and
+// every application field present.
+func appSummary(p *Packet, fields []*Field) string {
+	b := []byte(p.App.Layer.String())
+	if p.App.Pending {
+		b = append(b, " pending"...)
+	}
+	b = append(b, '\n')
+	b, _ = p.AppendInfo(b)
+	for _, f := range fields {
+		n := len(b)
+		b = append(b, "\n"+f.Name+"="...)
+		var ok bool
+		if b, ok = f.AppendAll(b, p, ','); !ok {
+			b = b[:n]
+		}
+	}
+	return string(b)
+}
+
+// TestDecodeAppDissectSet: a dissector outside Transport.Dissect is
+// named but not run, one inside it runs.
+func TestDecodeAppDissectSet(t *testing.T) {
+	data := appFrame(true, 25, []byte("EHLO client.example\r\n"))
+	var hdr Packet
+	DecodeHeaders(LinkEthernet, data, len(data), &hdr)
+	tr := Transport{TCP: true, SrcPort: hdr.TCP.SrcPort, DstPort: hdr.TCP.DstPort, Seq: hdr.TCP.Seq,
+		SegLen: hdr.TCP.SegLen, FromA: hdr.FromA, Payload: hdr.Payload}
+	for _, c := range []struct {
+		run  LayerSet
+		want string
+	}{
+		{0, "EHLO"},
+		{1<<LayerSMTP | 1<<LayerHTTP, "EHLO"},
+		{1 << LayerHTTP, ""},
+	} {
+		tr.Dissect = c.run
+		p := new(Packet)
+		DecodeApp(LinkEthernet, data, len(data), &tr, p, nil)
+		if p.App.Layer != LayerSMTP || !p.Has(LayerSMTP) {
+			t.Errorf("Dissect %#x: layer %v, want smtp named", c.run, p.App.Layer)
+		}
+		if got := fieldValue(t, p, "smtp.req.command"); got != c.want {
+			t.Errorf("Dissect %#x: smtp.req.command %q, want %q", c.run, got, c.want)
+		}
+	}
+}

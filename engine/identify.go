@@ -75,7 +75,12 @@ func (s *shard) identify(f *flow, b *batch, it *item) {
 	}
 	p := s.idPkt
 	st.Conn = &w.conn
-	decode.DecodeStream(it.link, b.bytes(it), it.wireLen, p, &st)
+	t := decode.Transport{TCP: it.isTCP, SrcPort: f.key.PortA, DstPort: f.key.PortB,
+		Seq: it.tcpSeq, SegLen: it.segLen, FromA: it.fromA, Payload: it.pay, Dissect: namingLayers}
+	if !it.fromA {
+		t.SrcPort, t.DstPort = t.DstPort, t.SrcPort
+	}
+	decode.DecodeApp(it.link, b.bytes(it), it.wireLen, &t, p, &st)
 	w.looked++
 	w.claimed = w.claimed || namingLayer(p.App.Layer) || w.raw != nil
 	if next, changed := s.learn(f, w, p, it, b.bytes(it)[it.pay.Off:it.pay.End()]); changed {
@@ -88,15 +93,15 @@ func (s *shard) identify(f *flow, b *batch, it *item) {
 	}
 }
 
-// namingLayer reports whether dissector l can name a flow (learn reads
-// it).
-func namingLayer(l decode.Layer) bool {
-	switch l {
-	case decode.LayerTLS, decode.LayerDTLS, decode.LayerQUIC, decode.LayerHTTP, decode.LayerDNS, decode.LayerDHCP:
-		return true
-	}
-	return false
-}
+// namingLayers are the dissectors that can name a flow (learn reads
+// them). Identification runs only these: the others' messages say
+// nothing learn reads, and none of them keeps per-flow state a later
+// packet's dissection depends on (only TLS and QUIC do).
+const namingLayers = 1<<decode.LayerTLS | 1<<decode.LayerDTLS | 1<<decode.LayerQUIC |
+	1<<decode.LayerHTTP | 1<<decode.LayerDNS | 1<<decode.LayerDHCP
+
+// namingLayer reports whether dissector l can name a flow.
+func namingLayer(l decode.Layer) bool { return decode.LayerSet(namingLayers).Has(l) }
 
 // maxFreeIdentifiers bounds the identifiers a shard keeps for reuse.
 const maxFreeIdentifiers = 256
