@@ -71,11 +71,22 @@ bench: deps bench-tools bench-pcap
 
 # Each fuzz target runs for $(FUZZTIME); `make fuzz FUZZTIME=10m` for a long
 # run. Inputs that crash land in testdata/fuzz/ of their package: commit them.
+# Go 1.26's fuzz coordinator can end a run that found nothing with a bare
+# "context deadline exceeded" when -fuzztime expires on a loaded machine
+# (golang/go#75804, fixed in Go 1.27): such a run wrote no failing input,
+# so it is reported and passed over; any other failure fails.
 FUZZPKGS := ./decode/ ./patterns/ ./patterns/internal/automaton/ ./engine/
 fuzz: deps
-	@for p in $(FUZZPKGS); do \
+	@log=$$(mktemp); trap 'rm -f $$log' EXIT; \
+	for p in $(FUZZPKGS); do \
 		for t in $$($(GO) test -list '^Fuzz' $$p | grep ^Fuzz); do \
-			echo "fuzz $$p $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$p || exit 1; \
+			echo "fuzz $$p $$t"; \
+			if ! $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$p >$$log 2>&1; then \
+				cat $$log; \
+				if grep -q 'context deadline exceeded' $$log && ! grep -qE 'Failing input written|panic:|_test.go:[0-9]+:' $$log; then \
+					echo "fuzz $$t: fuzztime ended by Go's coordinator race (golang/go#75804), no failing input: passed over"; \
+				else exit 1; fi; \
+			fi; \
 		done; \
 	done
 
