@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -51,7 +52,13 @@ func startTmux(tb testing.TB, w, h int, command string) *tmuxTerm {
 
 func (t *tmuxTerm) run(args ...string) string {
 	t.tb.Helper()
-	out, err := exec.Command("tmux", append([]string{"-L", t.socket}, args...)...).CombinedOutput()
+	cmd := exec.Command("tmux", append([]string{"-L", t.socket}, args...)...)
+	// The program in the pane is on a terminal, as a person's is: CI sets
+	// CI=true, which termenv takes for "no terminal" and so draws without
+	// colour, so the tmux server (whose environment the panes inherit)
+	// starts without it.
+	cmd.Env = slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "CI=") })
+	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.tb.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
