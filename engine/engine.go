@@ -658,7 +658,23 @@ func (e *Engine) onShards(fn func(i int, s *shard)) {
 // Flows returns every flow: live ones and those that ended (up to a cap).
 // It copies every flow; the flows view asks for a page (FlowPage).
 func (e *Engine) Flows() []FlowView {
+	// The shards write their views into one slice, each into its own
+	// part, rather than into slices of their own to be concatenated: at
+	// the end of a large capture the views are the memory peak, and the
+	// concatenation held every one of them twice.
+	ends := make([]int, len(e.shards)+1)
+	e.onShards(func(i int, s *shard) { ends[i+1] = s.count(nil) })
+	for i := range e.shards {
+		ends[i+1] += ends[i]
+	}
+	all := make([]FlowView, ends[len(e.shards)])
 	parts := make([][]FlowView, len(e.shards))
-	e.onShards(func(i int, s *shard) { parts[i] = s.flows() })
-	return slices.Concat(parts...)
+	e.onShards(func(i int, s *shard) { parts[i] = s.appendFlows(all[ends[i]:ends[i]:ends[i+1]]) })
+	for i, p := range parts {
+		if len(p) != ends[i+1]-ends[i] || len(p) > 0 && &p[0] != &all[ends[i]] {
+			// A live shard's flows changed between the two questions.
+			return slices.Concat(parts...)
+		}
+	}
+	return all
 }

@@ -115,6 +115,9 @@ type flowTable struct {
 	ended func(f *flow, evicted bool)
 	// ages is the active-timeout schedule (see age.go).
 	ages ageList
+	// flushed is set once the capture has ended and flush has ended
+	// every flow: the slots left are ended flows, kept for the report.
+	flushed bool
 }
 
 func newFlowTable(capacity int, t Timeouts, ended func(*flow, bool)) *flowTable {
@@ -196,10 +199,15 @@ func (t *flowTable) touch(i int32) {
 
 // remove ends flow i: it is reported, unlinked and its slot reused.
 func (t *flowTable) remove(i int32, evicted bool) {
-	f := &t.slab[i]
 	if t.ended != nil {
-		t.ended(f, evicted)
+		t.ended(&t.slab[i], evicted)
 	}
+	t.drop(i)
+}
+
+// drop unlinks flow i, which has been reported, and frees its slot.
+func (t *flowTable) drop(i int32) {
+	f := &t.slab[i]
 	if f.closed() {
 		t.closed--
 	}
@@ -248,18 +256,31 @@ func (t *flowTable) each(fn func(*flow)) {
 	}
 }
 
-// flush ends every flow (at the end of a capture) and lets go of the
-// slab and the index, so the flow report that follows does not hold
-// every flow twice (as a slot and as an ended view).
-func (t *flowTable) flush() {
-	for t.tail >= 0 {
-		t.remove(t.tail, false)
+// flush ends every flow at the end of a capture (least recently used
+// first) and keeps at most keep of them, the most recent. The kept ones
+// stay in their slots and are read in place as ended flows from then on
+// (each, len), so the report that follows builds one view per flow: the
+// table no longer holds every flow twice, as a slot and as an ended view.
+func (t *flowTable) flush(keep int) {
+	for i := t.tail; i >= 0; i = t.slab[i].prev {
+		if t.ended != nil {
+			t.ended(&t.slab[i], false)
+		}
 	}
-	t.slab, t.free = nil, nil
-	t.index.reset()
+	for t.index.n > keep {
+		t.drop(t.tail)
+	}
+	t.flushed, t.closed = true, 0
+	t.free = nil
 }
 
 func (t *flowTable) len() int { return t.index.n }
 
-// live is how many of the table's flows have not closed.
-func (t *flowTable) live() int { return t.index.n - t.closed }
+// live is how many of the table's flows have not closed (none once
+// flushed: every flow has ended).
+func (t *flowTable) live() int {
+	if t.flushed {
+		return 0
+	}
+	return t.index.n - t.closed
+}

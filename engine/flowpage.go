@@ -197,7 +197,7 @@ func (s *shard) find(id uint64) *FlowView {
 	var found *FlowView
 	s.table.each(func(f *flow) {
 		if f.id == id && found == nil {
-			v := f.view(false)
+			v := f.view(s.table.flushed)
 			found = &v
 		}
 	})
@@ -223,7 +223,7 @@ func (s *shard) page(q *FlowQuery, k int, focus *FlowView) (top []FlowView, tota
 		add(&s.ended[i])
 	}
 	s.table.each(func(f *flow) {
-		v := f.view(false)
+		v := f.view(s.table.flushed)
 		add(&v)
 	})
 	slices.SortFunc(h.views, func(a, b FlowView) int { return q.compare(&a, &b) })

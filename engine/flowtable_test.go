@@ -220,8 +220,54 @@ func TestFlowTableLiveExcludesClosed(t *testing.T) {
 	if got, n := tab.live(), tab.len(); got != 2 || n != 4 {
 		t.Errorf("after FIN both ways and RST: %d live of %d in the table, want 2 of 4", got, n)
 	}
-	tab.flush()
+	tab.flush(tab.len())
 	if got, c := tab.live(), tab.closed; got != 0 || c != 0 {
 		t.Errorf("after flush: %d live, %d closed, want 0 and 0", got, c)
+	}
+}
+
+// TestEndedListCapAtEnd checks the end of a capture against the ended
+// list's cap: the flows still in the table join the ended flows as if
+// appended to the ring, so the oldest ended flows give way first, then
+// the least recently used live ones, and each one let go is counted.
+func TestEndedListCapAtEnd(t *testing.T) {
+	t0 := time.Unix(1_700_000_000, 0)
+	later := t0.Add(70 * time.Second) // the first three have expired by then
+	var frames []testFrame
+	for i := range 6 {
+		ts := t0.Add(time.Duration(i) * time.Millisecond)
+		if i >= 3 {
+			ts = later.Add(time.Duration(i) * time.Millisecond)
+		}
+		frames = append(frames, testFrame{ts, udpFrame(t, "10.0.0.1", "10.0.0.2", uint16(40000+i), 9999, []byte("x"))})
+	}
+	file := writeCapture(t, frames)
+	for _, c := range []struct {
+		maxEnded int
+		want     []uint16 // client ports listed
+	}{
+		{10, []uint16{40000, 40001, 40002, 40003, 40004, 40005}},
+		{4, []uint16{40002, 40003, 40004, 40005}},
+		{2, []uint16{40004, 40005}},
+	} {
+		e, err := runEngine(t, Config{Source: SourceConfig{File: file}, Shards: 1, MaxEnded: c.maxEnded})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []uint16
+		for _, f := range e.Flows() {
+			if !f.Ended {
+				t.Errorf("MaxEnded %d: flow %s not ended after the capture", c.maxEnded, f.A())
+			}
+			got = append(got, f.Key.PortA)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, c.want) {
+			t.Errorf("MaxEnded %d: flows from ports %v listed, want %v", c.maxEnded, got, c.want)
+		}
+		if st := e.Stats(); st.FlowsLost != uint64(6-len(c.want)) || st.FlowsActive != 0 {
+			t.Errorf("MaxEnded %d: %d flows counted as not listed, %d active; want %d and 0",
+				c.maxEnded, st.FlowsLost, st.FlowsActive, 6-len(c.want))
+		}
 	}
 }

@@ -203,7 +203,7 @@ func TestFlowEndingEarlyIsUnknown(t *testing.T) {
 	if live := s.flows(); len(live) != 1 || live[0].App != AppClassifying {
 		t.Fatalf("live flow %+v, want classifying", live)
 	}
-	s.table.flush()
+	s.endCapture()
 	ended := s.flows()
 	if len(ended) != 1 || ended[0].App != AppUnknown || !ended[0].Ended {
 		t.Errorf("ended flow %+v, want unknown", ended)

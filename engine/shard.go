@@ -89,14 +89,7 @@ func (s *shard) run() {
 		select {
 		case b, ok := <-s.in:
 			if !ok {
-				s.flushing = true
-				// Every live flow is about to join the ended list: make
-				// room once rather than by repeated doubling, whose
-				// copies would be garbage at the memory peak.
-				if n := min(len(s.ended)+s.table.len(), s.maxEnded); n > cap(s.ended) {
-					s.ended = slices.Grow(s.ended, n-len(s.ended))
-				}
-				s.table.flush()
+				s.endCapture()
 				s.publish()
 				close(s.out)
 				s.serveUntilClosed()
@@ -327,6 +320,10 @@ func (s *shard) flowEnded(f *flow, evicted bool) {
 		s.decided(f)
 	}
 	s.reorder.release(&f.order)
+	if s.flushing {
+		// The flow stays in its slot, read in place (flowTable.flush).
+		return
+	}
 	v := f.view(true)
 	switch {
 	case len(s.ended) < s.maxEnded:
@@ -341,6 +338,36 @@ func (s *shard) flowEnded(f *flow, evicted bool) {
 	}
 }
 
+// endCapture ends every flow of the table at the end of the capture.
+func (s *shard) endCapture() {
+	s.flushing = true
+	s.table.flush(s.endedRoom())
+}
+
+// endedRoom makes room in the ended list for the table's flows at the
+// end of the capture, as if each joined it (least recently used first):
+// the oldest ended flows give way first, then the least recently used
+// live ones, counted as overwritten. It returns how many of the table's
+// flows are kept.
+func (s *shard) endedRoom() int {
+	over := len(s.ended) + s.table.len() - s.maxEnded
+	if over <= 0 {
+		return s.table.len()
+	}
+	s.endedDropped += uint64(over)
+	// Put the ring in age order (a full ring's oldest is at endedNext),
+	// then let the oldest go.
+	if k := s.endedNext; k > 0 {
+		slices.Reverse(s.ended[:k])
+		slices.Reverse(s.ended[k:])
+		slices.Reverse(s.ended)
+	}
+	d := min(over, len(s.ended))
+	clear(s.ended[:d])
+	s.ended, s.endedNext = s.ended[d:], 0
+	return s.maxEnded - len(s.ended)
+}
+
 // exportMayWait says whether exporting may block this shard for room in
 // the exporter's queue: never on a live capture, where the wait would
 // cost packets, but at the end of any capture and throughout a file,
@@ -349,11 +376,15 @@ func (s *shard) exportMayWait() bool {
 	return s.flushing || !s.e.src.Live()
 }
 
-// flows returns a copy of every flow the shard knows: the ended ones it
-// keeps, then the live ones.
+// flows returns a copy of every flow the shard knows.
 func (s *shard) flows() []FlowView {
-	out := make([]FlowView, 0, len(s.ended)+s.table.len())
+	return s.appendFlows(make([]FlowView, 0, s.count(nil)))
+}
+
+// appendFlows appends a view of every flow the shard knows to out: the
+// ended ones it keeps, then the ones in the table.
+func (s *shard) appendFlows(out []FlowView) []FlowView {
 	out = append(out, s.ended...)
-	s.table.each(func(f *flow) { out = append(out, f.view(false)) })
+	s.table.each(func(f *flow) { out = append(out, f.view(s.table.flushed)) })
 	return out
 }

@@ -30,6 +30,10 @@ type Config struct {
 	Flows int
 	// Seed selects the pseudo-random sequence (default 1).
 	Seed uint64
+	// SYNs makes every frame the SYN of a new TCP flow, and nothing
+	// else: a capture that fills the flow table, for measuring what a
+	// flow costs in memory (Flows is then unused).
+	SYNs bool
 }
 
 // Stats describes what was generated.
@@ -95,19 +99,36 @@ func (g *Generator) Stats() Stats {
 // Next returns the next frame and its capture time in Unix nanoseconds.
 // The frame is only valid until the next call.
 func (g *Generator) Next() (frame []byte, ts int64) {
-	// Flows take turns at random, so their packets interleave as on a
-	// busy link and about cfg.Flows are open at once.
-	f := &g.slots[g.r.IntN(len(g.slots))]
-	if f.pos >= len(f.steps) {
-		g.newFlow(f)
+	var f *flow
+	var st step
+	if g.cfg.SYNs {
+		f, st = g.synFlow(), step{kind: stepSYN}
+	} else {
+		// Flows take turns at random, so their packets interleave as on
+		// a busy link and about cfg.Flows are open at once.
+		f = &g.slots[g.r.IntN(len(g.slots))]
+		if f.pos >= len(f.steps) {
+			g.newFlow(f)
+		}
+		st = f.steps[f.pos]
+		f.pos++
 	}
-	st := f.steps[f.pos]
-	f.pos++
 	frame = g.emit(f, st)
 	g.ts += 2000 + int64(g.r.IntN(6000)) // 5 µs apart on average: 200k pps
 	g.stats.Packets++
 	g.stats.Bytes += len(frame)
 	return frame, g.ts
+}
+
+// synFlow starts the next TCP flow of a SYNs capture in the first slot.
+func (g *Generator) synFlow() *flow {
+	f := &g.slots[0]
+	for g.newFlow(f); f.proto.udp; g.newFlow(f) {
+		// Not a TCP flow: not one of the capture's.
+		g.stats.FlowsStarted--
+		g.stats.ByProto[f.proto.name]--
+	}
+	return f
 }
 
 // Write writes a whole capture to w as a pcap file (Ethernet,

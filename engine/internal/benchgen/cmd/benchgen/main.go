@@ -1,7 +1,10 @@
 // Command benchgen writes the throughput benchmark's capture (see package
 // benchgen):
 //
-//	benchgen -o FILE [-n PACKETS] [-flows N] [-seed S]
+//	benchgen -o FILE [-n PACKETS] [-flows N] [-seed S] [-syn]
+//
+// (-syn: every packet opens a new TCP flow with a SYN, for measuring a
+// flow's memory),
 //
 // or replays one endlessly to standard output as one pcap stream, each
 // pass shifted later in time so flows end and new ones start as on a
@@ -24,6 +27,7 @@ func main() {
 	out := flag.String("o", "", "write the capture to `FILE`")
 	flag.IntVar(&cfg.Packets, "n", 2_000_000, "number of `PACKETS`")
 	flag.IntVar(&cfg.Flows, "flows", 50_000, "concurrent flows")
+	flag.BoolVar(&cfg.SYNs, "syn", false, "make every packet the SYN of a new TCP flow (flow-table memory)")
 	flag.Uint64Var(&cfg.Seed, "seed", 1, "pseudo-random `SEED` (same seed, same file)")
 	loop := flag.String("loop", "", "replay capture `FILE` to stdout in a loop")
 	dur := flag.Duration("for", 0, "with -loop: stop after `DURATION` (0: until stdout closes)")
