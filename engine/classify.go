@@ -10,29 +10,70 @@ import (
 // Every packet of the flow counts towards the packet limit, handshake and
 // bare ACKs included, as in l7-filter; the stream enforces the byte
 // budget, and the probes stop looking at the same budget.
+//
+// The matching state (classifying) is taken from the shard's pool at the
+// flow's first payload and given back with the final verdict, so a flow
+// that has sent no payload yet (a SYN) or is decided carries only this
+// record: 24 bytes.
 type classifier struct {
-	stream  patterns.Stream
-	verdict patterns.Verdict // the stream's
-	// found is the probe that decided the flow (nil: none did; the
-	// verdict is the stream's).
-	found   *probe
-	probes  probeState
+	work *classifying // nil before the first payload and once final
+	// pat is what named the flow, once final: a pattern or a probe's
+	// (nil: unknown).
+	pat     *patterns.Pattern
 	packets uint16
-	fed     uint32 // payload bytes fed, for telling the byte limit apart
-	final   bool   // the verdict is decided
-	started bool   // the stream was fed payload (so it is tied to its set)
-	opaque  bool   // the flow carries no application data (carriesAppData)
-	limited bool   // gave up at the packet or byte limit with no verdict
 	guess   uint16
+	final   bool // the verdict is decided
+	opaque  bool // the flow carries no application data (carriesAppData)
+	limited bool // gave up at the packet or byte limit with no verdict
 }
 
-// start begins classifying against set with the port-based guess g and
-// the probes in live (see probesFor). A flow whose payload is not
-// application data (see carriesAppData) is decided "unknown" by its
-// first packet.
-func (c *classifier) start(set *patterns.Set, g uint16, appData bool, live uint32) {
-	*c = classifier{stream: set.NewStream(), guess: g, opaque: !appData}
-	c.probes.live = live
+// classifying is a flow's matching state between its first payload and
+// its verdict.
+type classifying struct {
+	stream patterns.Stream
+	// found is the probe that decided the flow (nil: none did; the
+	// verdict is the stream's).
+	found  *probe
+	probes probeState
+	fed    uint32 // payload bytes fed, for telling the byte limit apart
+}
+
+// classPool is a shard's supply of classifying states: allocated in
+// blocks (pointers into a block stay valid as the pool grows) and reused
+// once a flow is decided, so the pool is as large as the most flows that
+// were ever classifying payload at once.
+type classPool struct {
+	free  []*classifying
+	block []classifying
+}
+
+// classBlock is how many classifying states the pool allocates at once.
+const classBlock = 256
+
+func (p *classPool) get() *classifying {
+	if n := len(p.free); n > 0 {
+		w := p.free[n-1]
+		p.free = p.free[:n-1]
+		return w
+	}
+	if len(p.block) == 0 {
+		p.block = make([]classifying, classBlock)
+	}
+	w := &p.block[0]
+	p.block = p.block[1:]
+	return w
+}
+
+func (p *classPool) put(w *classifying) {
+	*w = classifying{}
+	p.free = append(p.free, w)
+}
+
+// start begins classifying with the port-based guess g. A flow whose
+// payload is not application data (see carriesAppData) is decided
+// "unknown" by its first packet.
+func (c *classifier) start(g uint16, appData bool) {
+	*c = classifier{guess: g, opaque: !appData}
 }
 
 // carriesAppData reports whether a flow's payload is what patterns
@@ -50,82 +91,87 @@ func (c *classifier) done() bool { return c.final }
 
 // pattern is what named the flow: the stream's pattern or the probe's,
 // nil while classifying or when unknown.
-func (c *classifier) pattern() *patterns.Pattern {
-	if c.found != nil {
-		return &c.found.pattern
-	}
-	return c.verdict.Pattern()
-}
+func (c *classifier) pattern() *patterns.Pattern { return c.pat }
 
 // packet accounts one packet of the flow and feeds its payload. It returns
 // true when this packet decided the verdict. In one packet the probes and
 // the patterns compete by priority, as patterns do among themselves; the
 // flow is unknown once neither the stream nor any probe can still match,
-// or at the packet limit.
-func (c *classifier) packet(payload []byte, maxPackets int, set *patterns.Set) bool {
+// or at the packet limit. The first payload starts matching against set
+// with the probes in live (see probesFor): a flow that sent none before
+// patterns were reloaded is classified by the new set alone.
+func (c *classifier) packet(payload []byte, maxPackets int, set *patterns.Set, live uint32, pool *classPool) bool {
 	if c.final {
 		return false
 	}
-	if !c.started && c.stream.Set() != set {
-		// Patterns were reloaded before this flow sent any payload: it
-		// can move to the new set without losing anything.
-		c.stream = set.NewStream()
-		c.probes.reload(set)
-	}
 	c.packets++
 	if c.opaque {
-		c.verdict = c.stream.GiveUp()
 		c.final = true
 		return true
 	}
 	if len(payload) > 0 {
-		c.started = true
-		if room := set.MaxBytes() - int(c.fed); room > 0 {
-			c.fed += uint32(min(len(payload), room))
+		w := c.work
+		if w == nil {
+			w = pool.get()
+			w.stream, w.probes.live = set.NewStream(), live
+			c.work = w
 		}
-		p := c.probes.examine(payload, set.MaxBytes())
-		c.verdict = c.stream.Feed(payload)
-		switch pat := c.verdict.Pattern(); {
+		if room := set.MaxBytes() - int(w.fed); room > 0 {
+			w.fed += uint32(min(len(payload), room))
+		}
+		p := w.probes.examine(payload, set.MaxBytes())
+		v := w.stream.Feed(payload)
+		switch pat := v.Pattern(); {
 		case p != nil && (pat == nil || p.priority <= pat.Priority):
-			c.found = p
-			c.final = true
+			c.finish(&p.pattern, pool)
 		case pat != nil:
-			c.final = true
-		case c.verdict.Done() && (c.probes.live == 0 || int(c.fed) >= set.MaxBytes()):
+			c.finish(pat, pool)
+		case v.Done() && (w.probes.live == 0 || int(w.fed) >= set.MaxBytes()):
 			// The probes stop at the same budget, so once it is spent
 			// nothing can still name the flow. Unknown with the budget
 			// spent is the byte limit; a stream no pattern can match
 			// any more is not a limit.
-			c.decide()
-			c.limited = c.pattern() == nil && int(c.fed) >= set.MaxBytes()
+			spent := int(w.fed) >= set.MaxBytes()
+			c.decide(pool)
+			c.limited = c.pat == nil && spent
 		}
 	}
 	if !c.final && int(c.packets) >= maxPackets {
-		c.decide()
-		c.limited = c.pattern() == nil
+		c.decide(pool)
+		c.limited = c.pat == nil
 	}
 	return c.final
+}
+
+// finish makes pat (nil: unknown) the final verdict and gives the
+// matching state back.
+func (c *classifier) finish(pat *patterns.Pattern, pool *classPool) {
+	c.pat, c.final = pat, true
+	if c.work != nil {
+		pool.put(c.work)
+		c.work = nil
+	}
 }
 
 // decide ends classification without a match in this packet: the
 // probes' provisional verdict if one was seen (see probeLikely), else
 // unknown.
-func (c *classifier) decide() {
-	c.verdict = c.stream.GiveUp()
-	if c.verdict.Pattern() == nil && c.probes.fallback != 0 {
-		c.found = &probes[c.probes.fallback-1]
+func (c *classifier) decide(pool *classPool) {
+	var pat *patterns.Pattern
+	if c.work != nil && c.work.probes.fallback != 0 {
+		pat = &probes[c.work.probes.fallback-1].pattern
 	}
-	c.final = true
+	c.finish(pat, pool)
 }
 
 // end gives a flow that is leaving the table still undecided its final
 // verdict (unknown, or the probes' provisional one) and reports whether
 // it had none before.
-func (c *classifier) end() bool {
+func (c *classifier) end(pool *classPool) bool {
 	if c.final {
 		return false
 	}
-	c.decide()
+	c.decide(pool)
 	return true
 }
 

@@ -13,10 +13,11 @@ import (
 // the (1-based) packet that decided it, 0 if none did.
 func feed(set *patterns.Set, maxPackets int, pkts ...string) (classifier, int) {
 	var c classifier
-	c.start(set, 0, true, 0)
+	var pool classPool
+	c.start(0, true)
 	decidedAt := 0
 	for i, p := range pkts {
-		if c.packet([]byte(p), maxPackets, set) {
+		if c.packet([]byte(p), maxPackets, set, 0, &pool) {
 			if decidedAt != 0 {
 				panic("decided twice")
 			}
@@ -80,8 +81,8 @@ func TestClassifierFirstVerdictFinal(t *testing.T) {
 func TestClassifierNonTransportFlowsNotClassified(t *testing.T) {
 	set := patternSet(t, patterns.Options{}, map[string]string{"icmpish": "^ping"})
 	var c classifier
-	c.start(set, 0, carriesAppData(ptr(testKey(1, 0))), 0)
-	if !c.packet([]byte("ping payload"), 10, set) || c.app() != AppUnknown {
+	c.start(0, carriesAppData(ptr(testKey(1, 0))))
+	if !c.packet([]byte("ping payload"), 10, set, 0, &classPool{}) || c.app() != AppUnknown {
 		t.Errorf("ICMP flow: %s, want unknown at its first packet", c.app())
 	}
 	for _, proto := range []uint8{6, 17, 132} {
@@ -101,22 +102,28 @@ func TestClassifierReload(t *testing.T) {
 	oldSet := patternSet(t, patterns.Options{}, map[string]string{"abc": "^abc"})
 	newSet := patternSet(t, patterns.Options{}, map[string]string{"xyz": "^xyz"})
 
+	var pool classPool
 	var idle classifier
-	idle.start(oldSet, 0, true, 0)
-	idle.packet(nil, 10, oldSet) // SYN
-	idle.packet(nil, 10, oldSet) // SYN-ACK
-	if !idle.packet([]byte("xyz"), 10, newSet) || idle.app() != "xyz" {
+	idle.start(0, true)
+	idle.packet(nil, 10, oldSet, 0, &pool) // SYN
+	idle.packet(nil, 10, oldSet, 0, &pool) // SYN-ACK
+	if !idle.packet([]byte("xyz"), 10, newSet, 0, &pool) || idle.app() != "xyz" {
 		t.Errorf("flow without payload before the reload: %s, want xyz (new set)", idle.app())
 	}
 
 	var busy classifier
-	busy.start(oldSet, 0, true, 0)
-	busy.packet([]byte("ab"), 10, oldSet)
-	if !busy.packet([]byte("c"), 10, newSet) || busy.app() != "abc" {
+	busy.start(0, true)
+	busy.packet([]byte("ab"), 10, oldSet, 0, &pool)
+	if busy.work == nil || busy.work.stream.Set() != oldSet {
+		t.Fatal("flow mid-match has no matching state on the set it started with")
+	}
+	if !busy.packet([]byte("c"), 10, newSet, 0, &pool) || busy.app() != "abc" {
 		t.Errorf("flow mid-match at the reload: %s, want abc (old set)", busy.app())
 	}
-	if busy.stream.Set() != oldSet {
-		t.Error("mid-match flow was moved to the new set")
+	// One state served both flows, one after the other.
+	if busy.work != nil || len(pool.free) != 1 || len(pool.block) != classBlock-1 {
+		t.Errorf("decided flows: %d states free, %d taken from the block; want 1 and 1 (given back, reused)",
+			len(pool.free), classBlock-len(pool.block))
 	}
 }
 

@@ -16,6 +16,10 @@ const (
 )
 
 // flow is one bidirectional conversation, owned by exactly one shard.
+// Fields a flow needs only for a while, or only in some modes, live out
+// of line (the matching state, reassembly holds, the identifier, export
+// state, the active-timeout schedule), so a flow in the table costs 224
+// bytes here plus its index word.
 type flow struct {
 	key decode.FlowKey
 	// id is the capture's number for the flow's first packet: unique,
@@ -26,37 +30,34 @@ type flow struct {
 	last  int64
 	pkts  [2]uint64 // [0] from A, [1] from B
 	bytes [2]uint64
-	tcp   uint8
-	// initiatorA is whether endpoint A sent the flow's first packet.
-	initiatorA bool
-	// tcpFlags is the OR of every TCP flag seen in each direction (IPFIX
-	// tcpControlBits of each uniflow record).
-	tcpFlags [2]uint16
-	// vlan is the outermost VLAN id of the flow's first packet (0: none).
-	vlan  uint16
 	class classifier
-	order tcpOrder // TCP payload in sequence order for class (tcpseq.go)
 	cell  *verdictCell
 	app   *AppStat // the shard's counter for the decided protocol
 	svc   *AppStat // the shard's counter for the flow's service, nil when none
 	hold  *tcpHold // messages TCP reassembly holds, nil when none (reassembly.go)
-	// appless has bit d set when direction d's first payload went to no
-	// dissector and no dissector has the flow's ports: reassembly then
-	// leaves the direction alone (reassembly.go).
-	appless uint8
 	// ident is what the flow is known to be (identify.go), nil until
 	// something is; idw the dissector state while it identifies, which
 	// ends (identified) after a bounded number of packets.
-	ident      *flowIdentity
-	idw        *identifier
-	identified bool
+	ident *flowIdentity
+	idw   *identifier
+	// exported is what the IPFIX exports carried so far (nil: none yet).
+	exported *flowExport
+	order    tcpOrder // TCP payload in sequence order for class (tcpseq.go)
 	// LRU links (indexes into the table's slab; -1 ends the list).
 	prev, next int32
-	// Active-timeout export: the age list's links, when the flow was last
-	// reported (capture time; 0: never), and what the exports carried.
-	aprev, anext int32
-	reportedAt   int64
-	exported     *flowExport
+	// tcpFlags is the OR of every TCP flag seen in each direction (IPFIX
+	// tcpControlBits of each uniflow record).
+	tcpFlags [2]uint16
+	// vlan is the outermost VLAN id of the flow's first packet (0: none).
+	vlan uint16
+	tcp  uint8
+	// initiatorA is whether endpoint A sent the flow's first packet.
+	initiatorA bool
+	// appless has bit d set when direction d's first payload went to no
+	// dissector and no dissector has the flow's ports: reassembly then
+	// leaves the direction alone (reassembly.go).
+	appless    uint8
+	identified bool
 }
 
 // dir returns 0 for a packet from endpoint A, 1 from B.
@@ -157,10 +158,10 @@ func (t *flowTable) lookup(key *decode.FlowKey, now int64) (f *flow, created boo
 		t.slab = append(t.slab, flow{})
 		i = int32(len(t.slab) - 1)
 	}
-	t.slab[i] = flow{key: *key, first: now, last: now, prev: -1, next: -1, aprev: -1, anext: -1}
+	t.slab[i] = flow{key: *key, first: now, last: now, prev: -1, next: -1}
+	t.ageNew(i)
 	t.index.insert(h, i)
 	t.pushFront(i)
-	t.agePush(i)
 	return &t.slab[i], true
 }
 

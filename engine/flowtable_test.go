@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 	"time"
+	"unsafe"
 
 	"l7sniff/decode"
 )
@@ -269,5 +270,18 @@ func TestEndedListCapAtEnd(t *testing.T) {
 			t.Errorf("MaxEnded %d: %d flows counted as not listed, %d active; want %d and 0",
 				c.maxEnded, st.FlowsLost, st.FlowsActive, 6-len(c.want))
 		}
+	}
+}
+
+// TestFlowRecordSize holds the flow record to its budget: with its index
+// word a flow in the table costs at most 256 bytes (issue 17's goal for a
+// million concurrent flows). Whatever a flow needs only for a while or in
+// some modes belongs out of line.
+func TestFlowRecordSize(t *testing.T) {
+	if n := unsafe.Sizeof(flow{}); n > 224 {
+		t.Errorf("flow record is %d bytes, budget 224", n)
+	}
+	if n := unsafe.Sizeof(classifier{}); n > 24 {
+		t.Errorf("classifier in the flow record is %d bytes, budget 24", n)
 	}
 }

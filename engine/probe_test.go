@@ -251,11 +251,12 @@ func TestProbesThroughClassifier(t *testing.T) {
 		{"stun alone", [][]byte{stun, stun}, "stun"},
 	} {
 		var cl classifier
-		cl.start(set, 0, true, probesFor(17, set))
+		var pool classPool
+		cl.start(0, true)
 		for _, p := range c.pkts {
-			cl.packet(p, 10, set)
+			cl.packet(p, 10, set, probesFor(17, set), &pool)
 		}
-		cl.end()
+		cl.end(&pool)
 		if cl.app() != c.want {
 			t.Errorf("%s: %s, want %s", c.name, cl.app(), c.want)
 		}

@@ -46,8 +46,10 @@ type shard struct {
 	// sequence space skipped (see tcpOrder).
 	tcpDup, tcpHeld, tcpGap uint64
 	reorder                 reorderPool
-	// probes caches which structural classifiers new flows start with.
-	probes probeCache
+	// probes caches which structural classifiers new flows start with;
+	// classes holds the matching state of the flows classifying payload.
+	probes  probeCache
+	classes classPool
 	// TCP reassembly (reassembly.go): its counters and the holds it
 	// has made, recycled through freeHolds.
 	asm       AsmStats
@@ -132,7 +134,7 @@ func (s *shard) process(b *batch) {
 			f.id, f.initiatorA, f.vlan = it.seq, it.fromA, it.vlan
 			f.cell = &verdictCell{}
 			g := guessPorts(&it.key, it.fromA)
-			f.class.start(set, g, carriesAppData(&it.key), s.probes.live(set, &it.key))
+			f.class.start(g, carriesAppData(&it.key))
 			f.cell.guessName = portNames[g]
 		}
 		d := dir(it.fromA)
@@ -160,7 +162,7 @@ func (s *shard) process(b *batch) {
 			payload := b.bytes(it)[it.pay.Off:it.pay.End()]
 			if it.isTCP {
 				s.classifyTCP(f, it, d, payload, maxPkts, set)
-			} else if f.class.packet(payload, maxPkts, set) {
+			} else if f.class.packet(payload, maxPkts, set, s.probes.live(set, &f.key), &s.classes) {
 				s.decided(f)
 			}
 		} else if f.app != nil {
@@ -238,7 +240,7 @@ func (s *shard) feed(f *flow, fresh []byte, kind segKind, maxPkts int, set *patt
 	if kind == segDup {
 		return f.class.done()
 	}
-	if f.class.packet(fresh, maxPkts, set) {
+	if f.class.packet(fresh, maxPkts, set, s.probes.live(set, &f.key), &s.classes) {
 		s.decided(f)
 		s.reorder.release(&f.order)
 	}
@@ -315,7 +317,7 @@ func (s *shard) flowEnded(f *flow, evicted bool) {
 	// A flow ends with a verdict: one still classifying (it ended
 	// before its packet limit: FIN/RST, idle, evicted, end of capture)
 	// is unknown, counted under that name like any decided flow.
-	if f.class.end() {
+	if f.class.end(&s.classes) {
 		s.undecided++
 		s.decided(f)
 	}

@@ -10,14 +10,14 @@ import "l7sniff/decode"
 // its new bytes; a repeated SYN and a bare segment that acknowledges
 // nothing new are duplicates too. A segment beyond it (a gap) may wait
 // in the shard's reorder pool (see reorderPool) for the missing bytes.
-// Sixteen bytes per flow, plus the index of its held segment.
+// Twenty bytes per flow, the index of its held segment included.
 type tcpOrder struct {
-	next  [2]uint32
-	ack   [2]uint32 // the last acknowledgement number sent
-	known [2]bool
+	next [2]uint32
+	ack  [2]uint32 // the last acknowledgement number sent
 	// held is 1 + the reorder pool slot of the flow's waiting segment,
 	// 0 for none (so a zero flow holds nothing).
-	held int32
+	held  uint16
+	known [2]bool
 }
 
 // segKind is how a segment relates to what the classifier has seen.
@@ -83,6 +83,9 @@ const (
 	reorderBytes = 1500
 )
 
+// A slot's number fits tcpOrder.held.
+const _ uint16 = reorderSlots
+
 // heldSegment is one out-of-order segment waiting for the bytes before
 // it.
 type heldSegment struct {
@@ -121,7 +124,7 @@ func (p *reorderPool) hold(o *tcpOrder, d int, seq, ack uint32, payload []byte) 
 	p.free = p.free[:len(p.free)-1]
 	h := &p.slots[i]
 	h.seq, h.ack, h.dir, h.n = seq, ack, uint8(d), uint16(copy(h.data[:], payload))
-	o.held = i + 1
+	o.held = uint16(i + 1)
 	return true
 }
 
@@ -136,7 +139,7 @@ func (p *reorderPool) held(o *tcpOrder) *heldSegment {
 // release frees o's slot, if it holds one.
 func (p *reorderPool) release(o *tcpOrder) {
 	if o.held != 0 {
-		p.free = append(p.free, o.held-1)
+		p.free = append(p.free, int32(o.held)-1)
 		o.held = 0
 	}
 }
