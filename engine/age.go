@@ -77,7 +77,7 @@ func (t *flowTable) reportActive(now int64) {
 	}
 	for n := 0; t.ages.head >= 0 && n < maxSweep; n++ {
 		i := t.ages.head
-		f := &t.slab[i]
+		f := t.slab.at(i)
 		since := t.ages.links[i].reportedAt
 		if since == 0 {
 			since = f.first

@@ -80,16 +80,18 @@ func (b *batch) bytes(it *item) []byte { return b.buf[it.off : it.off+it.n] }
 // verdictCell is a flow's current verdict, shared between the shard that
 // decides it and the readers (ring rows, UI) that show it. One is
 // allocated per flow, never per packet.
+// Forty bytes (a 48-byte allocation): the port guess is its number in
+// portNames, not a copy of the name.
 type verdictCell struct {
-	app       atomic.Pointer[string]
-	pattern   atomic.Pointer[string] // source file:line of the matching pattern
-	mismatch  atomic.Bool
-	guessName string
+	app     atomic.Pointer[string]
+	pattern atomic.Pointer[string] // source file:line of the matching pattern
 	// ident is the flow's identity for readers (see flowIdentity).
 	ident atomic.Pointer[flowIdentity]
 	// stream is the flow's tcp.stream or udp.stream number plus one, 0
 	// until the collector, the only goroutine that touches it, numbers it.
-	stream int
+	stream   int
+	mismatch atomic.Bool
+	guess    uint16 // the port-based guess, an index into portNames
 }
 
 // interned returns the matching pattern's location as the shard stored

@@ -103,7 +103,7 @@ func (t Timeouts) min() int64 {
 // so the oldest flow is found in O(1) for eviction and idle expiry.
 type flowTable struct {
 	index      flowIndex
-	slab       []flow
+	slab       flowSlab
 	free       []int32
 	head, tail int32
 	cap        int
@@ -135,8 +135,8 @@ func newFlowTable(capacity int, t Timeouts, ended func(*flow, bool)) *flowTable 
 // new flow. now is the packet's capture time.
 func (t *flowTable) lookup(key *decode.FlowKey, now int64) (f *flow, created bool) {
 	h := keyHash(key)
-	if i := t.index.find(key, h, t.slab); i >= 0 {
-		f := &t.slab[i]
+	if i := t.index.find(key, h, &t.slab); i >= 0 {
+		f := t.slab.at(i)
 		if now-f.last < t.timeouts.of(f) {
 			t.touch(i)
 			return f, false
@@ -155,21 +155,20 @@ func (t *flowTable) lookup(key *decode.FlowKey, now int64) (f *flow, created boo
 		i = t.free[n-1]
 		t.free = t.free[:n-1]
 	} else {
-		t.slab = append(t.slab, flow{})
-		i = int32(len(t.slab) - 1)
+		i = t.slab.add()
 	}
-	t.slab[i] = flow{key: *key, first: now, last: now, prev: -1, next: -1}
+	*t.slab.at(i) = flow{key: *key, first: now, last: now, prev: -1, next: -1}
 	t.ageNew(i)
 	t.index.insert(h, i)
 	t.pushFront(i)
-	return &t.slab[i], true
+	return t.slab.at(i), true
 }
 
 func (t *flowTable) pushFront(i int32) {
-	f := &t.slab[i]
+	f := t.slab.at(i)
 	f.prev, f.next = -1, t.head
 	if t.head >= 0 {
-		t.slab[t.head].prev = i
+		t.slab.at(t.head).prev = i
 	}
 	t.head = i
 	if t.tail < 0 {
@@ -178,14 +177,14 @@ func (t *flowTable) pushFront(i int32) {
 }
 
 func (t *flowTable) unlink(i int32) {
-	f := &t.slab[i]
+	f := t.slab.at(i)
 	if f.prev >= 0 {
-		t.slab[f.prev].next = f.next
+		t.slab.at(f.prev).next = f.next
 	} else {
 		t.head = f.next
 	}
 	if f.next >= 0 {
-		t.slab[f.next].prev = f.prev
+		t.slab.at(f.next).prev = f.prev
 	} else {
 		t.tail = f.prev
 	}
@@ -201,14 +200,14 @@ func (t *flowTable) touch(i int32) {
 // remove ends flow i: it is reported, unlinked and its slot reused.
 func (t *flowTable) remove(i int32, evicted bool) {
 	if t.ended != nil {
-		t.ended(&t.slab[i], evicted)
+		t.ended(t.slab.at(i), evicted)
 	}
 	t.drop(i)
 }
 
 // drop unlinks flow i, which has been reported, and frees its slot.
 func (t *flowTable) drop(i int32) {
-	f := &t.slab[i]
+	f := t.slab.at(i)
 	if f.closed() {
 		t.closed--
 	}
@@ -237,7 +236,7 @@ func (t *flowTable) expire(now int64) {
 func (t *flowTable) expireIdle(now int64) {
 	minIdle := t.timeouts.min()
 	for i, n := t.tail, 0; i >= 0 && n < maxSweep; n++ {
-		f := &t.slab[i]
+		f := t.slab.at(i)
 		prev := f.prev
 		idle := now - f.last
 		if idle < minIdle {
@@ -252,8 +251,8 @@ func (t *flowTable) expireIdle(now int64) {
 
 // each calls fn for every live flow.
 func (t *flowTable) each(fn func(*flow)) {
-	for i := t.head; i >= 0; i = t.slab[i].next {
-		fn(&t.slab[i])
+	for i := t.head; i >= 0; i = t.slab.at(i).next {
+		fn(t.slab.at(i))
 	}
 }
 
@@ -263,9 +262,9 @@ func (t *flowTable) each(fn func(*flow)) {
 // (each, len), so the report that follows builds one view per flow: the
 // table no longer holds every flow twice, as a slot and as an ended view.
 func (t *flowTable) flush(keep int) {
-	for i := t.tail; i >= 0; i = t.slab[i].prev {
+	for i := t.tail; i >= 0; i = t.slab.at(i).prev {
 		if t.ended != nil {
-			t.ended(&t.slab[i], false)
+			t.ended(t.slab.at(i), false)
 		}
 	}
 	for t.index.n > keep {

@@ -48,7 +48,7 @@ func mix64(x uint64) uint64 {
 func (x *flowIndex) home(tag uint32) uint64 { return uint64(tag) >> (32 - x.bits) }
 
 // find returns the slot of key, whose hash is h, or -1.
-func (x *flowIndex) find(key *decode.FlowKey, h uint64, slab []flow) int32 {
+func (x *flowIndex) find(key *decode.FlowKey, h uint64, slab *flowSlab) int32 {
 	tag := uint32(h >> 32)
 	mask := uint64(len(x.words) - 1)
 	for p := x.home(tag); ; p = (p + 1) & mask {
@@ -57,7 +57,7 @@ func (x *flowIndex) find(key *decode.FlowKey, h uint64, slab []flow) int32 {
 			return -1
 		}
 		if uint32(w>>32) == tag {
-			if i := int32(uint32(w)) - 1; slab[i].key == *key {
+			if i := int32(uint32(w)) - 1; slab.at(i).key == *key {
 				return i
 			}
 		}

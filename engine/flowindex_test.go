@@ -13,7 +13,7 @@ import (
 func TestFlowIndexAgainstMap(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	x := newFlowIndex()
-	var slab []flow
+	var slab flowSlab
 	var free []int32
 	want := map[decode.FlowKey]int32{}
 	key := func() decode.FlowKey {
@@ -24,7 +24,7 @@ func TestFlowIndexAgainstMap(t *testing.T) {
 	for step := range 200_000 {
 		k := key()
 		h := keyHash(&k)
-		got := x.find(&k, h, slab)
+		got := x.find(&k, h, &slab)
 		i, ok := want[k]
 		if !ok {
 			i = -1
@@ -41,10 +41,9 @@ func TestFlowIndexAgainstMap(t *testing.T) {
 			if n := len(free); n > 0 {
 				i, free = free[n-1], free[:n-1]
 			} else {
-				slab = append(slab, flow{})
-				i = int32(len(slab) - 1)
+				i = slab.add()
 			}
-			slab[i].key = k
+			slab.at(i).key = k
 			x.insert(h, i)
 			want[k] = i
 		}

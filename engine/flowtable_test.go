@@ -284,4 +284,8 @@ func TestFlowRecordSize(t *testing.T) {
 	if n := unsafe.Sizeof(classifier{}); n > 24 {
 		t.Errorf("classifier in the flow record is %d bytes, budget 24", n)
 	}
+	// The cell is allocated per flow: 48 bytes is its size class.
+	if n := unsafe.Sizeof(verdictCell{}); n > 48 {
+		t.Errorf("verdict cell is %d bytes, budget 48", n)
+	}
 }

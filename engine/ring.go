@@ -164,7 +164,7 @@ func (r *Ring) viewOf(s *slot) PacketView {
 		if p := c.pattern.Load(); p != nil {
 			v.Pattern = *p
 		}
-		v.PortGuess, v.Mismatch = c.guessName, c.mismatch.Load()
+		v.PortGuess, v.Mismatch = portNames[c.guess], c.mismatch.Load()
 		if id := c.identity(); id != nil {
 			v.Host, v.Service = id.host, id.service
 		}

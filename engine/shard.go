@@ -132,10 +132,9 @@ func (s *shard) process(b *batch) {
 		f, created := s.table.lookup(&it.key, it.ts)
 		if created {
 			f.id, f.initiatorA, f.vlan = it.seq, it.fromA, it.vlan
-			f.cell = &verdictCell{}
 			g := guessPorts(&it.key, it.fromA)
+			f.cell = &verdictCell{guess: g}
 			f.class.start(g, carriesAppData(&it.key))
-			f.cell.guessName = portNames[g]
 		}
 		d := dir(it.fromA)
 		f.pkts[d]++
