@@ -19,20 +19,22 @@ import (
 func WriteFlowReport(out io.Writer, flows []FlowView, st Stats) error {
 	sortFlows(flows)
 	w := &stickyWriter{w: out}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "#\tproto\tA\tB\tpkts A→B\tpkts B→A\tbytes\tduration\tverdict\tport guess\thost\thost source\talpn\ttls\tservice\tnote")
-	for _, f := range flows {
+	// One line at a time (writeAligned), not tabwriter's whole table.
+	writeAligned(w, len(flows)+1, func(i int, b []byte) []byte {
+		if i == 0 {
+			return append(b, "#\tproto\tA\tB\tpkts A→B\tpkts B→A\tbytes\tduration\tverdict\tport guess\thost\thost source\talpn\ttls\tservice\tnote\n"...)
+		}
+		f := &flows[i-1]
 		note := ""
 		if f.Mismatch {
 			note = "MISMATCH"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", f.ID, f.Proto, Escape(f.A()), Escape(f.B()),
+		return fmt.Appendf(b, "%d\t%s\t%s\t%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", f.ID, f.Proto, Escape(f.A()), Escape(f.B()),
 			f.Packets[0], f.Packets[1], f.TotalBytes(), f.Duration().Round(time.Millisecond), Escape(f.App), f.PortGuess,
 			orDash(Escape(f.Host)), orDash(f.HostSource), orDash(Escape(f.ALPN)), orDash(f.TLSVersion), orDash(f.Service), note)
-	}
-	tw.Flush()
+	})
 	fmt.Fprintln(w)
-	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "protocol\tflows\tpackets\tbytes\t")
 	for _, a := range totals(flows) {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t\n", Escape(a.Name), a.Flows, a.Packets, a.Bytes)
