@@ -345,8 +345,14 @@ func (e *Engine) Run(ctx context.Context) error {
 	close(e.finished)
 	wg.Wait()
 	// Every stage has stopped: the batches (megabytes) can go before
-	// the caller builds its report.
+	// the caller builds its report. So can what the shards released as
+	// their flows ended (matching, reassembly and identification state):
+	// one collection now lets the report's views reuse that memory,
+	// where the heap would otherwise grow to twice what the capture left
+	// live before the collector ran again (56 MiB of peak RSS at
+	// the end of the 2M-packet benchmark, for one collection's CPU).
 	e.free = nil
+	runtime.GC()
 	if e.cfg.Export != nil {
 		// Every flow has been exported by now: the shards emptied their
 		// tables before they stopped.
