@@ -164,6 +164,19 @@ soak: build bench-pcap
 	$(BENCHRUN) soak -pcap $(BENCH_PCAP) -l7sniff $(BIN) -benchgen $(BENCHGEN) -for $(SOAK_FOR) > bench-soak.md
 	@cat bench-soak.md
 
+# Peak RSS with BENCH_SYNS flows live at once: a capture of TCP SYNs, each
+# opening a new flow (benchgen -syn), read with default flags (the line
+# printer) and with --flows. Not part of test.
+BENCH_SYNS     ?= 1000000
+BENCH_SYN_PCAP ?= $(BENCH_DIR)/syn-v$(BENCHGEN_VERSION)-$(BENCH_SYNS).pcap
+.PHONY: bench-flowmem
+bench-flowmem: build bench-bin
+	@test -s $(BENCH_SYN_PCAP) || $(BENCHGEN) -syn -n $(BENCH_SYNS) -o $(BENCH_SYN_PCAP)
+	@for mode in "" --flows; do \
+		/usr/bin/time -f "l7sniff -r FILE $$mode: %e s wall, %U s user, %S s sys, %M KiB peak RSS" \
+			$(BIN) -r $(BENCH_SYN_PCAP) $$mode >/dev/null; \
+	done 2>&1 | grep '^l7sniff -r' | tee bench-flowmem.txt
+
 # Kernel drops of l7sniff and tcpdump capturing the same veth while
 # tcpreplay sends the capture into it at rising rates, inside network
 # namespaces created and removed by the script. Root; not part of test.

@@ -126,7 +126,9 @@ func (g *Generator) synFlow() *flow {
 	for g.newFlow(f); f.proto.udp; g.newFlow(f) {
 		// Not a TCP flow: not one of the capture's.
 		g.stats.FlowsStarted--
-		g.stats.ByProto[f.proto.name]--
+		if g.stats.ByProto[f.proto.name]--; g.stats.ByProto[f.proto.name] == 0 {
+			delete(g.stats.ByProto, f.proto.name)
+		}
 	}
 	return f
 }
