@@ -18,8 +18,9 @@ const (
 // flow is one bidirectional conversation, owned by exactly one shard.
 // Fields a flow needs only for a while, or only in some modes, live out
 // of line (the matching state, reassembly holds, the identifier, export
-// state, the active-timeout schedule), so a flow in the table costs 224
-// bytes here plus its index word.
+// state, the active-timeout schedule) and the LRU links beside it
+// (flowSlab), so a flow in the table costs 216 bytes here, 8 of links
+// and its index word.
 type flow struct {
 	key decode.FlowKey
 	// id is the capture's number for the flow's first packet: unique,
@@ -43,8 +44,6 @@ type flow struct {
 	// exported is what the IPFIX exports carried so far (nil: none yet).
 	exported *flowExport
 	order    tcpOrder // TCP payload in sequence order for class (tcpseq.go)
-	// LRU links (indexes into the table's slab; -1 ends the list).
-	prev, next int32
 	// tcpFlags is the OR of every TCP flag seen in each direction (IPFIX
 	// tcpControlBits of each uniflow record).
 	tcpFlags [2]uint16
@@ -157,7 +156,7 @@ func (t *flowTable) lookup(key *decode.FlowKey, now int64) (f *flow, created boo
 	} else {
 		i = t.slab.add()
 	}
-	*t.slab.at(i) = flow{key: *key, first: now, last: now, prev: -1, next: -1}
+	*t.slab.at(i) = flow{key: *key, first: now, last: now}
 	t.ageNew(i)
 	t.index.insert(h, i)
 	t.pushFront(i)
@@ -165,10 +164,9 @@ func (t *flowTable) lookup(key *decode.FlowKey, now int64) (f *flow, created boo
 }
 
 func (t *flowTable) pushFront(i int32) {
-	f := t.slab.at(i)
-	f.prev, f.next = -1, t.head
+	*t.slab.lru(i) = lruLink{prev: -1, next: t.head}
 	if t.head >= 0 {
-		t.slab.at(t.head).prev = i
+		t.slab.lru(t.head).prev = i
 	}
 	t.head = i
 	if t.tail < 0 {
@@ -177,16 +175,16 @@ func (t *flowTable) pushFront(i int32) {
 }
 
 func (t *flowTable) unlink(i int32) {
-	f := t.slab.at(i)
-	if f.prev >= 0 {
-		t.slab.at(f.prev).next = f.next
+	l := t.slab.lru(i)
+	if l.prev >= 0 {
+		t.slab.lru(l.prev).next = l.next
 	} else {
-		t.head = f.next
+		t.head = l.next
 	}
-	if f.next >= 0 {
-		t.slab.at(f.next).prev = f.prev
+	if l.next >= 0 {
+		t.slab.lru(l.next).prev = l.prev
 	} else {
-		t.tail = f.prev
+		t.tail = l.prev
 	}
 }
 
@@ -237,7 +235,7 @@ func (t *flowTable) expireIdle(now int64) {
 	minIdle := t.timeouts.min()
 	for i, n := t.tail, 0; i >= 0 && n < maxSweep; n++ {
 		f := t.slab.at(i)
-		prev := f.prev
+		prev := t.slab.lru(i).prev
 		idle := now - f.last
 		if idle < minIdle {
 			return
@@ -251,7 +249,7 @@ func (t *flowTable) expireIdle(now int64) {
 
 // each calls fn for every live flow.
 func (t *flowTable) each(fn func(*flow)) {
-	for i := t.head; i >= 0; i = t.slab.at(i).next {
+	for i := t.head; i >= 0; i = t.slab.lru(i).next {
 		fn(t.slab.at(i))
 	}
 }
@@ -262,7 +260,7 @@ func (t *flowTable) each(fn func(*flow)) {
 // (each, len), so the report that follows builds one view per flow: the
 // table no longer holds every flow twice, as a slot and as an ended view.
 func (t *flowTable) flush(keep int) {
-	for i := t.tail; i >= 0; i = t.slab.at(i).prev {
+	for i := t.tail; i >= 0; i = t.slab.lru(i).prev {
 		if t.ended != nil {
 			t.ended(t.slab.at(i), false)
 		}
