@@ -16,7 +16,10 @@ type item struct {
 	wireLen int
 	off, n  int // packet bytes in the batch's buffer
 	// What the shard needs, so it does not decode again.
-	hasFlow  bool
+	hasFlow bool
+	// slot is 1 + the flow table slot the shard's warm pass found the
+	// key in, 0 for none (flowTable.warm).
+	slot     int32
 	key      decode.FlowKey
 	fromA    bool
 	tcpFlags uint16

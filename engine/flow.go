@@ -133,8 +133,20 @@ func newFlowTable(capacity int, t Timeouts, ended func(*flow, bool)) *flowTable 
 // recently used flow when the table is full) if needed; created reports a
 // new flow. now is the packet's capture time.
 func (t *flowTable) lookup(key *decode.FlowKey, now int64) (f *flow, created bool) {
-	h := keyHash(key)
-	if i := t.index.find(key, h, &t.slab); i >= 0 {
+	return t.lookupAt(key, now, 0)
+}
+
+// lookupAt is lookup with a hint: 1 + the slot warm found the key in
+// (0: none), which saves hashing the key and probing the index when the
+// slot still holds it.
+func (t *flowTable) lookupAt(key *decode.FlowKey, now int64, hint int32) (f *flow, created bool) {
+	var h uint64
+	i := hint - 1
+	if i < 0 || t.slab.at(i).key != *key {
+		h = keyHash(key)
+		i = t.index.find(key, h, &t.slab)
+	}
+	if i >= 0 {
 		f := t.slab.at(i)
 		if now-f.last < t.timeouts.of(f) {
 			t.touch(i)
@@ -145,11 +157,11 @@ func (t *flowTable) lookup(key *decode.FlowKey, now int64) (f *flow, created boo
 		// A flow's identity then depends on its own packets only, and
 		// the output is the same whatever the number of shards.
 		t.remove(i, false)
+		h = keyHash(key)
 	}
 	if t.index.n >= t.cap {
 		t.remove(t.tail, true)
 	}
-	var i int32
 	if n := len(t.free); n > 0 {
 		i = t.free[n-1]
 		t.free = t.free[:n-1]
@@ -161,6 +173,31 @@ func (t *flowTable) lookup(key *decode.FlowKey, now int64) (f *flow, created boo
 	t.index.insert(h, i)
 	t.pushFront(i)
 	return t.slab.at(i), true
+}
+
+// warmFlows is the table size from which warm runs: 16Ki flows are 3.5
+// MiB of records. Measured: the 2M-packet benchmark (70k flows a shard
+// at the end) −4% CPU with the pass, BenchmarkShardProcess (15k flows,
+// all in the cache) +10% with it.
+const warmFlows = 1 << 14
+
+// warm looks up the flows of a batch's items before the batch is
+// processed and leaves each item the slot it found (item.slot, the hint
+// for lookupAt). The lookups of different items do not depend on each
+// other, so their cache misses (the index word, the flow record)
+// overlap, where process, one item after the other, would wait for each
+// in turn; process then finds the records in the cache. A table of
+// fewer than warmFlows flows is left alone: its records stay in the
+// cache anyway, and the pass would cost more than it saves.
+func (t *flowTable) warm(b *batch) {
+	if t.index.n < warmFlows {
+		return
+	}
+	for i := range b.items {
+		if it := &b.items[i]; it.hasFlow {
+			it.slot = t.index.find(&it.key, keyHash(&it.key), &t.slab) + 1
+		}
+	}
 }
 
 func (t *flowTable) pushFront(i int32) {
@@ -212,6 +249,8 @@ func (t *flowTable) drop(i int32) {
 	t.unlink(i)
 	t.ageUnlink(i)
 	t.index.delete(keyHash(&f.key), i)
+	// A free slot matches no key, so a hint to it (lookupAt) fails.
+	f.key = decode.FlowKey{}
 	t.free = append(t.free, i)
 }
 

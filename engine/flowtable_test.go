@@ -289,3 +289,56 @@ func TestFlowRecordSize(t *testing.T) {
 		t.Errorf("verdict cell is %d bytes, budget 48", n)
 	}
 }
+
+// TestFlowTableWarmHints runs a batch through the warm pass of a table
+// large enough for it and checks what the hints lead lookupAt to: the
+// flow of a key warm found, a flow created earlier in the same batch
+// (its hint is none), and not a slot that changed hands after the pass.
+func TestFlowTableWarmHints(t *testing.T) {
+	tab, _ := newTestTable(1<<20, DefaultTimeouts)
+	key := func(n int) decode.FlowKey {
+		k := testKey(17, uint16(n))
+		k.PortA = uint16(n >> 16)
+		return k
+	}
+	now := int64(1_700_000_000e9)
+	for n := range warmFlows + 10 {
+		tab.lookup(ptr(key(n)), now)
+	}
+	slot := func(k decode.FlowKey) int32 { return tab.index.find(&k, keyHash(&k), &tab.slab) }
+	b := newBatch()
+	fresh, gone, taker, freed := key(1<<20), key(9), key(1<<20+1), key(11)
+	for _, k := range []decode.FlowKey{key(5), freed, fresh, fresh, gone} {
+		b.items = append(b.items, item{hasFlow: true, key: k})
+	}
+	tab.warm(b)
+	if got, want := b.items[0].slot, slot(key(5))+1; got != want || b.items[2].slot != 0 || b.items[3].slot != 0 {
+		t.Fatalf("hints %d, %d, %d, want %d, 0, 0", b.items[0].slot, b.items[2].slot, b.items[3].slot, want)
+	}
+	// After the pass, flow 11 ends and its slot stays free; flow 9 ends
+	// and a new flow takes its slot.
+	tab.remove(slot(freed), false)
+	was := slot(gone)
+	tab.remove(was, false)
+	if tab.lookup(&taker, now); slot(taker) != was {
+		t.Fatal("the new flow did not take the freed slot; the test needs it to")
+	}
+	var got []*flow
+	for i, want := range []bool{false, true, true, false, true} {
+		it := &b.items[i]
+		f, created := tab.lookupAt(&it.key, now, it.slot)
+		if created != want || f.key != it.key {
+			t.Errorf("item %d: created %v for key %v, want %v for %v", i, created, f.key, want, it.key)
+		}
+		got = append(got, f)
+	}
+	if got[2] != got[3] {
+		t.Error("a flow created earlier in the batch was created again")
+	}
+	if slot(freed) < 0 {
+		t.Error("the flow created again in a freed slot is not in the index")
+	}
+	if f := tab.slab.at(was); f.key != taker {
+		t.Errorf("the slot that changed hands holds %v, want the new flow %v", f.key, taker)
+	}
+}

@@ -124,12 +124,13 @@ func (s *shard) serveUntilClosed() {
 func (s *shard) process(b *batch) {
 	set := s.e.patterns.Load()
 	maxPkts := s.e.cfg.MaxPackets
+	s.table.warm(b)
 	for i := range b.items {
 		it := &b.items[i]
 		if !it.hasFlow {
 			continue
 		}
-		f, created := s.table.lookup(&it.key, it.ts)
+		f, created := s.table.lookupAt(&it.key, it.ts, it.slot)
 		if created {
 			f.id, f.initiatorA, f.vlan = it.seq, it.fromA, it.vlan
 			g := guessPorts(&it.key, it.fromA)
