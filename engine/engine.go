@@ -349,7 +349,7 @@ func (e *Engine) Run(ctx context.Context) error {
 	// their flows ended (matching, reassembly and identification state):
 	// one collection now lets the report's views reuse that memory,
 	// where the heap would otherwise grow to twice what the capture left
-	// live before the collector ran again (56 MiB of peak RSS at
+	// live before the collector ran again (55 MiB of peak RSS at
 	// the end of the 2M-packet benchmark, for one collection's CPU).
 	e.free = nil
 	runtime.GC()
