@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"l7sniff/decode"
+	"l7sniff/patterns"
 )
 
 // Element keys as the RFC and IANA registry number them.
@@ -492,4 +493,33 @@ func TestActiveTimeoutSchedule(t *testing.T) {
 	step(116*sec, 2)
 	step(120 * sec)
 	step(121*sec, 1)
+}
+
+// TestIPFIXExportsFlowsLiveAtTheEnd: the flows still in the table when a
+// capture ends are exported as they end, like any other flow.
+func TestIPFIXExportsFlowsLiveAtTheEnd(t *testing.T) {
+	e := &Engine{cfg: Config{MaxPackets: 10, MaxFlows: 64, MaxEnded: 64, Timeouts: DefaultTimeouts, Export: testExporter(16)}, nshards: 1}
+	set, errs := patterns.Default()
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	e.patterns.Store(set)
+	s := newShard(e, 0)
+	processFrames(s,
+		udpFrame(t, "10.0.0.1", "10.0.0.2", 5000, 9999, []byte("a")),
+		udpFrame(t, "10.0.0.2", "10.0.0.1", 9999, 5000, []byte("b")),
+		udpFrame(t, "10.0.0.3", "10.0.0.2", 5001, 9999, []byte("c")),
+	)
+	s.endCapture()
+	recs := drain(e.cfg.Export)
+	var pkts uint64
+	for _, r := range recs {
+		pkts += r.packets
+	}
+	if len(recs) != 3 || pkts != 3 {
+		t.Errorf("%d records of %d packets exported at the end of the capture, want 3 of 3 (two flows, one of them both ways)", len(recs), pkts)
+	}
+	if n := len(s.flows()); n != 2 {
+		t.Errorf("%d flows listed after the end, want 2", n)
+	}
 }

@@ -322,6 +322,9 @@ func (s *shard) flowEnded(f *flow, evicted bool) {
 		s.decided(f)
 	}
 	s.reorder.release(&f.order)
+	if x := s.e.cfg.Export; x != nil {
+		x.flowEnded(f, s.exportMayWait())
+	}
 	if s.flushing {
 		// The flow stays in its slot, read in place (flowTable.flush).
 		return
@@ -334,9 +337,6 @@ func (s *shard) flowEnded(f *flow, evicted bool) {
 		s.ended[s.endedNext] = v
 		s.endedNext = (s.endedNext + 1) % s.maxEnded
 		s.endedDropped++
-	}
-	if x := s.e.cfg.Export; x != nil {
-		x.flowEnded(f, s.exportMayWait())
 	}
 }
 
