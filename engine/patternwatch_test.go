@@ -1,27 +1,16 @@
 package engine
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
-	"l7sniff/patterns"
+	"l7sniff/internal/patterntest"
 )
 
 // TestPatternWatch: a reload published before any engine exists (the
 // TUI's picker) reaches the engine attached later, and reloads after that
 // reach it too, with their status.
 func TestPatternWatch(t *testing.T) {
-	dir := t.TempDir()
-	file := filepath.Join(dir, "http.pat")
-	if err := os.WriteFile(file, []byte("http\n^get\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	w, err := patterns.NewWatcher(patterns.Options{}, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
+	w, file := patterntest.Watch(t, "http", "^get")
 	initial := w.Current()
 	p := WatchPatterns(w)
 	if st := p.Status(); st.Version != 1 || st.Loaded != 1 || len(st.Errors) != 0 {
@@ -40,9 +29,7 @@ func TestPatternWatch(t *testing.T) {
 		return PatternReload{}
 	}
 	next("the initial load", func(r PatternReload) bool { return r.Version == 1 })
-	if err := os.WriteFile(file, []byte("http\n^(get|post)\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	patterntest.Write(t, file, "http", "^(get|post)")
 	p.Reload()
 	next("the edit", func(r PatternReload) bool { return r.Version >= 2 })
 
@@ -58,9 +45,7 @@ func TestPatternWatch(t *testing.T) {
 	if got := e.Patterns(); got == initial || got != w.Current() {
 		t.Errorf("attached engine runs set v%d, want the newest, v%d", got.Version(), w.Current().Version())
 	}
-	if err := os.WriteFile(file, []byte("http\n^(get|post\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	patterntest.Write(t, file, "http", "^(get|post")
 	p.Reload()
 	r := next("the broken edit", func(r PatternReload) bool { return len(r.Errors) > 0 })
 	st, ok := e.PatternStatus()

@@ -2,12 +2,10 @@ package ui
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"l7sniff/engine"
-	"l7sniff/patterns"
+	"l7sniff/internal/patterntest"
 )
 
 // TestReloadWhilePickerOpen: a pattern reload published while the
@@ -16,16 +14,7 @@ import (
 // of the start, and attached to the pattern subscription as l7sniff's
 // start function does).
 func TestReloadWhilePickerOpen(t *testing.T) {
-	dir := t.TempDir()
-	pat := filepath.Join(dir, "http.pat")
-	if err := os.WriteFile(pat, []byte("http\n^get\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	w, err := patterns.NewWatcher(patterns.Options{}, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
+	w, pat := patterntest.Watch(t, "http", "^get")
 	initial := w.Current()
 	pw := engine.WatchPatterns(w)
 	var started *engine.Engine
@@ -43,9 +32,7 @@ func TestReloadWhilePickerOpen(t *testing.T) {
 	opts := Options{Devices: []string{"1.demo0 [Up]", "2.demo1 [Up]"}, Start: startFn, Patterns: pw}
 	s := start(t, New(nil, opts, testTheme()), 100, 30)
 	s.waitFor("Choose an interface", "patterns v1: 1 loaded")
-	if err := os.WriteFile(pat, []byte("http\n^(get|post)\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	patterntest.Write(t, pat, "http", "^(get|post)")
 	s.waitFor("patterns v2")
 	s.keys("enter")
 	s.waitFor("pkts 305")
