@@ -17,6 +17,7 @@ import (
 
 	"l7sniff/decode"
 	"l7sniff/engine"
+	"l7sniff/engine/capture"
 	"l7sniff/patterns"
 )
 
@@ -62,7 +63,7 @@ func run(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	case o.glossary != "":
 		return printGlossary(stdout, o.glossary)
 	case o.listDevs:
-		devs, err := engine.Devices()
+		devs, err := capture.Devices()
 		if err != nil {
 			return err
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/term"
 
 	"l7sniff/engine"
+	"l7sniff/engine/capture"
 	"l7sniff/engine/identity"
 	"l7sniff/patterns"
 	"l7sniff/ui"
@@ -64,7 +65,7 @@ func runTUI(ctx context.Context, o *options, stderr io.Writer) error {
 	c := &tuiCapture{o: o, cfg: cfg, ctx: capCtx, notes: held, patterns: opts.Patterns}
 	var e *engine.Engine
 	if o.src.Device == "" && o.src.File == "" {
-		if devs, err := engine.Devices(); err == nil && len(devs) > 1 {
+		if devs, err := capture.Devices(); err == nil && len(devs) > 1 {
 			opts.Devices, opts.Start = devs, c.start
 		}
 	}
@@ -111,7 +112,7 @@ func (c *tuiCapture) start(device string) (*engine.Engine, <-chan error, error) 
 		e.Source().Close()
 		return nil, nil, err
 	}
-	var w *engine.PcapWriter
+	var w *capture.PcapWriter
 	if c.o.write != "" {
 		if w, err = createWriter(c.o, e.Source(), drop); err != nil {
 			e.Source().Close()

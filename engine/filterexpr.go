@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"l7sniff/decode"
+	"l7sniff/engine/capture"
 )
 
 // viewFilter is a compiled view filter: the parsed tree with each maximal
@@ -47,11 +48,11 @@ func compileViewFilter(src string, link decode.LinkType) (*viewFilter, error) {
 		return nil, err
 	}
 	if e.pure {
-		b, err := CompileBPF(link, DefaultSnaplen, src)
+		b, err := capture.CompileBPF(link, capture.DefaultSnaplen, src)
 		if err != nil {
 			return nil, err
 		}
-		return &viewFilter{expr: src, root: &bpfLeaf{text: src, progs: map[decode.LinkType]*BPF{link: b}}}, nil
+		return &viewFilter{expr: src, root: &bpfLeaf{text: src, progs: map[decode.LinkType]*capture.BPF{link: b}}}, nil
 	}
 	c := filterCompiler{src: src, link: link}
 	root, err := c.node(e)
@@ -116,12 +117,12 @@ func (c *filterCompiler) node(e *expr) (filterNode, error) {
 // at its column.
 func (c *filterCompiler) bpf(lo, hi int) (filterNode, error) {
 	text := c.src[lo:hi]
-	b, err := CompileBPF(c.link, DefaultSnaplen, text)
+	b, err := capture.CompileBPF(c.link, capture.DefaultSnaplen, text)
 	if err != nil {
 		msg := strings.TrimPrefix(err.Error(), fmt.Sprintf("filter %q: ", text))
 		return nil, &FilterError{Expr: c.src, Col: lo + 1, Msg: fmt.Sprintf("BPF %q: %s", text, msg)}
 	}
-	return &bpfLeaf{text: text, progs: map[decode.LinkType]*BPF{c.link: b}}, nil
+	return &bpfLeaf{text: text, progs: map[decode.LinkType]*capture.BPF{c.link: b}}, nil
 }
 
 // bpfLeaf is a BPF sub-expression with its programs by link type. The
@@ -129,17 +130,17 @@ func (c *filterCompiler) bpf(lo, hi int) (filterNode, error) {
 // writer under its lock, or SetViewFilter before installing it).
 type bpfLeaf struct {
 	text  string
-	progs map[decode.LinkType]*BPF
+	progs map[decode.LinkType]*capture.BPF
 }
 
 func (b *bpfLeaf) match(p *filterPacket) bool {
 	prog, ok := b.progs[p.link]
 	if !ok {
 		var err error
-		if prog, err = CompileBPF(p.link, DefaultSnaplen, b.text); err != nil {
+		if prog, err = capture.CompileBPF(p.link, capture.DefaultSnaplen, b.text); err != nil {
 			// The expression means nothing for this link type ("tcp"
 			// on USB): it matches nothing, as in tcpdump.
-			prog, _ = CompileBPF(p.link, DefaultSnaplen, "less 0")
+			prog, _ = capture.CompileBPF(p.link, capture.DefaultSnaplen, "less 0")
 		}
 		b.progs[p.link] = prog
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"l7sniff/decode"
+	"l7sniff/engine/capture"
 	"l7sniff/patterns"
 )
 
@@ -101,7 +102,7 @@ func median(v []float64) float64 {
 // capture time: each round, every flow sends one packet, client and
 // server taking turns.
 func writeFlowCapture(b *testing.B, path string, flows, rounds int) {
-	w, err := CreatePcap(path, 0o600, decode.LinkEthernet, DefaultSnaplen, true)
+	w, err := capture.CreatePcap(path, 0o600, decode.LinkEthernet, capture.DefaultSnaplen, true)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/google/gopacket/layers"
 
 	"l7sniff/decode"
+	"l7sniff/engine/capture"
 )
 
 // lineOutput runs the engine over file with n shards and returns the
@@ -233,7 +234,7 @@ func TestTruncatedFile(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			w, err := CreatePcap(out, 0o600, e.Source().LinkType(), 0, true)
+			w, err := capture.CreatePcap(out, 0o600, e.Source().LinkType(), 0, true)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -263,7 +264,7 @@ func TestTruncatedFile(t *testing.T) {
 // TestPcapWriterRoundTrip writes records and reads them back with pcapgo.
 func TestPcapWriterRoundTrip(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "w.pcap")
-	w, err := CreatePcap(path, 0o600, decode.LinkEthernet, 128, true)
+	w, err := capture.CreatePcap(path, 0o600, decode.LinkEthernet, 128, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -296,7 +297,7 @@ func TestPcapWriterRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err = CreatePcap(out, 0o600, e.Source().LinkType(), 0, true)
+	w, err = capture.CreatePcap(out, 0o600, e.Source().LinkType(), 0, true)
 	if err != nil {
 		t.Fatal(err)
 	}

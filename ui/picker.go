@@ -12,7 +12,7 @@ import (
 // picker is the interface picker shown when l7sniff starts with neither
 // -i nor -r and there is more than one device to choose from.
 type picker struct {
-	devices []string // engine.Devices lines, escaped
+	devices []string // capture.Devices lines, escaped
 	sel     int
 	opening string
 	err     string
@@ -26,7 +26,7 @@ func newPicker(lines []string) picker {
 	return p
 }
 
-// deviceName takes the name out of an engine.Devices line such as
+// deviceName takes the name out of a capture.Devices line such as
 // "2.eth0 (Ethernet) [Up, Running]".
 func deviceName(line string) string {
 	if i := strings.IndexByte(line, '.'); i > 0 && strings.Trim(line[:i], "0123456789") == "" {

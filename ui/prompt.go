@@ -89,28 +89,8 @@ type wroteMsg struct {
 // them) are left out and counted.
 func writeView(r *engine.Ring, path string, link decode.LinkType, snaplen int) tea.Cmd {
 	return func() tea.Msg {
-		w, err := engine.CreatePcap(path, 0o600, link, snaplen, true)
-		if err != nil {
-			return wroteMsg{path: path, err: err}
-		}
-		msg := wroteMsg{path: path}
-		for _, seq := range r.ViewSeqs() {
-			v, ok := r.Get(seq)
-			switch {
-			case !ok:
-				continue
-			case v.Link != link:
-				msg.otherLinks++
-				continue
-			}
-			if err := w.WritePacket(v.Time.UnixNano(), v.Data, v.WireLen); err != nil {
-				w.Close()
-				return wroteMsg{path: path, err: err}
-			}
-			msg.n++
-		}
-		msg.err = w.Close()
-		return msg
+		n, other, err := r.WriteView(path, link, snaplen)
+		return wroteMsg{path: path, n: n, otherLinks: other, err: err}
 	}
 }
 

@@ -32,12 +32,12 @@ type Options struct {
 	// asks it for a reload (r). nil means the built-in set.
 	Patterns *engine.PatternWatch
 	// Snaplen is the capture's snap length, for compiling filters and
-	// writing files (0: engine.DefaultSnaplen).
+	// writing files (0: the engine's default).
 	Snaplen int
 	// Done receives the engine's Run result when it returns.
 	Done <-chan error
 	// Devices and Start run the interface picker when Run gets no engine:
-	// Devices are engine.Devices lines, Start opens the chosen device and
+	// Devices are capture.Devices lines, Start opens the chosen device and
 	// starts capturing on it.
 	Devices []string
 	Start   func(device string) (*engine.Engine, <-chan error, error)
@@ -143,9 +143,6 @@ type Model struct {
 
 // New returns the model for engine e (nil: start with the picker).
 func New(e *engine.Engine, opts Options, th *Theme) *Model {
-	if opts.Snaplen <= 0 {
-		opts.Snaplen = engine.DefaultSnaplen
-	}
 	m := &Model{
 		e: e, opts: opts, th: th, keys: newKeyMap(), help: help.New(),
 		hex: true, pk: newPacketList(), fl: newFlowList(),

@@ -1,4 +1,4 @@
-package engine
+package capture
 
 import (
 	"cmp"
@@ -81,7 +81,7 @@ type Source struct {
 	name    string
 	live    *pcap.Handle
 	fan     *fanout
-	file    recordReader
+	file    RecordReader
 	closer  io.Closer
 	link    decode.LinkType
 	snaplen int
@@ -119,6 +119,14 @@ func Open(cfg SourceConfig) (*Source, error) {
 		}
 	}
 	return s, nil
+}
+
+// NewSource is a file-like Source named name whose packets of link type
+// link come from r: for feeding the engine from memory (its benchmarks)
+// or from a format Open does not read. A nil r makes a Source that is
+// never read.
+func NewSource(name string, link decode.LinkType, r RecordReader) *Source {
+	return &Source{name: name, file: r, link: link}
 }
 
 func openFile(path string) (*Source, error) {
@@ -376,35 +384,33 @@ func (s *Source) Sockets() int {
 	return 0
 }
 
-// packetReader is one stream of packets of a source, read by one
-// goroutine; see Source.Read for what a read returns.
-type packetReader interface {
-	read() ([]byte, gopacket.CaptureInfo, decode.LinkType, error)
+// Reader is one stream of packets of a source, read by one goroutine;
+// see Source.Read for what a read returns.
+type Reader interface {
+	Read() ([]byte, gopacket.CaptureInfo, decode.LinkType, error)
 }
 
-// readers returns the source's streams of packets: one per socket of a
+// Readers returns the source's streams of packets: one per socket of a
 // fanout group, else the source itself.
-func (s *Source) readers() []packetReader {
+func (s *Source) Readers() []Reader {
 	if s.fan == nil {
-		return []packetReader{s}
+		return []Reader{s}
 	}
-	out := make([]packetReader, len(s.fan.socks))
+	out := make([]Reader, len(s.fan.socks))
 	for i, sock := range s.fan.socks {
 		out[i] = sock
 	}
 	return out
 }
 
-func (s *Source) read() ([]byte, gopacket.CaptureInfo, decode.LinkType, error) { return s.Read() }
-
 // Streaming reports whether packets arrive as they happen (a device, a
 // pipe, a FIFO or a socket), so they are delivered without waiting for a
 // batch to fill.
 func (s *Source) Streaming() bool { return s.Live() || s.stream != nil }
 
-// whileWaiting makes fn run every LiveDelay while a stream source waits
+// WhileWaiting makes fn run every LiveDelay while a stream source waits
 // for its writer; a false return ends the wait as the end of the input.
-func (s *Source) whileWaiting(fn func() bool) {
+func (s *Source) WhileWaiting(fn func() bool) {
 	if s.stream != nil {
 		s.stream.idle = fn
 	}
@@ -457,7 +463,7 @@ func (s *Source) SetFilter(expr string) error {
 // Read returns the next packet that passes the capture filter and its
 // link type. The data is only valid until the next Read. At the end of a
 // file it returns io.EOF, as it does when a stream's wait is ended (see
-// whileWaiting); on a live device a read timeout returns no data and no
+// WhileWaiting); on a live device a read timeout returns no data and no
 // error, so callers can check for shutdown.
 func (s *Source) Read() ([]byte, gopacket.CaptureInfo, decode.LinkType, error) {
 	if s.fan != nil {
@@ -478,7 +484,7 @@ func (s *Source) Read() ([]byte, gopacket.CaptureInfo, decode.LinkType, error) {
 	for {
 		// A zero-length record gives empty data, not nil: nil means a live
 		// read timed out.
-		data, ci, link, err := s.file.next()
+		data, ci, link, err := s.file.Next()
 		if errors.Is(err, io.EOF) || errors.Is(err, errStopped) {
 			return nil, ci, s.link, io.EOF
 		}
@@ -534,4 +540,21 @@ func (s *Source) Close() {
 	if s.closer != nil {
 		s.closer.Close()
 	}
+}
+
+// Rewind reads a capture file again from its first record (--loop).
+func (s *Source) Rewind() error {
+	f, ok := s.closer.(*os.File)
+	if !ok || f == os.Stdin {
+		return errors.New("--loop needs a file: standard input cannot be read again")
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("loop %s: %w", s.name, err)
+	}
+	again, err := newFileSource(s.name, f, false)
+	if err != nil {
+		return fmt.Errorf("loop %s: %w", s.name, err)
+	}
+	s.file = again.file
+	return nil
 }

@@ -1,4 +1,4 @@
-package engine
+package capture
 
 import (
 	"encoding/binary"
@@ -82,7 +82,7 @@ func newPcapReader(in *fileInput) (*pcapReader, error) {
 	return r, nil
 }
 
-func (r *pcapReader) next() ([]byte, gopacket.CaptureInfo, decode.LinkType, error) {
+func (r *pcapReader) Next() ([]byte, gopacket.CaptureInfo, decode.LinkType, error) {
 	var ci gopacket.CaptureInfo
 	start := r.in.off + int64(r.in.pending)
 	fail := func(err error) ([]byte, gopacket.CaptureInfo, decode.LinkType, error) {

@@ -1,4 +1,4 @@
-package engine
+package capture
 
 /*
 #cgo LDFLAGS: -lpcap

@@ -1,4 +1,4 @@
-package engine
+package capture
 
 import (
 	"bytes"
@@ -95,10 +95,10 @@ func TestPcapngWriterMixesLinkTypes(t *testing.T) {
 		t.Fatal(err)
 	}
 	links := []decode.LinkType{decode.LinkEthernet, decode.LinkLinuxSLL2, decode.LinkEthernet, 101}
-	frames := [][]byte{filled(60, 1), filled(33, 2), filled(61, 3), filled(20, 4)}
+	frames := [][]byte{bytes.Repeat([]byte{1}, 60), bytes.Repeat([]byte{2}, 33), bytes.Repeat([]byte{3}, 61), bytes.Repeat([]byte{4}, 20)}
 	ts := int64(1_700_000_000_123_456_789)
 	for i, f := range frames {
-		if err := w.write(ts+int64(i)*1e9, links[i], f, len(f)+i); err != nil {
+		if err := w.WriteFrame(ts+int64(i)*1e9, links[i], f, len(f)+i); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -139,10 +139,10 @@ func TestPcapngWriterMixesLinkTypes(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer p.Close()
-	if err := p.write(ts, decode.LinkEthernet, frames[0], 60); err != nil {
+	if err := p.WriteFrame(ts, decode.LinkEthernet, frames[0], 60); err != nil {
 		t.Fatal(err)
 	}
-	if err := p.write(ts, decode.LinkLinuxSLL2, frames[1], 33); err == nil || !strings.Contains(err.Error(), "pcapng") {
+	if err := p.WriteFrame(ts, decode.LinkLinuxSLL2, frames[1], 33); err == nil || !strings.Contains(err.Error(), "pcapng") {
 		t.Errorf("a second link type in a pcap file: %v; want an error pointing to pcapng", err)
 	}
 }
@@ -155,7 +155,7 @@ func TestPcapHeaderTakesFirstPacketsLinkType(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.write(1e18, decode.LinkLinuxSLL2, filled(40, 1), 40); err != nil {
+	if err := w.WriteFrame(1e18, decode.LinkLinuxSLL2, bytes.Repeat([]byte{1}, 40), 40); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.Close(); err != nil {
@@ -178,11 +178,11 @@ func BenchmarkPcapngWrite(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer w.Close()
-	frame := filled(590, 7)
+	frame := bytes.Repeat([]byte{7}, 590)
 	b.ReportAllocs()
 	b.SetBytes(int64(len(frame)))
 	for i := 0; b.Loop(); i++ {
-		if err := w.write(int64(i)*1e3, decode.LinkEthernet, frame, len(frame)); err != nil {
+		if err := w.WriteFrame(int64(i)*1e3, decode.LinkEthernet, frame, len(frame)); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,4 +1,4 @@
-package engine
+package capture
 
 import (
 	"encoding/binary"
@@ -138,7 +138,7 @@ func newPcapngReader(in *fileInput, stream bool) (*pcapngReader, error) {
 	return r, nil
 }
 
-func (r *pcapngReader) next() ([]byte, gopacket.CaptureInfo, decode.LinkType, error) {
+func (r *pcapngReader) Next() ([]byte, gopacket.CaptureInfo, decode.LinkType, error) {
 	for {
 		data, ci, link, ok, err := r.block()
 		if ok || err != nil {

@@ -1,4 +1,4 @@
-package engine
+package capture
 
 import (
 	"bufio"
@@ -132,13 +132,14 @@ func (pw *PcapWriter) Chown(uid, gid int) error {
 // WritePacket appends one record of the writer's link type. ts is the
 // capture time in Unix nanoseconds.
 func (pw *PcapWriter) WritePacket(ts int64, data []byte, wireLen int) error {
-	return pw.write(ts, pw.cfg.Link, data, wireLen)
+	return pw.WriteFrame(ts, pw.cfg.Link, data, wireLen)
 }
 
-// write appends one record of link type link: in pcapng a new link type
-// gets its interface block first; a pcap file holds the link type of its
-// first packet only.
-func (pw *PcapWriter) write(ts int64, link decode.LinkType, data []byte, wireLen int) error {
+// WriteFrame appends one record of link type link, for sources that mix
+// them (pcapng): in pcapng a new link type gets its interface block
+// first; a pcap file holds the link type of its first packet only. ts is
+// the capture time in Unix nanoseconds.
+func (pw *PcapWriter) WriteFrame(ts int64, link decode.LinkType, data []byte, wireLen int) error {
 	le := binary.LittleEndian
 	sec, usec := uint32(ts/1e9), uint32(ts%1e9/1e3)
 	if pw.cfg.Pcapng {

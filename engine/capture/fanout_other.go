@@ -1,6 +1,6 @@
 //go:build !linux
 
-package engine
+package capture
 
 import (
 	"errors"
@@ -26,6 +26,6 @@ func (*fanout) setFilter(string) error              { return errors.New("fanout 
 func (*fanout) stats() (recv, drop uint64, ok bool) { return 0, 0, false }
 func (*fanout) close()                              {}
 
-func (*packetSocket) read() ([]byte, gopacket.CaptureInfo, decode.LinkType, error) {
+func (*packetSocket) Read() ([]byte, gopacket.CaptureInfo, decode.LinkType, error) {
 	return nil, gopacket.CaptureInfo{}, 0, errors.New("fanout capture needs Linux")
 }

@@ -1,4 +1,4 @@
-package engine
+package capture
 
 import (
 	"cmp"
@@ -325,10 +325,10 @@ func (s *packetSocket) blockHeader(i int) *unix.TpacketHdrV1 {
 	return (*unix.TpacketHdrV1)(unsafe.Pointer(&desc.Hdr[0]))
 }
 
-// read returns the socket's next frame. The data is valid until the next
-// read. When nothing arrives within LiveDelay it returns no data and no
+// Read returns the socket's next frame. The data is valid until the next
+// Read. When nothing arrives within LiveDelay it returns no data and no
 // error, as a libpcap read timeout does.
-func (s *packetSocket) read() ([]byte, gopacket.CaptureInfo, decode.LinkType, error) {
+func (s *packetSocket) Read() ([]byte, gopacket.CaptureInfo, decode.LinkType, error) {
 	link := decode.LinkEthernet
 	for {
 		if s.left > 0 {

@@ -1,4 +1,4 @@
-package engine
+package capture
 
 import (
 	"bufio"
@@ -17,12 +17,12 @@ import (
 // DefaultSnaplen bytes of packet and options never need the rest.
 const maxBlock = 1 << 20
 
-// recordReader is a capture file format's reader. next returns the next
+// RecordReader is a capture file format's reader. Next returns the next
 // packet, its data aliasing a buffer that the following call reuses, or
 // io.EOF at the end of the file; any other error names the record or
 // block and its byte offset.
-type recordReader interface {
-	next() ([]byte, gopacket.CaptureInfo, decode.LinkType, error)
+type RecordReader interface {
+	Next() ([]byte, gopacket.CaptureInfo, decode.LinkType, error)
 }
 
 // errTruncated says a file ends inside a record or block: a capture still
