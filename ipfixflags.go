@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"l7sniff/engine"
+	"l7sniff/engine/output"
 )
 
 // ipfixOptions are the --ipfix flags.
@@ -37,7 +38,7 @@ func (o *ipfixOptions) apply(cfg *engine.Config, stderr io.Writer) (func(), erro
 	x, err := engine.NewIPFIXExporter(engine.IPFIXConfig{
 		Collectors: o.collectors, DomainID: uint32(o.domain),
 		Interval: o.interval, TemplateRefresh: o.refresh,
-		Report: func(msg string) { fmt.Fprintln(stderr, "l7sniff:", engine.Escape(msg)) },
+		Report: func(msg string) { fmt.Fprintln(stderr, "l7sniff:", output.Escape(msg)) },
 	})
 	if err != nil {
 		return nil, err

@@ -18,6 +18,7 @@ import (
 	"l7sniff/decode"
 	"l7sniff/engine"
 	"l7sniff/engine/capture"
+	"l7sniff/engine/output"
 	"l7sniff/patterns"
 )
 
@@ -52,7 +53,7 @@ func main() {
 // line goes through the terminal escaper.
 func printError(w io.Writer, err error) {
 	for line := range strings.SplitSeq(err.Error(), "\n") {
-		fmt.Fprintln(w, "l7sniff:", engine.Escape(line))
+		fmt.Fprintln(w, "l7sniff:", output.Escape(line))
 	}
 }
 
@@ -68,7 +69,7 @@ func run(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 			return err
 		}
 		for _, d := range devs {
-			fmt.Fprintln(stdout, engine.Escape(d))
+			fmt.Fprintln(stdout, output.Escape(d))
 		}
 		return nil
 	}
@@ -143,9 +144,9 @@ func run(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	if o.flows {
 		flows := e.Flows()
 		if o.json {
-			err = engine.WriteFlowJSON(out, flows, st, e.Apps())
+			err = output.WriteFlowJSON(out, flows, st, e.Apps())
 		} else {
-			err = engine.WriteFlowReport(out, flows, st)
+			err = output.WriteFlowReport(out, flows, st)
 		}
 		if err != nil {
 			return err
@@ -202,7 +203,7 @@ func loadPatterns(ctx context.Context, o *options, stderr io.Writer) (*patterns.
 		return nil, fmt.Errorf("loading patterns: %w", err)
 	}
 	for _, e := range errs {
-		fmt.Fprintln(stderr, "l7sniff: pattern", engine.Escape(e.Error()))
+		fmt.Fprintln(stderr, "l7sniff: pattern", output.Escape(e.Error()))
 	}
 	if set == nil || set.Len() == 0 {
 		return nil, errors.New("no usable pattern loaded")
@@ -225,7 +226,7 @@ func watchPatterns(ctx context.Context, o *options, e *engine.Engine, stderr io.
 			if r.Version > 1 {
 				fmt.Fprintf(stderr, "l7sniff: patterns v%d: %d loaded, %d errors\n", r.Version, r.Loaded, len(r.Errors))
 				for _, le := range r.Errors {
-					fmt.Fprintln(stderr, "l7sniff: pattern", engine.Escape(le.Error()))
+					fmt.Fprintln(stderr, "l7sniff: pattern", output.Escape(le.Error()))
 				}
 			}
 		}
@@ -237,7 +238,7 @@ func printGlossary(w io.Writer, what string) error {
 	if what != "fields" {
 		return fmt.Errorf("-G %s: l7sniff knows -G fields", what)
 	}
-	for _, f := range engine.Fields() {
+	for _, f := range output.Fields() {
 		fmt.Fprintf(w, "%s\t%s\n", f.Name, f.Desc)
 	}
 	return nil
@@ -257,10 +258,10 @@ func packetPrinter(o *options, out *bufio.Writer, cfg *engine.Config) error {
 			buf = append(buf, ' ')
 			// Summaries quote packet text; verdicts are pattern names.
 			sum = p.AppendSummary(sum[:0])
-			buf = engine.AppendEscaped(buf, sum)
+			buf = output.AppendEscaped(buf, sum)
 			if info.App != "" {
 				buf = append(buf, "  ["...)
-				buf = engine.AppendEscaped(buf, info.App)
+				buf = output.AppendEscaped(buf, info.App)
 				buf = append(buf, ']')
 			}
 			buf = append(buf, '\n')
@@ -279,14 +280,14 @@ func packetPrinter(o *options, out *bufio.Writer, cfg *engine.Config) error {
 		cfg.Omit = engine.OmitStreams // a line shows no conversation number
 		return nil
 	case "fields", "json":
-		ff := engine.FieldFormat{JSON: o.format == "json"}
+		ff := output.FieldFormat{JSON: o.format == "json"}
 		for _, opt := range o.fieldOpts {
 			if err := ff.ParseFieldOption(opt); err != nil {
 				return err
 			}
 		}
 		for _, name := range o.fields {
-			f, err := engine.LookupField(name)
+			f, err := output.LookupField(name)
 			if err != nil {
 				return err
 			}
@@ -295,7 +296,7 @@ func packetPrinter(o *options, out *bufio.Writer, cfg *engine.Config) error {
 		if o.format == "fields" && len(ff.Fields) == 0 {
 			return errors.New("-T fields needs at least one -e FIELD (l7sniff -G fields lists them)")
 		}
-		fw, err := engine.NewFieldWriter(out, ff)
+		fw, err := output.NewFieldWriter(out, ff)
 		if err != nil {
 			return err
 		}

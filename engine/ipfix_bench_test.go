@@ -1,4 +1,4 @@
-package engine
+package engine_test
 
 import (
 	"context"
@@ -12,7 +12,9 @@ import (
 	"time"
 
 	"l7sniff/decode"
+	"l7sniff/engine"
 	"l7sniff/engine/capture"
+	"l7sniff/engine/output"
 	"l7sniff/patterns"
 )
 
@@ -70,16 +72,16 @@ func BenchmarkIPFIXExport(b *testing.B) {
 }
 
 // runFlowsReport does what `l7sniff -r path --flows [--ipfix sink]` does.
-func runFlowsReport(b *testing.B, path string, set *patterns.Set, export bool, sink string) Stats {
-	cfg := Config{Source: SourceConfig{File: path}, Patterns: set, ActiveTimeout: DefaultActiveTimeout}
+func runFlowsReport(b *testing.B, path string, set *patterns.Set, export bool, sink string) engine.Stats {
+	cfg := engine.Config{Source: engine.SourceConfig{File: path}, Patterns: set, ActiveTimeout: engine.DefaultActiveTimeout}
 	if export {
-		x, err := NewIPFIXExporter(IPFIXConfig{Collectors: []string{sink}})
+		x, err := engine.NewIPFIXExporter(engine.IPFIXConfig{Collectors: []string{sink}})
 		if err != nil {
 			b.Fatal(err)
 		}
 		cfg.Export = x
 	}
-	e, err := New(cfg)
+	e, err := engine.New(cfg)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -87,7 +89,7 @@ func runFlowsReport(b *testing.B, path string, set *patterns.Set, export bool, s
 		b.Fatal(err)
 	}
 	st := e.Stats()
-	if err := WriteFlowReport(io.Discard, e.Flows(), st); err != nil {
+	if err := output.WriteFlowReport(io.Discard, e.Flows(), st); err != nil {
 		b.Fatal(err)
 	}
 	return st

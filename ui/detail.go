@@ -6,6 +6,7 @@ import (
 
 	"l7sniff/decode"
 	"l7sniff/engine"
+	"l7sniff/engine/output"
 )
 
 // detail is the packet detail view: the field tree from decode above the
@@ -109,12 +110,12 @@ func (d *detail) summary(th *Theme) string {
 	if v.FlowID == 0 {
 		return th.Title.Render(s)
 	}
-	s = th.Title.Render(s+fmt.Sprintf(" · flow %d · verdict ", v.FlowID)) + th.App(v.App).Render(engine.Escape(v.App))
+	s = th.Title.Render(s+fmt.Sprintf(" · flow %d · verdict ", v.FlowID)) + th.App(v.App).Render(output.Escape(v.App))
 	if v.Pattern != "" {
-		s += th.Label.Render(" matched by ") + engine.Escape(v.Pattern)
+		s += th.Label.Render(" matched by ") + output.Escape(v.Pattern)
 	}
 	if v.PortGuess != "" {
-		s += th.Label.Render(" · port guess ") + engine.Escape(v.PortGuess)
+		s += th.Label.Render(" · port guess ") + output.Escape(v.PortGuess)
 	}
 	if v.Mismatch {
 		s += " " + th.Mismatch.Render("! payload and port disagree")
@@ -171,9 +172,9 @@ func (d *detail) nodeLine(th *Theme, i, width int) string {
 			marker = "▸ "
 		}
 	}
-	text := strings.Repeat("  ", n.Depth) + marker + engine.Escape(n.Label)
+	text := strings.Repeat("  ", n.Depth) + marker + output.Escape(n.Label)
 	if n.Value != "" {
-		text += ": " + engine.Escape(n.Value)
+		text += ": " + output.Escape(n.Value)
 	}
 	if i == d.sel {
 		return th.Selected.Render(fit(">"+text, width))

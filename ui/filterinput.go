@@ -9,6 +9,7 @@ import (
 
 	"l7sniff/decode"
 	"l7sniff/engine"
+	"l7sniff/engine/output"
 )
 
 // inputKind says what the line being edited is for.
@@ -145,7 +146,7 @@ func (in *input) setError(err error) { in.err = err }
 func (in *input) status(th *Theme, width int) string {
 	switch {
 	case in.err != nil:
-		return th.Error.Render(fit("✗ "+engine.Escape(in.err.Error()), width))
+		return th.Error.Render(fit("✗ "+output.Escape(in.err.Error()), width))
 	case in.isFilter() && in.value() == "":
 		return th.Label.Render(fit("empty: no filter", width))
 	case in.isFilter():

@@ -8,6 +8,7 @@ import (
 
 	"l7sniff/decode"
 	"l7sniff/engine"
+	"l7sniff/engine/output"
 )
 
 // flowCol is a column of the flows view; each one can be sorted on, by
@@ -23,12 +24,12 @@ type flowCol struct {
 var flowCols = []flowCol{
 	{"#", 7, true, func(f *engine.FlowView) string { return strconv.FormatUint(f.ID, 10) }, engine.ByID},
 	{"Proto", 8, false, func(f *engine.FlowView) string { return f.Proto }, engine.ByProto},
-	{"A", 0, false, func(f *engine.FlowView) string { return engine.Escape(f.A()) }, engine.ByA},
-	{"B", 0, false, func(f *engine.FlowView) string { return engine.Escape(f.B()) }, engine.ByB},
-	{"Host", 0, false, func(f *engine.FlowView) string { return engine.Escape(f.Host) }, engine.ByHost},
+	{"A", 0, false, func(f *engine.FlowView) string { return output.Escape(f.A()) }, engine.ByA},
+	{"B", 0, false, func(f *engine.FlowView) string { return output.Escape(f.B()) }, engine.ByB},
+	{"Host", 0, false, func(f *engine.FlowView) string { return output.Escape(f.Host) }, engine.ByHost},
 	{"Verdict", 15, false, nil, engine.ByApp}, // drawn with its colour by the view
-	{"Service", 11, false, func(f *engine.FlowView) string { return engine.Escape(f.Service) }, engine.ByService},
-	{"Port guess", 10, false, func(f *engine.FlowView) string { return engine.Escape(f.PortGuess) }, engine.ByPortGuess},
+	{"Service", 11, false, func(f *engine.FlowView) string { return output.Escape(f.Service) }, engine.ByService},
+	{"Port guess", 10, false, func(f *engine.FlowView) string { return output.Escape(f.PortGuess) }, engine.ByPortGuess},
 	{"Pkts", 7, true, func(f *engine.FlowView) string { return count(f.TotalPackets()) }, engine.ByPackets},
 	{"Bytes", 8, true, func(f *engine.FlowView) string { return siBytes(f.TotalBytes()) }, engine.ByBytes},
 	{"Dur", 7, true, func(f *engine.FlowView) string { return duration(f.Duration()) }, engine.ByDuration},

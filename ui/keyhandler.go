@@ -7,7 +7,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"l7sniff/engine"
+	"l7sniff/engine/output"
 )
 
 // key routes a key press: to the open prompt, the help overlay, the
@@ -100,7 +100,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		m.openInput(inputView, m.e.Ring().ViewFilter(), viewFilterValidator(m.e.Source().LinkType()))
 	case key.Matches(msg, k.CaptureFilter):
 		if !m.e.Source().Live() && m.hdr.st.Done { // as the header says
-			m.setStatus("the capture filter cannot change what was already read: "+engine.Escape(m.hdr.st.Source)+
+			m.setStatus("the capture filter cannot change what was already read: "+output.Escape(m.hdr.st.Source)+
 				" has been read to the end (/ filters the view)", true)
 			return nil
 		}
@@ -221,7 +221,7 @@ func (m *Model) followStream() tea.Cmd {
 		id, title = m.dt.v.FlowID, fmt.Sprintf("packet %d's flow", m.dt.v.Seq)
 	case viewFlows:
 		if f, ok := m.fl.selected(); ok {
-			id, title = f.ID, engine.Escape(f.Proto+" "+f.A()+" ⇄ "+f.B())
+			id, title = f.ID, output.Escape(f.Proto+" "+f.A()+" ⇄ "+f.B())
 		}
 	default:
 		return nil

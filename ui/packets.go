@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"l7sniff/engine"
+	"l7sniff/engine/output"
 )
 
 // packetList is the packets view: a window onto the ring's view-filtered
@@ -253,7 +254,7 @@ func (l *packetList) rowView(th *Theme, r *pktRow, c pktCols, sel bool, width in
 // no flow, a '!' after a verdict the ports contradict.
 func verdictCell(th *Theme, app, service string, mismatch bool) (string, lipgloss.Style) {
 	st := th.App(app)
-	s := engine.Escape(app)
+	s := output.Escape(app)
 	switch {
 	case app == "":
 		return "-", th.Unknown
@@ -262,7 +263,7 @@ func verdictCell(th *Theme, app, service string, mismatch bool) (string, lipglos
 	}
 	if service != "" {
 		// Beside the protocol, never instead of it.
-		s += " · " + engine.Escape(service)
+		s += " · " + output.Escape(service)
 	}
 	return s, st
 }

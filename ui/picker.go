@@ -7,6 +7,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"l7sniff/engine"
+	"l7sniff/engine/output"
 )
 
 // picker is the interface picker shown when l7sniff starts with neither
@@ -21,7 +22,7 @@ type picker struct {
 func newPicker(lines []string) picker {
 	p := picker{}
 	for _, l := range lines {
-		p.devices = append(p.devices, engine.Escape(l))
+		p.devices = append(p.devices, output.Escape(l))
 	}
 	return p
 }
@@ -72,7 +73,7 @@ func (m *Model) pickerKey(msg tea.KeyMsg) tea.Cmd {
 func (m *Model) started(msg startedMsg) tea.Cmd {
 	m.pick.opening = ""
 	if msg.err != nil {
-		m.pick.err = engine.Escape(msg.err.Error())
+		m.pick.err = output.Escape(msg.err.Error())
 		return nil
 	}
 	m.e = msg.e
@@ -93,7 +94,7 @@ func (p *picker) view(th *Theme, width, height int) string {
 	}
 	switch {
 	case p.opening != "":
-		lines = append(lines, "", th.Label.Render("opening "+engine.Escape(p.opening)+"…"))
+		lines = append(lines, "", th.Label.Render("opening "+output.Escape(p.opening)+"…"))
 	case p.err != "":
 		lines = append(lines, "", th.Error.Render(p.err))
 	}

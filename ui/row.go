@@ -8,6 +8,7 @@ import (
 
 	"l7sniff/decode"
 	"l7sniff/engine"
+	"l7sniff/engine/output"
 )
 
 // pktRow is one packet as the packets view shows it: its columns, already
@@ -82,16 +83,16 @@ func (f *rowFormatter) format(v *engine.PacketView, t0 time.Time) pktRow {
 	info := f.buf
 	if i := bytes.Index(info, []byte(arrow)); i >= 0 {
 		// "src → dst rest": the endpoints get their own columns.
-		r.src = engine.Escape(string(info[:i]))
+		r.src = output.Escape(string(info[:i]))
 		rest := info[i+len(arrow):]
 		j := bytes.IndexByte(rest, ' ')
 		if j < 0 {
 			j = len(rest)
 		}
-		r.dst = engine.Escape(string(rest[:j]))
+		r.dst = output.Escape(string(rest[:j]))
 		info = bytes.TrimLeft(rest[j:], " ")
 	}
-	r.info = strings.TrimPrefix(engine.Escape(string(info)), r.proto+" ")
+	r.info = strings.TrimPrefix(output.Escape(string(info)), r.proto+" ")
 	r.style = ruleFor(p, v.App)
 	return r
 }

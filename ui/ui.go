@@ -20,6 +20,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"l7sniff/engine"
+	"l7sniff/engine/output"
 )
 
 // Options configure the UI.
@@ -337,7 +338,7 @@ type (
 )
 
 func (m *Model) setStatus(s string, isErr bool) {
-	m.status, m.statusErr = engine.Escape(s), isErr
+	m.status, m.statusErr = output.Escape(s), isErr
 }
 
 // show switches to view v and draws it from fresh data.

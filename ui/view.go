@@ -6,7 +6,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/lipgloss"
 
-	"l7sniff/engine"
+	"l7sniff/engine/output"
 )
 
 // View draws the screen: header, the current view (or the help overlay),
@@ -63,11 +63,11 @@ func (m *Model) waiting() string {
 	case m.e.Ring().ViewFilter() != "" && st.Packets > 0:
 		return "no packet passes the view filter"
 	case st.Done:
-		return "no packets in " + engine.Escape(st.Source)
+		return "no packets in " + output.Escape(st.Source)
 	case st.Live:
-		return "waiting for packets on " + engine.Escape(st.Source) + "…"
+		return "waiting for packets on " + output.Escape(st.Source) + "…"
 	}
-	return "reading " + engine.Escape(st.Source) + "…"
+	return "reading " + output.Escape(st.Source) + "…"
 }
 
 // helpView is the help overlay: the keys from the keymap, then the

@@ -1,7 +1,8 @@
-package engine
+package output
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"maps"
 	"slices"
@@ -10,7 +11,30 @@ import (
 	"testing"
 
 	"l7sniff/decode"
+	"l7sniff/engine"
+	"l7sniff/patterns"
 )
+
+// demoPcap is the project's own recorded capture (testdata/README.md).
+const demoPcap = "../../testdata/demo.pcap"
+
+// runDemo runs an engine over the demo capture, with the default
+// patterns unless cfg names a set, to the end.
+func runDemo(t *testing.T, cfg engine.Config) *engine.Engine {
+	t.Helper()
+	cfg.Source = engine.SourceConfig{File: demoPcap}
+	if cfg.Patterns == nil {
+		cfg.Patterns, _ = patterns.Default()
+	}
+	e, err := engine.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
 
 // TestFlowIDsAgree: a flow has one id everywhere: the l7sniff.flow field
 // of its packets, the flow report's first column and FlowView.ID (what
@@ -24,8 +48,8 @@ func TestFlowIDsAgree(t *testing.T) {
 			field = f
 		}
 	}
-	cfg := Config{Source: SourceConfig{File: demoPcap}, Shards: 2,
-		Packet: func(p *decode.Packet, info *PacketInfo) error {
+	cfg := engine.Config{Shards: 2,
+		Packet: func(p *decode.Packet, info *engine.PacketInfo) error {
 			b, ok := field.Append(nil, p, info)
 			if !ok {
 				return nil
@@ -39,10 +63,7 @@ func TestFlowIDsAgree(t *testing.T) {
 			}
 			return nil
 		}}
-	e, err := runEngine(t, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := runDemo(t, cfg)
 	flows := e.Flows()
 	fromViews := map[uint64]bool{}
 	for _, f := range flows {
@@ -93,10 +114,7 @@ func (f *failAfter) Write(p []byte) (int, error) {
 // TestFlowReportWriteError: a report that cannot be written says so,
 // wherever the writing fails (the flow table, the totals, the last line).
 func TestFlowReportWriteError(t *testing.T) {
-	e, err := runEngine(t, Config{Source: SourceConfig{File: demoPcap}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := runDemo(t, engine.Config{})
 	flows, st := e.Flows(), e.Stats()
 	var full bytes.Buffer
 	if err := WriteFlowReport(&full, flows, st); err != nil {

@@ -1,4 +1,4 @@
-package engine
+package output
 
 import (
 	"encoding/json"
@@ -8,6 +8,8 @@ import (
 	"sort"
 	"text/tabwriter"
 	"time"
+
+	"l7sniff/engine"
 )
 
 // WriteFlowReport prints the flows and per-protocol totals the way
@@ -16,7 +18,7 @@ import (
 // it came from, ALPN, TLS version, service; mismatch flag), then the
 // totals by protocol and by service, biggest first.
 // The first write error ends the report and is returned.
-func WriteFlowReport(out io.Writer, flows []FlowView, st Stats) error {
+func WriteFlowReport(out io.Writer, flows []engine.FlowView, st engine.Stats) error {
 	sortFlows(flows)
 	w := &stickyWriter{w: out}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -84,7 +86,7 @@ func (s *stickyWriter) Write(p []byte) (int, error) {
 
 // WriteFlowJSON prints the same report as one JSON document; apps (from
 // Engine.Apps) go into its stats as they always have.
-func WriteFlowJSON(w io.Writer, flows []FlowView, st Stats, apps []AppStat) error {
+func WriteFlowJSON(w io.Writer, flows []engine.FlowView, st engine.Stats, apps []engine.AppStat) error {
 	sortFlows(flows)
 	type jsonFlow struct {
 		ID        uint64    `json:"id"`
@@ -102,7 +104,7 @@ func WriteFlowJSON(w io.Writer, flows []FlowView, st Stats, apps []AppStat) erro
 		Pattern   string    `json:"pattern,omitempty"`
 		PortGuess string    `json:"port_guess,omitempty"`
 		Mismatch  bool      `json:"mismatch"`
-		// The flow's identity (see FlowView).
+		// The flow's identity (see engine.FlowView).
 		Host        string `json:"host,omitempty"`
 		HostSource  string `json:"host_source,omitempty"`
 		Service     string `json:"service,omitempty"`
@@ -114,14 +116,14 @@ func WriteFlowJSON(w io.Writer, flows []FlowView, st Stats, apps []AppStat) erro
 	// encoding/json passes C1 controls (U+0080–U+009F) raw, so strings
 	// from outside are escaped as in the text report.
 	type jsonStats struct {
-		Stats
-		Apps []AppStat
+		engine.Stats
+		Apps []engine.AppStat
 	}
 	out := struct {
-		Flows    []jsonFlow `json:"flows"`
-		Totals   []AppStat  `json:"totals"`
-		Services []AppStat  `json:"service_totals"`
-		Stats    jsonStats  `json:"stats"`
+		Flows    []jsonFlow       `json:"flows"`
+		Totals   []engine.AppStat `json:"totals"`
+		Services []engine.AppStat `json:"service_totals"`
+		Stats    jsonStats        `json:"stats"`
 	}{Totals: escapeNames(totals(flows)), Services: serviceTotals(flows), Stats: jsonStats{st, escapeNames(slices.Clone(apps))}}
 	out.Stats.Source, out.Stats.CaptureFilter = Escape(st.Source), Escape(st.CaptureFilter)
 	for _, f := range flows {
@@ -135,7 +137,7 @@ func WriteFlowJSON(w io.Writer, flows []FlowView, st Stats, apps []AppStat) erro
 }
 
 // escapeNames escapes the verdict names of apps in place and returns it.
-func escapeNames(apps []AppStat) []AppStat {
+func escapeNames(apps []engine.AppStat) []engine.AppStat {
 	for i := range apps {
 		apps[i].Name = Escape(apps[i].Name)
 	}
@@ -143,7 +145,7 @@ func escapeNames(apps []AppStat) []AppStat {
 }
 
 // sortFlows orders flows by first packet, then id, so reports are stable.
-func sortFlows(flows []FlowView) {
+func sortFlows(flows []engine.FlowView) {
 	sort.Slice(flows, func(i, j int) bool {
 		if !flows[i].First.Equal(flows[j].First) {
 			return flows[i].First.Before(flows[j].First)
@@ -153,17 +155,17 @@ func sortFlows(flows []FlowView) {
 }
 
 // totals sums flows by verdict, biggest first.
-func totals(flows []FlowView) []AppStat {
-	return totalsBy(flows, func(f *FlowView) string { return f.App })
+func totals(flows []engine.FlowView) []engine.AppStat {
+	return totalsBy(flows, func(f *engine.FlowView) string { return f.App })
 }
 
 // serviceTotals sums flows by service, biggest first, the flows without
 // one under ""; it is empty when no flow has a service. Service names
 // come from rule files, which allow only [a-z0-9._-].
-func serviceTotals(flows []FlowView) []AppStat {
+func serviceTotals(flows []engine.FlowView) []engine.AppStat {
 	for i := range flows {
 		if flows[i].Service != "" {
-			return totalsBy(flows, func(f *FlowView) string { return f.Service })
+			return totalsBy(flows, func(f *engine.FlowView) string { return f.Service })
 		}
 	}
 	return nil
@@ -178,24 +180,24 @@ func orDash(s string) string {
 }
 
 // totalsBy sums flows by the name key gives them, biggest first.
-func totalsBy(flows []FlowView, key func(*FlowView) string) []AppStat {
-	m := map[string]*AppStat{}
+func totalsBy(flows []engine.FlowView, key func(*engine.FlowView) string) []engine.AppStat {
+	m := map[string]*engine.AppStat{}
 	for i := range flows {
 		f := &flows[i]
 		k := key(f)
 		a := m[k]
 		if a == nil {
-			a = &AppStat{Name: k}
+			a = &engine.AppStat{Name: k}
 			m[k] = a
 		}
 		a.Flows++
 		a.Packets += f.TotalPackets()
 		a.Bytes += f.TotalBytes()
 	}
-	out := make([]AppStat, 0, len(m))
+	out := make([]engine.AppStat, 0, len(m))
 	for _, a := range m {
 		out = append(out, *a)
 	}
-	sortApps(out)
+	engine.SortApps(out)
 	return out
 }

@@ -1,4 +1,4 @@
-package engine
+package output
 
 import (
 	"fmt"
@@ -8,28 +8,8 @@ import (
 	"strings"
 
 	"l7sniff/decode"
+	"l7sniff/engine"
 )
-
-// PacketInfo is what the engine knows of a packet beyond its headers: the
-// flow it belongs to and that flow's classification at that moment.
-type PacketInfo struct {
-	FlowID    uint64 // 0 when the packet has no flow
-	App       string // verdict: protocol name, "classifying" or "unknown"
-	PortGuess string // protocol the ports suggest, "" if none
-	// TCPStream and UDPStream number the packet's conversation from 0 in
-	// order of first appearance, as tshark's tcp.stream and udp.stream;
-	// -1 when the packet is not TCP (UDP).
-	TCPStream, UDPStream int
-	// Relative and Delta are the time since the first packet and since
-	// the previous one, in nanoseconds (tshark's frame.time_relative and
-	// frame.time_delta); HasTime is false when the engine did not set them.
-	Relative, Delta int64
-	HasTime         bool
-	// Host, HostSource, Service and ALPN are the flow's identity known
-	// when the packet was processed (see FlowView); ALPN is the protocol
-	// the server chose, or the client's offer until it has.
-	Host, HostSource, Service, ALPN string
-}
 
 // OutputField is a field `-T fields -e NAME` can print: one of the
 // decoder's tshark-named fields or one of l7sniff's own.
@@ -37,20 +17,20 @@ type OutputField struct {
 	Name string
 	Desc string
 	dec  *decode.Field
-	own  func(info *PacketInfo, dst []byte) ([]byte, bool)
+	own  func(info *engine.PacketInfo, dst []byte) ([]byte, bool)
 	// streams marks an own field that reads TCPStream or UDPStream.
 	streams bool
 }
 
 // Append appends the field's first value for the packet and reports
 // whether the packet has it.
-func (f *OutputField) Append(dst []byte, p *decode.Packet, info *PacketInfo) ([]byte, bool) {
+func (f *OutputField) Append(dst []byte, p *decode.Packet, info *engine.PacketInfo) ([]byte, bool) {
 	return f.AppendNth(dst, p, info, 0)
 }
 
 // AppendNth appends occurrence i (from 0) of the field and reports
 // whether the packet has it.
-func (f *OutputField) AppendNth(dst []byte, p *decode.Packet, info *PacketInfo, i int) ([]byte, bool) {
+func (f *OutputField) AppendNth(dst []byte, p *decode.Packet, info *engine.PacketInfo, i int) ([]byte, bool) {
 	if f.dec != nil {
 		return f.dec.AppendNth(dst, p, i)
 	}
@@ -63,7 +43,7 @@ func (f *OutputField) AppendNth(dst []byte, p *decode.Packet, info *PacketInfo, 
 // AppendOccurrences appends the occurrences occ selects (see
 // FieldFormat.Occurrence), joined by agg, and reports whether there was
 // any.
-func (f *OutputField) AppendOccurrences(dst []byte, p *decode.Packet, info *PacketInfo, occ int, agg byte) ([]byte, bool) {
+func (f *OutputField) AppendOccurrences(dst []byte, p *decode.Packet, info *engine.PacketInfo, occ int, agg byte) ([]byte, bool) {
 	switch {
 	case occ > 0:
 		return f.AppendNth(dst, p, info, occ-1)
@@ -86,12 +66,12 @@ func (f *OutputField) AppendOccurrences(dst []byte, p *decode.Packet, info *Pack
 
 // Application reports whether the field needs the packet's application
 // layer decoded (see decode.Field.Application); l7sniff's own fields
-// read only PacketInfo.
+// read only engine.PacketInfo.
 func (f *OutputField) Application() bool { return f.dec != nil && f.dec.Application() }
 
 // count returns how many times the packet has the field. It probes by
 // appending each value to scratch, whose contents it discards.
-func (f *OutputField) count(p *decode.Packet, info *PacketInfo, scratch []byte) int {
+func (f *OutputField) count(p *decode.Packet, info *engine.PacketInfo, scratch []byte) int {
 	for n := 0; ; n++ {
 		if _, ok := f.AppendNth(scratch[:0], p, info, n); !ok {
 			return n
@@ -108,66 +88,43 @@ const (
 // ownFields are l7sniff's fields, under the "l7sniff." prefix.
 var ownFields = []OutputField{
 	{Name: "l7sniff.flow", Desc: "Flow id (same for both directions of a conversation)",
-		own: func(i *PacketInfo, dst []byte) ([]byte, bool) {
+		own: func(i *engine.PacketInfo, dst []byte) ([]byte, bool) {
 			return strconv.AppendUint(dst, i.FlowID, 10), i.FlowID != 0
 		}},
 	{Name: "l7sniff.app", Desc: "Application verdict of the packet's flow at that moment",
-		own: func(i *PacketInfo, dst []byte) ([]byte, bool) { return append(dst, i.App...), i.App != "" }},
+		own: func(i *engine.PacketInfo, dst []byte) ([]byte, bool) { return append(dst, i.App...), i.App != "" }},
 	{Name: "l7sniff.portguess", Desc: "Protocol the flow's ports suggest",
-		own: func(i *PacketInfo, dst []byte) ([]byte, bool) { return append(dst, i.PortGuess...), i.PortGuess != "" }},
+		own: func(i *engine.PacketInfo, dst []byte) ([]byte, bool) {
+			return append(dst, i.PortGuess...), i.PortGuess != ""
+		}},
 	{Name: "l7sniff.host", Desc: "Name of the packet's flow known so far (SNI, HTTP Host, DNS question, certificate, STUN realm, DHCP name, DNS cache)",
-		own: func(i *PacketInfo, dst []byte) ([]byte, bool) { return append(dst, i.Host...), i.Host != "" }},
+		own: func(i *engine.PacketInfo, dst []byte) ([]byte, bool) { return append(dst, i.Host...), i.Host != "" }},
 	{Name: "l7sniff.host_source", Desc: "Where l7sniff.host came from: sni, quic-sni, gquic-sni, http-host, dns-query, cert, stun-realm, dhcp, dns-cache",
-		own: func(i *PacketInfo, dst []byte) ([]byte, bool) {
+		own: func(i *engine.PacketInfo, dst []byte) ([]byte, bool) {
 			return append(dst, i.HostSource...), i.HostSource != ""
 		}},
 	{Name: "l7sniff.service", Desc: "Service rule the flow's host matches",
-		own: func(i *PacketInfo, dst []byte) ([]byte, bool) { return append(dst, i.Service...), i.Service != "" }},
+		own: func(i *engine.PacketInfo, dst []byte) ([]byte, bool) {
+			return append(dst, i.Service...), i.Service != ""
+		}},
 	{Name: "l7sniff.alpn", Desc: "ALPN protocol the server chose, or the client's offer until it has",
-		own: func(i *PacketInfo, dst []byte) ([]byte, bool) { return append(dst, i.ALPN...), i.ALPN != "" }},
+		own: func(i *engine.PacketInfo, dst []byte) ([]byte, bool) { return append(dst, i.ALPN...), i.ALPN != "" }},
 	{Name: "frame.time_relative", Desc: "Time since the first packet (seconds)",
-		own: func(i *PacketInfo, dst []byte) ([]byte, bool) {
+		own: func(i *engine.PacketInfo, dst []byte) ([]byte, bool) {
 			return decode.AppendSeconds(dst, i.Relative), i.HasTime
 		}},
 	{Name: "frame.time_delta", Desc: "Time since the previous packet (seconds)",
-		own: func(i *PacketInfo, dst []byte) ([]byte, bool) { return decode.AppendSeconds(dst, i.Delta), i.HasTime }},
+		own: func(i *engine.PacketInfo, dst []byte) ([]byte, bool) {
+			return decode.AppendSeconds(dst, i.Delta), i.HasTime
+		}},
 	{Name: "tcp.stream", Desc: "TCP conversation number, from 0 in order of appearance",
-		own: func(i *PacketInfo, dst []byte) ([]byte, bool) {
+		own: func(i *engine.PacketInfo, dst []byte) ([]byte, bool) {
 			return strconv.AppendInt(dst, int64(i.TCPStream), 10), i.TCPStream >= 0
 		}, streams: true},
 	{Name: "udp.stream", Desc: "UDP conversation number, from 0 in order of appearance",
-		own: func(i *PacketInfo, dst []byte) ([]byte, bool) {
+		own: func(i *engine.PacketInfo, dst []byte) ([]byte, bool) {
 			return strconv.AppendInt(dst, int64(i.UDPStream), 10), i.UDPStream >= 0
 		}, streams: true},
-}
-
-// frameClock tracks the first and the previous packet's time.
-type frameClock struct {
-	started     bool
-	first, prev int64
-}
-
-func (c *frameClock) packet(ts int64, info *PacketInfo) {
-	if !c.started {
-		c.started, c.first, c.prev = true, ts, ts
-	}
-	info.Relative, info.Delta, info.HasTime = ts-c.first, ts-c.prev, true
-	c.prev = ts
-}
-
-// streamNumbers numbers TCP (kind 0) and UDP (1) conversations in the
-// order the collector first delivers one of their packets. The number is
-// kept in the flow's verdict cell, so it costs no memory of its own.
-type streamNumbers struct {
-	next [2]int
-}
-
-func (s *streamNumbers) number(c *verdictCell, kind int) int {
-	if c.stream == 0 {
-		s.next[kind]++
-		c.stream = s.next[kind]
-	}
-	return c.stream - 1
 }
 
 // Fields lists every field, decoder's first, for -G fields.
@@ -194,6 +151,19 @@ func LookupField(name string) (OutputField, error) {
 		return OutputField{}, fmt.Errorf("unknown field %q; did you mean %s? (l7sniff -G fields lists them all)", name, strings.Join(close, " or "))
 	}
 	return OutputField{}, fmt.Errorf("unknown field %q (l7sniff -G fields lists them all)", name)
+}
+
+// LookupFields looks up each of names (the -e flags) in order.
+func LookupFields(names []string) ([]OutputField, error) {
+	out := make([]OutputField, 0, len(names))
+	for _, name := range names {
+		f, err := LookupField(name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, nil
 }
 
 // suggest returns up to three field names within a small edit distance.
@@ -318,21 +288,21 @@ func (f *FieldFormat) ParseFieldOption(opt string) error {
 	return nil
 }
 
-// Omit returns the per-packet work no field the format prints needs: the
+// engine.Omit returns the per-packet work no field the format prints needs: the
 // application layer unless an application field is asked for, stream
 // numbers unless tcp.stream or udp.stream is. -T json with no -e prints
 // every field, so it needs everything.
-func (f *FieldFormat) Omit() Omit {
+func (f *FieldFormat) Omit() engine.Omit {
 	if f.JSON && len(f.Fields) == 0 {
 		return 0
 	}
-	omit := OmitApp | OmitStreams
+	omit := engine.OmitApp | engine.OmitStreams
 	for i := range f.Fields {
 		if f.Fields[i].Application() {
-			omit &^= OmitApp
+			omit &^= engine.OmitApp
 		}
 		if f.Fields[i].streams {
-			omit &^= OmitStreams
+			omit &^= engine.OmitStreams
 		}
 	}
 	return omit
@@ -371,7 +341,7 @@ func NewFieldWriter(w io.Writer, f FieldFormat) (*FieldWriter, error) {
 }
 
 // Write prints one packet's line.
-func (fw *FieldWriter) Write(p *decode.Packet, info *PacketInfo) error {
+func (fw *FieldWriter) Write(p *decode.Packet, info *engine.PacketInfo) error {
 	b := fw.buf[:0]
 	if fw.f.JSON {
 		b = fw.appendJSON(b, p, info)
@@ -403,7 +373,7 @@ func (fw *FieldWriter) Write(p *decode.Packet, info *PacketInfo) error {
 // appendJSON writes the fields the packet has as string values, like
 // tshark's JSON, a field that occurs several times as an array of them;
 // with no -e, every field the packet has.
-func (fw *FieldWriter) appendJSON(b []byte, p *decode.Packet, info *PacketInfo) []byte {
+func (fw *FieldWriter) appendJSON(b []byte, p *decode.Packet, info *engine.PacketInfo) []byte {
 	fields := fw.f.Fields
 	if len(fields) == 0 {
 		fields = allOutputFields
