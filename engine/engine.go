@@ -41,6 +41,7 @@ import (
 	"l7sniff/decode"
 	"l7sniff/engine/capture"
 	"l7sniff/engine/identity"
+	"l7sniff/engine/ipfix"
 	"l7sniff/patterns"
 )
 
@@ -89,10 +90,10 @@ type Config struct {
 	Omit Omit
 	// Write, if set, receives every packet (the -w file); see SetWriter.
 	Write *capture.PcapWriter
-	// Export, if set, receives flow records (see IPFIXExporter); Run
+	// Export, if set, receives flow records (see ipfix.Exporter); Run
 	// closes it. ActiveTimeout is how often, in capture time, flows that
 	// are still live are exported too (0: only when they end).
-	Export        *IPFIXExporter
+	Export        *ipfix.Exporter
 	ActiveTimeout time.Duration
 	// Services names flows by host (nil: identity.DefaultServices());
 	// SetServices replaces it.
@@ -201,9 +202,9 @@ func New(cfg Config) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Export != nil && cfg.Export.iface == "" {
-		// Set before any shard runs, so before any record is encoded.
-		cfg.Export.iface = src.Name()
+	if cfg.Export != nil {
+		// Before any shard runs, so before any record is encoded.
+		cfg.Export.NameInterface(src.Name())
 	}
 	e := &Engine{
 		cfg: cfg, src: src, nshards: cfg.Shards, clock: wallClock{},

@@ -14,6 +14,7 @@ import (
 	"l7sniff/decode"
 	"l7sniff/engine"
 	"l7sniff/engine/capture"
+	"l7sniff/engine/ipfix"
 	"l7sniff/engine/output"
 	"l7sniff/patterns"
 )
@@ -73,9 +74,9 @@ func BenchmarkIPFIXExport(b *testing.B) {
 
 // runFlowsReport does what `l7sniff -r path --flows [--ipfix sink]` does.
 func runFlowsReport(b *testing.B, path string, set *patterns.Set, export bool, sink string) engine.Stats {
-	cfg := engine.Config{Source: engine.SourceConfig{File: path}, Patterns: set, ActiveTimeout: engine.DefaultActiveTimeout}
+	cfg := engine.Config{Source: engine.SourceConfig{File: path}, Patterns: set, ActiveTimeout: ipfix.DefaultActiveTimeout}
 	if export {
-		x, err := engine.NewIPFIXExporter(engine.IPFIXConfig{Collectors: []string{sink}})
+		x, err := ipfix.New(ipfix.Config{Collectors: []string{sink}})
 		if err != nil {
 			b.Fatal(err)
 		}

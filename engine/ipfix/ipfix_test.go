@@ -1,4 +1,4 @@
-package engine
+package ipfix
 
 import (
 	"bytes"
@@ -9,8 +9,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"l7sniff/decode"
 )
 
 // Element keys as the RFC and IANA registry number them.
@@ -37,17 +35,17 @@ func u(b []byte) uint64 {
 	return v
 }
 
-func sampleRecords() []flowRecord {
-	v4 := flowRecord{proto: 6, srcPort: 51000, dstPort: 443, tcpFlags: 0x1b, octets: 1500, packets: 7,
-		start: 1700000000123, end: 1700000004567, vlan: 42, flowID: 0x1234, app: "ssh", mismatch: true,
-		httpHost: "www.example.com", service: "example", alpn: "h2"}
-	copy(v4.src[:], []byte{10, 0, 0, 1})
-	copy(v4.dst[:], []byte{192, 0, 2, 7})
-	v6 := flowRecord{v6: true, proto: 17, srcPort: 53, dstPort: 40000, octets: 90, packets: 1,
-		start: 1700000000000, end: 1700000000000, flowID: 0x99, reverse: true, app: strings.Repeat("x", 300)}
-	v6.src = [16]byte{0x20, 0x01, 0x0d, 0xb8, 15: 1}
-	v6.dst = [16]byte{0x20, 0x01, 0x0d, 0xb8, 15: 2}
-	return []flowRecord{v4, v6}
+func sampleRecords() []Record {
+	v4 := Record{Proto: 6, SrcPort: 51000, DstPort: 443, TCPFlags: 0x1b, Octets: 1500, Packets: 7,
+		Start: 1700000000123, End: 1700000004567, VLAN: 42, FlowID: 0x1234, App: "ssh", Mismatch: true,
+		HTTPHost: "www.example.com", Service: "example", ALPN: "h2"}
+	copy(v4.Src[:], []byte{10, 0, 0, 1})
+	copy(v4.Dst[:], []byte{192, 0, 2, 7})
+	v6 := Record{V6: true, Proto: 17, SrcPort: 53, DstPort: 40000, Octets: 90, Packets: 1,
+		Start: 1700000000000, End: 1700000000000, FlowID: 0x99, Reverse: true, App: strings.Repeat("x", 300)}
+	v6.Src = [16]byte{0x20, 0x01, 0x0d, 0xb8, 15: 1}
+	v6.Dst = [16]byte{0x20, 0x01, 0x0d, 0xb8, 15: 2}
+	return []Record{v4, v6}
 }
 
 func TestIPFIXMessageRoundTrip(t *testing.T) {
@@ -56,7 +54,7 @@ func TestIPFIXMessageRoundTrip(t *testing.T) {
 	w.templates()
 	recs := sampleRecords()
 	for i := range recs {
-		if !w.appName(recs[i].app) || !w.flow(&recs[i], "eth0") {
+		if !w.appName(recs[i].App) || !w.flow(&recs[i], "eth0") {
 			t.Fatalf("record %d does not fit", i)
 		}
 	}
@@ -108,7 +106,7 @@ func TestIPFIXMessageRoundTrip(t *testing.T) {
 		t.Errorf("identity: http host %q, host %q, service %q, alpn %q", r[kHTTPHost], r[kHost], r[kService], r[kALPN])
 	}
 	r6 := m.records[3].values
-	if !bytes.Equal(r6[kSrc6], recs[1].src[:]) || !bytes.Equal(r6[kDst6], recs[1].dst[:]) || u(r6[kBiDir]) != 2 || u(r6[kMismatch]) != 2 {
+	if !bytes.Equal(r6[kSrc6], recs[1].Src[:]) || !bytes.Equal(r6[kDst6], recs[1].Dst[:]) || u(r6[kBiDir]) != 2 || u(r6[kMismatch]) != 2 {
 		t.Errorf("IPv6 record: %x → %x, direction %d, mismatch %d", r6[kSrc6], r6[kDst6], u(r6[kBiDir]), u(r6[kMismatch]))
 	}
 	// A long name takes the three-byte length form and is cut.
@@ -129,13 +127,13 @@ func TestApplicationIDIsFNV1a(t *testing.T) {
 
 func TestIPFIXLargestRecordFitsAnEmptyMessage(t *testing.T) {
 	r := sampleRecords()[1]
-	r.app = strings.Repeat("y", 4000)
-	r.host = strings.Repeat("h", 253) // the other host element is then empty
-	r.service, r.alpn = strings.Repeat("s", 64), strings.Repeat("a", 4000)
+	r.App = strings.Repeat("y", 4000)
+	r.Host = strings.Repeat("h", 253) // the other host element is then empty
+	r.Service, r.ALPN = strings.Repeat("s", 64), strings.Repeat("a", 4000)
 	w := newMsgWriter(udpMessage)
 	w.begin(0, 0, 0)
 	w.templates()
-	if !w.appName(r.app) || !w.flow(&r, strings.Repeat("i", 4000)) {
+	if !w.appName(r.App) || !w.flow(&r, strings.Repeat("i", 4000)) {
 		t.Fatal("templates, a name and the largest record do not fit in one UDP message")
 	}
 	if n := len(w.finish()); n > udpMessage {
@@ -211,9 +209,9 @@ func (r *reports) all() []string {
 	return append([]string(nil), r.msgs...)
 }
 
-func TestIPFIXExporterSequenceAndTemplateRefresh(t *testing.T) {
+func TestExporterSequenceAndTemplateRefresh(t *testing.T) {
 	col := listenUDP(t, "127.0.0.1:0")
-	x, err := NewIPFIXExporter(IPFIXConfig{
+	x, err := New(Config{
 		Collectors: []string{col.conn.LocalAddr().String()}, DomainID: 9, Interface: "lo",
 		Interval: 20 * time.Millisecond, TemplateRefresh: 150 * time.Millisecond,
 	})
@@ -231,8 +229,8 @@ func TestIPFIXExporterSequenceAndTemplateRefresh(t *testing.T) {
 	for round := range 2 {
 		for i := range 20 {
 			r := recs[i%2]
-			r.flowID = uint64(round*100 + i)
-			x.enqueue(&r, true)
+			r.FlowID = uint64(round*100 + i)
+			x.Export(r, true)
 		}
 		deadline := time.Now().Add(5 * time.Second)
 		for flows < 40*(round+1)/2 && time.Now().Before(deadline) {
@@ -300,7 +298,7 @@ func freePort(t *testing.T, network string) string {
 func TestIPFIXCollectorDownIsReportedOnceAndRetried(t *testing.T) {
 	addr := freePort(t, "udp")
 	var rep reports
-	x, err := NewIPFIXExporter(IPFIXConfig{Collectors: []string{addr}, Interval: 10 * time.Millisecond, Report: rep.add})
+	x, err := New(Config{Collectors: []string{addr}, Interval: 10 * time.Millisecond, Report: rep.add})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -309,7 +307,7 @@ func TestIPFIXCollectorDownIsReportedOnceAndRetried(t *testing.T) {
 	// Each message draws an ICMP port unreachable, which the next write
 	// returns as "connection refused". 1.5 s spans the first retry.
 	for range 100 {
-		x.enqueue(&r, true)
+		x.Export(r, true)
 		time.Sleep(15 * time.Millisecond)
 	}
 	if got := rep.all(); len(got) != 1 || !strings.Contains(got[0], "refused") {
@@ -322,7 +320,7 @@ func TestIPFIXCollectorDownIsReportedOnceAndRetried(t *testing.T) {
 	deadline := time.Now().Add(6 * time.Second)
 	got := false
 	for !got && time.Now().Before(deadline) {
-		x.enqueue(&r, true)
+		x.Export(r, true)
 		select {
 		case <-col.msgs:
 			got = true
@@ -333,7 +331,7 @@ func TestIPFIXCollectorDownIsReportedOnceAndRetried(t *testing.T) {
 		t.Fatal("no message after the collector came back")
 	}
 	for range 3 {
-		x.enqueue(&r, true)
+		x.Export(r, true)
 		time.Sleep(30 * time.Millisecond)
 	}
 	if all := rep.all(); len(all) != 2 || !strings.Contains(all[1], "answering again") {
@@ -344,13 +342,13 @@ func TestIPFIXCollectorDownIsReportedOnceAndRetried(t *testing.T) {
 func TestIPFIXOverTCPReconnects(t *testing.T) {
 	addr := freePort(t, "tcp")
 	var rep reports
-	x, err := NewIPFIXExporter(IPFIXConfig{Collectors: []string{"tcp://" + addr}, Interval: 10 * time.Millisecond, Report: rep.add})
+	x, err := New(Config{Collectors: []string{"tcp://" + addr}, Interval: 10 * time.Millisecond, Report: rep.add})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer x.Close()
 	r := sampleRecords()[1]
-	x.enqueue(&r, true)
+	x.Export(r, true)
 	time.Sleep(50 * time.Millisecond)
 	if got := rep.all(); len(got) != 1 || !strings.Contains(got[0], "refused") {
 		t.Fatalf("reports %q, want one about the refused connection", got)
@@ -369,7 +367,7 @@ func TestIPFIXOverTCPReconnects(t *testing.T) {
 	}()
 	var conn net.Conn
 	for deadline := time.Now().Add(5 * time.Second); conn == nil && time.Now().Before(deadline); {
-		x.enqueue(&r, true)
+		x.Export(r, true)
 		select {
 		case conn = <-accepted:
 		case <-time.After(100 * time.Millisecond):
@@ -414,12 +412,12 @@ func readFull(c net.Conn, b []byte) (int, error) {
 
 // testExporter has a queue but no goroutine, so a test can look at what
 // the engine side queued.
-func testExporter(queue int) *IPFIXExporter {
-	return &IPFIXExporter{queue: make(chan flowRecord, queue), collectors: []*collector{{}}}
+func testExporter(queue int) *Exporter {
+	return &Exporter{queue: make(chan Record, queue), collectors: []*collector{{}}}
 }
 
-func drain(x *IPFIXExporter) []flowRecord {
-	var out []flowRecord
+func drain(x *Exporter) []Record {
+	var out []Record
 	for {
 		select {
 		case r := <-x.queue:
@@ -430,66 +428,23 @@ func drain(x *IPFIXExporter) []flowRecord {
 	}
 }
 
-func TestIPFIXActiveExportsAreDeltas(t *testing.T) {
-	x := testExporter(2)
-	f := &flow{key: decode.FlowKey{Kind: decode.FlowIPv4, Proto: 17, PortA: 53, PortB: 4000}, first: 1e9, last: 2e9}
-	f.pkts, f.bytes = [2]uint64{3, 0}, [2]uint64{300, 0}
-	x.flowActive(f, false)
-	first := drain(x)
-	if len(first) != 1 || first[0].packets != 3 || first[0].start != 1000 || first[0].end != 2000 {
-		t.Fatalf("first export %+v, want one record of 3 packets from 1000 to 2000 ms", first)
+// TestExportDropsWhenFull: without wait, a record that finds the queue
+// full is refused and counted as dropped once per collector; with room
+// it is queued whole.
+func TestExportDropsWhenFull(t *testing.T) {
+	x := testExporter(1)
+	x.collectors = append(x.collectors, &collector{})
+	recs := sampleRecords()
+	if !x.Export(recs[0], false) {
+		t.Fatal("a record was refused by an empty queue")
 	}
-	// Both directions grow; the queue has room for one record only.
-	f.pkts, f.bytes, f.last = [2]uint64{5, 4}, [2]uint64{500, 400}, 3e9
-	x.queue = make(chan flowRecord, 1)
-	x.flowActive(f, false)
-	second := drain(x)
-	if len(second) != 1 || second[0].packets != 2 || second[0].octets != 200 || second[0].start != 2000 {
-		t.Fatalf("second export %+v, want A→B's 2 new packets from 2000 ms", second)
+	if x.Export(recs[1], false) {
+		t.Fatal("a record was queued past the queue's length")
 	}
-	if _, dropped := x.Counts(); dropped != 1 {
-		t.Errorf("dropped %d, want 1", dropped)
+	if _, dropped := x.Counts(); dropped != 2 {
+		t.Errorf("dropped %d, want 2 (one record, two collectors)", dropped)
 	}
-	// The dropped direction's packets go out with the final record.
-	x.queue = make(chan flowRecord, 4)
-	f.pkts[1], f.bytes[1] = 6, 600
-	x.flowEnded(f, false)
-	last := drain(x)
-	if len(last) != 1 || last[0].packets != 6 || last[0].octets != 600 || last[0].src[0] != f.key.B[0] || last[0].srcPort != 4000 {
-		t.Fatalf("final export %+v, want B→A's 6 packets", last)
+	if got := drain(x); len(got) != 1 || got[0].FlowID != recs[0].FlowID || got[0].App != recs[0].App {
+		t.Errorf("queued %+v, want the first record", got)
 	}
-	var pkts uint64
-	for _, r := range append(append(first, second...), last...) {
-		pkts += r.packets
-	}
-	if pkts != f.pkts[0]+f.pkts[1] {
-		t.Errorf("records add up to %d packets, the flow has %d", pkts, f.pkts[0]+f.pkts[1])
-	}
-}
-
-func TestActiveTimeoutSchedule(t *testing.T) {
-	sec := int64(time.Second)
-	var reported []uint16
-	tbl := newFlowTable(16, DefaultTimeouts, nil)
-	tbl.reportEvery(10*sec, func(f *flow) { reported = append(reported, f.key.PortA) })
-	key := func(p uint16) *decode.FlowKey {
-		return &decode.FlowKey{Kind: decode.FlowIPv4, Proto: 6, PortA: p, PortB: 80}
-	}
-	tbl.lookup(key(1), 100*sec)
-	tbl.lookup(key(2), 105*sec)
-	step := func(now int64, want ...uint16) {
-		t.Helper()
-		reported = nil
-		tbl.lookup(key(1), now) // both stay busy: no idle expiry
-		tbl.lookup(key(2), now)
-		tbl.expire(now)
-		if !slicesEqual(reported, want) {
-			t.Errorf("at %ds reported %v, want %v", now/sec, reported, want)
-		}
-	}
-	step(109 * sec)
-	step(111*sec, 1)
-	step(116*sec, 2)
-	step(120 * sec)
-	step(121*sec, 1)
 }

@@ -1,4 +1,4 @@
-package engine
+package ipfix
 
 import (
 	"encoding/binary"

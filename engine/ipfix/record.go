@@ -1,4 +1,4 @@
-package engine
+package ipfix
 
 import "encoding/binary"
 
@@ -112,25 +112,26 @@ var appNameFields = []field{
 // appNameLen is the length of a name in an options record.
 const appNameLen = 32
 
-// flowRecord is one uniflow data record: one direction of a flow, or of
-// the part of it since its last active-timeout export.
-type flowRecord struct {
-	v6               bool
-	src, dst         [16]byte // IPv4 in the first 4 bytes
-	srcPort, dstPort uint16
-	proto            uint8
-	tcpFlags         uint16
-	octets, packets  uint64
-	start, end       int64 // Unix milliseconds
-	vlan             uint16
-	flowID           uint64
-	reverse          bool // sent by the responder
-	app              string
-	mismatch         bool
-	// The flow's identity: httpHost is its host when an HTTP Host header
-	// named it (IE 460), host when anything else did (one of the two is
-	// empty); alpn is cut at maxALPNString.
-	httpHost, host, service, alpn string
+// Record is one uniflow data record: one direction of a flow, or of
+// the part of it since its last active-timeout export. The engine fills
+// it in from its flow; Exporter.Export sends it.
+type Record struct {
+	V6               bool
+	Src, Dst         [16]byte // IPv4 in the first 4 bytes
+	SrcPort, DstPort uint16
+	Proto            uint8
+	TCPFlags         uint16
+	Octets, Packets  uint64
+	Start, End       int64 // Unix milliseconds
+	VLAN             uint16
+	FlowID           uint64
+	Reverse          bool // sent by the responder
+	App              string
+	Mismatch         bool
+	// The flow's identity: HTTPHost is its host when an HTTP Host header
+	// named it (IE 460), Host when anything else did (one of the two is
+	// empty); ALPN is cut at maxALPNString.
+	HTTPHost, Host, Service, ALPN string
 }
 
 // maxALPNString bounds the exported ALPN (the offered list can be long);
@@ -236,45 +237,45 @@ func (w *msgWriter) appName(name string) bool {
 }
 
 // flow appends a flow record; false if the message has no room left.
-func (w *msgWriter) flow(r *flowRecord, iface string) bool {
+func (w *msgWriter) flow(r *Record, iface string) bool {
 	alen := 4
 	tmpl := uint16(templateIPv4)
-	if r.v6 {
+	if r.V6 {
 		alen, tmpl = 16, templateIPv6
 	}
-	alpn := r.alpn[:min(len(r.alpn), maxALPNString)]
-	need := 2*alen + 2 + 2 + 1 + 2 + 8*4 + 2 + 8 + 1 + appIDLen + 1 + varLenSize(iface) + varLenSize(r.app) +
-		varLenSize(r.httpHost) + varLenSize(r.host) + varLenSize(r.service) + varLenSize(alpn)
+	alpn := r.ALPN[:min(len(r.ALPN), maxALPNString)]
+	need := 2*alen + 2 + 2 + 1 + 2 + 8*4 + 2 + 8 + 1 + appIDLen + 1 + varLenSize(iface) + varLenSize(r.App) +
+		varLenSize(r.HTTPHost) + varLenSize(r.Host) + varLenSize(r.Service) + varLenSize(alpn)
 	if !w.room(tmpl, need) {
 		return false
 	}
 	w.openSet(tmpl)
 	b := w.buf
-	b = append(b, r.src[:alen]...)
-	b = append(b, r.dst[:alen]...)
-	b = binary.BigEndian.AppendUint16(b, r.srcPort)
-	b = binary.BigEndian.AppendUint16(b, r.dstPort)
-	b = append(b, r.proto)
-	b = binary.BigEndian.AppendUint16(b, r.tcpFlags)
-	b = binary.BigEndian.AppendUint64(b, r.octets)
-	b = binary.BigEndian.AppendUint64(b, r.packets)
-	b = binary.BigEndian.AppendUint64(b, uint64(r.start))
-	b = binary.BigEndian.AppendUint64(b, uint64(r.end))
-	b = binary.BigEndian.AppendUint16(b, r.vlan)
-	b = binary.BigEndian.AppendUint64(b, r.flowID)
+	b = append(b, r.Src[:alen]...)
+	b = append(b, r.Dst[:alen]...)
+	b = binary.BigEndian.AppendUint16(b, r.SrcPort)
+	b = binary.BigEndian.AppendUint16(b, r.DstPort)
+	b = append(b, r.Proto)
+	b = binary.BigEndian.AppendUint16(b, r.TCPFlags)
+	b = binary.BigEndian.AppendUint64(b, r.Octets)
+	b = binary.BigEndian.AppendUint64(b, r.Packets)
+	b = binary.BigEndian.AppendUint64(b, uint64(r.Start))
+	b = binary.BigEndian.AppendUint64(b, uint64(r.End))
+	b = binary.BigEndian.AppendUint16(b, r.VLAN)
+	b = binary.BigEndian.AppendUint64(b, r.FlowID)
 	dir := byte(biflowInitiator)
-	if r.reverse {
+	if r.Reverse {
 		dir = biflowReverseInitiator
 	}
 	b = append(b, dir)
-	id := appID(r.app)
+	id := appID(r.App)
 	b = append(b, id[:]...)
-	b = append(b, ipfixBool(r.mismatch))
+	b = append(b, ipfixBool(r.Mismatch))
 	b = appendVarString(b, iface)
-	b = appendVarString(b, r.app)
-	b = appendVarString(b, r.httpHost)
-	b = appendVarString(b, r.host)
-	b = appendVarString(b, r.service)
+	b = appendVarString(b, r.App)
+	b = appendVarString(b, r.HTTPHost)
+	b = appendVarString(b, r.Host)
+	b = appendVarString(b, r.Service)
 	w.buf = appendVarString(b, alpn)
 	w.records++
 	w.flows++

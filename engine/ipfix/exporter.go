@@ -1,4 +1,4 @@
-package engine
+package ipfix
 
 import (
 	"errors"
@@ -8,16 +8,14 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"l7sniff/decode"
 )
 
 // DefaultActiveTimeout is how often flows still live are exported, as in
 // most flow probes (nProbe, softflowd, pmacct's nfprobe).
 const DefaultActiveTimeout = 60 * time.Second
 
-// IPFIXConfig configures an IPFIXExporter. Zero values mean the defaults.
-type IPFIXConfig struct {
+// Config configures an Exporter. Zero values mean the defaults.
+type Config struct {
 	// Collectors are "HOST:PORT" or "udp://HOST:PORT" for UDP and
 	// "tcp://HOST:PORT" for TCP.
 	Collectors []string
@@ -43,10 +41,10 @@ type IPFIXConfig struct {
 	Report func(msg string)
 }
 
-// IPFIXExporter sends flow records to IPFIX collectors (RFC 7011): nfdump's
+// Exporter sends flow records to IPFIX collectors (RFC 7011): nfdump's
 // nfcapd, pmacct's nfacctd, GoFlow2, ntopng and the like. Give it to the
-// engine in Config.Export; the engine exports each flow when it ends
-// (TCP close or reset, idle timeout, eviction), every Config.ActiveTimeout
+// engine in engine.Config.Export; the engine exports each flow when it ends
+// (TCP close or reset, idle timeout, eviction), every engine.Config.ActiveTimeout
 // for flows still live, and every flow left at the end of the capture,
 // then closes the exporter when Run returns.
 //
@@ -84,10 +82,10 @@ type IPFIXConfig struct {
 // room instead. A collector that is down (ICMP port unreachable, TCP
 // refused) is reported once through Report and retried with backoff, its
 // records counted as dropped meanwhile.
-type IPFIXExporter struct {
-	cfg        IPFIXConfig
+type Exporter struct {
+	cfg        Config
 	iface      string
-	queue      chan flowRecord
+	queue      chan Record
 	collectors []*collector
 	sent       atomic.Uint64
 	dropped    atomic.Uint64
@@ -95,9 +93,9 @@ type IPFIXExporter struct {
 	done       chan struct{}
 }
 
-// NewIPFIXExporter checks and resolves the collectors and starts the
+// New checks and resolves the collectors and starts the
 // exporter's goroutine; nothing is sent before the first record.
-func NewIPFIXExporter(cfg IPFIXConfig) (*IPFIXExporter, error) {
+func New(cfg Config) (*Exporter, error) {
 	if len(cfg.Collectors) == 0 {
 		return nil, errors.New("ipfix: no collector")
 	}
@@ -110,9 +108,9 @@ func NewIPFIXExporter(cfg IPFIXConfig) (*IPFIXExporter, error) {
 	if cfg.Queue <= 0 {
 		cfg.Queue = 1 << 15
 	}
-	x := &IPFIXExporter{
+	x := &Exporter{
 		cfg: cfg, iface: cfg.Interface,
-		queue: make(chan flowRecord, cfg.Queue),
+		queue: make(chan Record, cfg.Queue),
 		done:  make(chan struct{}),
 	}
 	for _, spec := range cfg.Collectors {
@@ -131,21 +129,31 @@ func NewIPFIXExporter(cfg IPFIXConfig) (*IPFIXExporter, error) {
 
 // Counts returns the flow records sent and dropped so far, per collector:
 // a record sent to two collectors counts twice.
-func (x *IPFIXExporter) Counts() (sent, dropped uint64) {
+func (x *Exporter) Counts() (sent, dropped uint64) {
 	return x.sent.Load(), x.dropped.Load()
+}
+
+// NameInterface sets the interfaceName (IE 82) exported when
+// Config.Interface is empty. The engine calls it with its source's name
+// (the device, or the file name) before it exports a record: the records
+// that follow through the queue see it.
+func (x *Exporter) NameInterface(name string) {
+	if x.cfg.Interface == "" {
+		x.iface = name
+	}
 }
 
 // Close sends what is queued, closes the connections and waits for the
 // exporter's goroutine. The engine calls it at the end of Run, after the
 // last flow was exported; calling it again does nothing.
-func (x *IPFIXExporter) Close() {
+func (x *Exporter) Close() {
 	x.closeOnce.Do(func() { close(x.queue) })
 	<-x.done
 }
 
 // run encodes records into each collector's message and sends a message
 // when it is full or has waited an Interval.
-func (x *IPFIXExporter) run() {
+func (x *Exporter) run() {
 	defer close(x.done)
 	tick := time.NewTicker(x.cfg.Interval)
 	defer tick.Stop()
@@ -170,79 +178,16 @@ func (x *IPFIXExporter) run() {
 	}
 }
 
-// flowExport is what active-timeout exports of a flow already carried,
-// per direction.
-type flowExport struct {
-	pkts, bytes [2]uint64
-	since       [2]int64 // capture time the next record's interval starts
-}
-
-// flowEnded exports the rest of a flow that left the table; wait says
-// whether it may block for room in the queue (see shard.exportMayWait).
-func (x *IPFIXExporter) flowEnded(f *flow, wait bool) { x.export(f, wait) }
-
-// flowActive exports what a live flow sent since its last export.
-func (x *IPFIXExporter) flowActive(f *flow, wait bool) { x.export(f, wait) }
-
-// export queues a record per direction that sent packets since the last
-// export and moves the flow's baseline past what was queued, so a dropped
-// record's counts go out with the next one instead of being lost.
-func (x *IPFIXExporter) export(f *flow, wait bool) {
-	if f.key.Kind != decode.FlowIPv4 && f.key.Kind != decode.FlowIPv6 {
-		return
-	}
-	var base flowExport
-	if f.exported != nil {
-		base = *f.exported
-	}
-	app, mismatch := f.class.app(), f.class.mismatch()
-	for d := range 2 {
-		pkts := f.pkts[d] - base.pkts[d]
-		if pkts == 0 {
-			continue
-		}
-		r := flowRecord{
-			v6: f.key.Kind == decode.FlowIPv6, proto: f.key.Proto,
-			src: f.key.A, dst: f.key.B, srcPort: f.key.PortA, dstPort: f.key.PortB,
-			tcpFlags: f.tcpFlags[d], octets: f.bytes[d] - base.bytes[d], packets: pkts,
-			start: max(f.first, base.since[d]) / 1e6, end: f.last / 1e6,
-			vlan: f.vlan, flowID: f.id, reverse: (d == 0) != f.initiatorA,
-			app: app, mismatch: mismatch,
-		}
-		if id := f.ident; id != nil {
-			r.host, r.service, r.alpn = id.host, id.service, id.alpn
-			if r.alpn == "" {
-				r.alpn = id.alpnOffered
-			}
-			if id.source == HostSourceHTTPHost {
-				// One element per record: both would not fit a UDP
-				// message with the templates at the longest names.
-				r.httpHost, r.host = id.host, ""
-			}
-		}
-		if d == 1 {
-			r.src, r.dst, r.srcPort, r.dstPort = f.key.B, f.key.A, f.key.PortB, f.key.PortA
-		}
-		if !x.enqueue(&r, wait) {
-			continue
-		}
-		if f.exported == nil {
-			f.exported = &flowExport{}
-		}
-		f.exported.pkts[d], f.exported.bytes[d] = f.pkts[d], f.bytes[d]
-		f.exported.since[d] = f.last + 1
-	}
-}
-
-// enqueue hands a record to the exporter's goroutine; without wait it
-// drops the record when the queue is full.
-func (x *IPFIXExporter) enqueue(r *flowRecord, wait bool) bool {
+// Export hands a record to the exporter's goroutine. With wait it blocks
+// for room in the queue; without, it drops the record, and counts it,
+// when the queue is full. It reports whether the record was queued.
+func (x *Exporter) Export(r Record, wait bool) bool {
 	if wait {
-		x.queue <- *r
+		x.queue <- r
 		return true
 	}
 	select {
-	case x.queue <- *r:
+	case x.queue <- r:
 		return true
 	default:
 		x.dropped.Add(uint64(len(x.collectors)))
@@ -267,7 +212,7 @@ const (
 // collector is one transport session to one collector, owned by the
 // exporter's goroutine.
 type collector struct {
-	x             *IPFIXExporter
+	x             *Exporter
 	name          string
 	tcp           bool
 	addr          string
@@ -285,7 +230,7 @@ type collector struct {
 	suspect bool
 }
 
-func newCollector(x *IPFIXExporter, spec string) (*collector, error) {
+func newCollector(x *Exporter, spec string) (*collector, error) {
 	c := &collector{x: x, name: spec, announced: map[string]bool{}, needTemplates: true, backoff: retryFirst}
 	hostport := spec
 	switch {
@@ -316,7 +261,7 @@ func newCollector(x *IPFIXExporter, spec string) (*collector, error) {
 
 // add puts a flow record into the current message, sending the message
 // first when the record does not fit.
-func (c *collector) add(r *flowRecord) {
+func (c *collector) add(r *Record) {
 	if !c.ready() {
 		c.x.dropped.Add(1)
 		return
@@ -325,8 +270,8 @@ func (c *collector) add(r *flowRecord) {
 		if c.w.empty() {
 			c.start()
 		}
-		if c.announced[r.app] || c.w.appName(r.app) {
-			c.announced[r.app] = true
+		if c.announced[r.App] || c.w.appName(r.App) {
+			c.announced[r.App] = true
 			if c.w.flow(r, c.x.iface) {
 				return
 			}
