@@ -24,6 +24,16 @@
 // it reads the counters the shards publish as atomics after each batch
 // (Stats, Apps), and asks for the flows it shows a page at a time
 // (FlowPage), which each shard answers between two batches.
+//
+// Around the pipeline, each in a package of its own: engine/capture reads
+// the packets (devices, files, pipes; the only cgo) and writes -w files;
+// engine/ipfix exports the flow records the engine makes of its flows
+// (flowexport.go); engine/output prints packets and reports and holds the
+// terminal escaper, building on the engine's PacketInfo, FlowView and
+// Stats. The engine imports capture and ipfix; output imports the engine.
+// The engine also owns control: it follows the pattern and service rule
+// watchers itself (PatternWatch, WatchServices), for the TUI and the
+// headless modes alike.
 package engine
 
 import (
