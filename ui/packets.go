@@ -233,7 +233,7 @@ func (l *packetList) rowView(th *Theme, r *pktRow, c pktCols, sel bool, width in
 	info := r.info
 	if c.proto > 0 {
 		cells = append(cells, fit(r.proto, c.proto))
-	} else {
+	} else if r.proto != "" {
 		info = r.proto + " " + info
 	}
 	if c.length > 0 {
