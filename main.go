@@ -210,19 +210,19 @@ func loadPatterns(ctx context.Context, o *options, stderr io.Writer) (*patterns.
 }
 
 // watchPatterns reloads the --patterns directories while a live capture
-// runs: each new set goes to the engine, and each broken file is reported
+// runs: the engine takes each new set, and each broken file is reported
 // (its previous pattern keeps running).
 func watchPatterns(ctx context.Context, o *options, e *engine.Engine, stderr io.Writer) (*patterns.Watcher, error) {
 	w, err := patterns.NewWatcherContext(ctx, patterns.Options{MaxBytes: o.maxBytes}, o.patternDirs...)
 	if err != nil {
 		return nil, err
 	}
-	e.SetPatterns(w.Current())
+	p := engine.WatchPatterns(w)
+	p.Attach(e)
 	go func() {
-		for r := range w.Updates() {
+		for r := range p.Updates() {
 			if r.Version > 1 {
-				e.SetPatterns(r.Set)
-				fmt.Fprintf(stderr, "l7sniff: patterns v%d: %d loaded, %d errors\n", r.Version, r.Set.Len(), len(r.Errors))
+				fmt.Fprintf(stderr, "l7sniff: patterns v%d: %d loaded, %d errors\n", r.Version, r.Loaded, len(r.Errors))
 				for _, le := range r.Errors {
 					fmt.Fprintln(stderr, "l7sniff: pattern", engine.Escape(le.Error()))
 				}

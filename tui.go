@@ -42,7 +42,7 @@ func runTUI(ctx context.Context, o *options, stderr io.Writer) error {
 			return err
 		}
 		defer w.Close()
-		opts.Watcher, set = w, w.Current()
+		opts.Patterns, set = engine.WatchPatterns(w), w.Current()
 	} else if set, err = loadPatterns(ctx, o, stderr); err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func runTUI(ctx context.Context, o *options, stderr io.Writer) error {
 	// The capture stops when the UI ends.
 	capCtx, stopCapture := context.WithCancel(ctx)
 	defer stopCapture()
-	c := &tuiCapture{o: o, cfg: cfg, ctx: capCtx, notes: held}
+	c := &tuiCapture{o: o, cfg: cfg, ctx: capCtx, notes: held, patterns: opts.Patterns}
 	var e *engine.Engine
 	if o.src.Device == "" && o.src.File == "" {
 		if devs, err := engine.Devices(); err == nil && len(devs) > 1 {
@@ -86,6 +86,9 @@ type tuiCapture struct {
 	cfg   engine.Config
 	ctx   context.Context
 	notes io.Writer // messages for after the UI
+	// patterns, when not nil, follows the pattern directories; each
+	// engine started runs its newest set, whatever the source.
+	patterns *engine.PatternWatch
 
 	mu   sync.Mutex
 	e    *engine.Engine
@@ -116,8 +119,11 @@ func (c *tuiCapture) start(device string) (*engine.Engine, <-chan error, error) 
 		}
 		e.SetWriter(w)
 	}
-	// The UI's watcher reloads the pattern directories, whatever the
-	// source; so does the service rule watcher.
+	if c.patterns != nil {
+		c.patterns.Attach(e)
+	}
+	// The service rule watcher reloads whatever the source, as the
+	// pattern one.
 	var rules *identity.ServiceWatcher
 	if len(c.o.serviceDirs) > 0 {
 		if rules, err = watchServices(c.ctx, c.o, e, c.notes); err != nil {

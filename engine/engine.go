@@ -126,6 +126,9 @@ type Engine struct {
 	services atomic.Pointer[identity.Services]
 	// svcStatus is the last service rule reload (WatchServices).
 	svcStatus atomic.Pointer[identity.ServiceReload]
+	// patWatch is the pattern subscription the engine is attached to
+	// (PatternWatch.Attach), for PatternStatus.
+	patWatch atomic.Pointer[PatternWatch]
 	// dns feeds DNS answers to the cache and names new flows from it, in
 	// the capture stage (dnsfeed.go).
 	dns      *dnsFeed
@@ -312,6 +315,14 @@ func (e *Engine) SetCaptureFilter(expr string) error {
 	case <-e.finished:
 		return e.src.SetFilter(expr)
 	}
+}
+
+// ValidateCaptureFilter checks a capture filter expression for packets
+// of link type link, as SetCaptureFilter would, without installing it: a
+// bad one returns libpcap's error.
+func ValidateCaptureFilter(expr string, link decode.LinkType, snaplen int) error {
+	_, err := CompileBPF(link, snaplen, expr)
+	return err
 }
 
 // Stop ends the capture; Run returns once everything read so far has gone

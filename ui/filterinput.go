@@ -47,8 +47,7 @@ func bpfValidator(link decode.LinkType, snaplen int) func(string) error {
 		if strings.TrimSpace(expr) == "" {
 			return nil
 		}
-		_, err := engine.CompileBPF(link, snaplen, expr)
-		return err
+		return engine.ValidateCaptureFilter(expr, link, snaplen)
 	}
 }
 

@@ -8,7 +8,6 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"l7sniff/engine"
-	"l7sniff/patterns"
 )
 
 // headerLines is the header's height: source and filters, counters and
@@ -84,8 +83,8 @@ func shareBar(th *Theme, apps []engine.AppStat, width int) string {
 
 // reloadStatus is the pattern set's status line after a reload, e.g.
 // "patterns v7: 112 loaded, 1 error: http.pat:12: missing closing )".
-func reloadStatus(r patterns.Reload) (string, bool) {
-	s := fmt.Sprintf("patterns v%d: %d loaded", r.Version, r.Set.Len())
+func reloadStatus(r engine.PatternReload) (string, bool) {
+	s := fmt.Sprintf("patterns v%d: %d loaded", r.Version, r.Loaded)
 	switch n := len(r.Errors); n {
 	case 0:
 		s += ", no errors"

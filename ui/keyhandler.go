@@ -240,12 +240,12 @@ func (m *Model) followStream() tea.Cmd {
 }
 
 func (m *Model) reload() tea.Cmd {
-	w := m.opts.Watcher
-	if w == nil {
+	p := m.opts.Patterns
+	if p == nil {
 		m.setStatus("built-in patterns: nothing to reload (start with --patterns DIR)", false)
 		return nil
 	}
 	m.setStatus("reloading patterns…", false)
 	// The new set arrives through Updates like any other reload.
-	return func() tea.Msg { w.Reload(); return nil }
+	return func() tea.Msg { p.Reload(); return nil }
 }

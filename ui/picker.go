@@ -76,10 +76,7 @@ func (m *Model) started(msg startedMsg) tea.Cmd {
 		return nil
 	}
 	m.e = msg.e
-	if m.reloaded != nil {
-		m.e.SetPatterns(m.reloaded)
-	}
-	if m.opts.Watcher == nil {
+	if m.opts.Patterns == nil {
 		m.hdr.patterns = builtinStatus(m.e.Patterns().Len())
 	}
 	return tea.Batch(m.show(viewPackets), waitDone(msg.done))

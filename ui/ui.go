@@ -20,7 +20,6 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"l7sniff/engine"
-	"l7sniff/patterns"
 )
 
 // Options configure the UI.
@@ -28,10 +27,10 @@ type Options struct {
 	// Light selects the theme for light terminal backgrounds (dark is
 	// the default); NoColor draws without colour (NO_COLOR).
 	Light, NoColor bool
-	// Watcher, when patterns come from directories, publishes reloads;
-	// the UI installs each new set in the engine and shows its status.
-	// nil means the built-in set.
-	Watcher *patterns.Watcher
+	// Patterns, when patterns come from directories, is the engine's
+	// subscription to their reloads: the UI shows each one's status and
+	// asks it for a reload (r). nil means the built-in set.
+	Patterns *engine.PatternWatch
 	// Snaplen is the capture's snap length, for compiling filters and
 	// writing files (0: engine.DefaultSnaplen).
 	Snaplen int
@@ -129,10 +128,6 @@ type Model struct {
 	// replaced it; esc in the packets view puts it back.
 	drillFrom *string
 
-	// reloaded is the last set the Watcher published: an engine the
-	// picker starts later gets it too, not the set it was configured with.
-	reloaded *patterns.Set
-
 	in        *input
 	hist      map[inputKind][]string
 	status    string
@@ -164,7 +159,9 @@ func New(e *engine.Engine, opts Options, th *Theme) *Model {
 	if e == nil {
 		m.view, m.pick = viewPicker, newPicker(opts.Devices)
 	}
-	if e != nil && opts.Watcher == nil {
+	if opts.Patterns != nil {
+		m.hdr.patterns, m.hdr.patErr = reloadStatus(opts.Patterns.Status())
+	} else if e != nil {
 		m.hdr.patterns = builtinStatus(e.Patterns().Len())
 	}
 	return m
@@ -182,16 +179,16 @@ func tick() tea.Cmd {
 	return tea.Tick(time.Second/fps, func(t time.Time) tea.Msg { return tickMsg(t) })
 }
 
-// reloadMsg is a pattern set the Watcher published.
-type reloadMsg patterns.Reload
+// reloadMsg is a pattern reload the engine took.
+type reloadMsg engine.PatternReload
 
 func (m *Model) watchPatterns() tea.Cmd {
-	w := m.opts.Watcher
-	if w == nil {
+	p := m.opts.Patterns
+	if p == nil {
 		return nil
 	}
 	return func() tea.Msg {
-		r, ok := <-w.Updates()
+		r, ok := <-p.Updates()
 		if !ok {
 			return nil
 		}
@@ -238,11 +235,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.MouseMsg:
 		m.mouse(msg)
 	case reloadMsg:
-		m.reloaded = msg.Set
-		if m.e != nil {
-			m.e.SetPatterns(msg.Set)
-		}
-		m.hdr.patterns, m.hdr.patErr = reloadStatus(patterns.Reload(msg))
+		m.hdr.patterns, m.hdr.patErr = reloadStatus(engine.PatternReload(msg))
 		return m, m.watchPatterns()
 	case doneMsg:
 		if msg.err != nil {
