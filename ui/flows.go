@@ -1,12 +1,9 @@
 package ui
 
 import (
-	"fmt"
-	"net/netip"
 	"strconv"
 	"strings"
 
-	"l7sniff/decode"
 	"l7sniff/engine"
 )
 
@@ -274,30 +271,4 @@ func flowRow(th *Theme, f *engine.FlowView, w []int, sel bool, width int) string
 	left := cursor + strings.Join(cells[:appAt], " ") + " "
 	right := " " + strings.Join(cells[appAt+1:], " ")
 	return left + appStyle.Render(app) + right
-}
-
-// flowFilter is the BPF expression that selects a flow's packets, so
-// Enter on a flow can show them through the view filter. USB flows have
-// no BPF form.
-func flowFilter(f *engine.FlowView) (string, error) {
-	k := &f.Key
-	var a, b netip.Addr
-	switch k.Kind {
-	case decode.FlowIPv4:
-		a, b = netip.AddrFrom4([4]byte(k.A[:4])), netip.AddrFrom4([4]byte(k.B[:4]))
-	case decode.FlowIPv6:
-		a, b = netip.AddrFrom16(k.A), netip.AddrFrom16(k.B)
-	default:
-		return "", fmt.Errorf("a %s flow has no BPF filter; use f to follow it", f.Proto)
-	}
-	hosts := fmt.Sprintf("host %s and host %s", a, b)
-	switch k.Proto {
-	case decode.IPProtoTCP, decode.IPProtoUDP:
-		proto := map[uint8]string{decode.IPProtoTCP: "tcp", decode.IPProtoUDP: "udp"}[k.Proto]
-		return fmt.Sprintf("%s and %s and %s port %d and %s port %d", proto, hosts, proto, k.PortA, proto, k.PortB), nil
-	}
-	if k.Kind == decode.FlowIPv6 {
-		return fmt.Sprintf("ip6 proto %d and %s", k.Proto, hosts), nil
-	}
-	return fmt.Sprintf("ip proto %d and %s", k.Proto, hosts), nil
 }

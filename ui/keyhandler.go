@@ -195,9 +195,9 @@ func (m *Model) enter() tea.Cmd {
 		if !ok {
 			return nil
 		}
-		expr, err := flowFilter(&f)
+		expr, err := f.Filter()
 		if err != nil {
-			m.setStatus(err.Error(), true)
+			m.setStatus(err.Error()+"; use f to follow it", true)
 			return nil
 		}
 		prev := m.e.Ring().ViewFilter()
