@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"l7sniff/engine"
@@ -29,6 +30,8 @@ func loadStream(r *engine.Ring, id uint64, title string) tea.Cmd {
 
 // follow is the follow-stream view.
 type follow struct {
+	c       *common
+	keys    followKeys
 	msg     streamMsg
 	loading bool
 	lines   []streamLine
@@ -42,7 +45,33 @@ type streamLine struct {
 	text   string
 }
 
-func (f *follow) start() { *f = follow{loading: true} }
+func newFollow(c *common) follow { return follow{c: c, keys: newFollowKeys()} }
+
+// start shows title while the stream loads.
+func (f *follow) start(title string) {
+	*f = follow{c: f.c, keys: f.keys, loading: true}
+	f.msg.title = title
+}
+
+func (f *follow) ShortHelp() []key.Binding  { return f.keys.ShortHelp() }
+func (f *follow) FullHelp() [][]key.Binding { return f.keys.FullHelp() }
+
+// update: scrolling, esc (back).
+func (f *follow) update(msg tea.KeyMsg) tea.Cmd {
+	if d, ok := f.keys.delta(msg, f.c.page()); ok {
+		f.move(d)
+		return nil
+	}
+	if key.Matches(msg, f.keys.Back) {
+		return f.c.nav.back()
+	}
+	return nil
+}
+
+func (f *follow) scroll(delta int) { f.move(delta) }
+func (f *follow) click(int)        {}
+
+func (f *follow) draw(width, height int) string { return f.view(f.c.th, width, height) }
 
 func (f *follow) set(m streamMsg) {
 	f.msg, f.loading, f.width = m, false, 0
