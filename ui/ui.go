@@ -6,6 +6,10 @@
 // The UI never holds up the capture: it pulls snapshots on a tick (at
 // most 30 a second) and fetches from the ring only the rows on screen.
 // If it is slow it shows fewer frames, never fewer packets.
+//
+// Each view is a component (component.go) with its own keymap (keys.go)
+// and update; the Model routes keys to the view in front and handles
+// only those that work everywhere (keyhandler.go).
 package ui
 
 import (
