@@ -1,8 +1,9 @@
 package decode
 
 // Part is one column of a packet's summary, as a packet list shows it:
-// the UI and the line printer compose their columns from the parts
-// rather than cutting the line apart again.
+// a table composes its columns from the parts rather than cutting the
+// line apart again, and the line printer prints them joined
+// (AppendSummary).
 type Part uint8
 
 // The parts of a summary, in the order the line has them.
