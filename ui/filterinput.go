@@ -92,7 +92,7 @@ const (
 
 // update handles a key: Enter accepts (unless the text is invalid), Esc
 // cancels, ↑/↓ recall history, anything else edits.
-func (in *input) update(msg tea.KeyMsg, keys *keyMap) (inputResult, tea.Cmd) {
+func (in *input) update(msg tea.KeyMsg, keys *inputKeys) (inputResult, tea.Cmd) {
 	switch {
 	case key.Matches(msg, keys.Cancel):
 		return inputCancelled, nil

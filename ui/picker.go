@@ -13,14 +13,16 @@ import (
 // picker is the interface picker shown when l7sniff starts with neither
 // -i nor -r and there is more than one device to choose from.
 type picker struct {
+	c       *common
+	keys    pickerKeys
 	devices []string // capture.Devices lines, escaped
 	sel     int
 	opening string
 	err     string
 }
 
-func newPicker(lines []string) picker {
-	p := picker{}
+func newPicker(c *common, lines []string) picker {
+	p := picker{c: c, keys: newPickerKeys()}
 	for _, l := range lines {
 		p.devices = append(p.devices, output.Escape(l))
 	}
@@ -45,8 +47,13 @@ type startedMsg struct {
 	err  error
 }
 
-func (m *Model) pickerKey(msg tea.KeyMsg) tea.Cmd {
-	p, k := &m.pick, &m.keys
+func (p *picker) ShortHelp() []key.Binding  { return p.keys.ShortHelp() }
+func (p *picker) FullHelp() [][]key.Binding { return p.keys.FullHelp() }
+
+// update: the picker takes the whole screen, so these are the only keys:
+// move, enter (start capturing on the device), q.
+func (p *picker) update(msg tea.KeyMsg) tea.Cmd {
+	k := &p.keys
 	switch {
 	case key.Matches(msg, k.Quit):
 		return tea.Quit
@@ -58,7 +65,7 @@ func (m *Model) pickerKey(msg tea.KeyMsg) tea.Cmd {
 		if p.opening != "" || len(p.devices) == 0 {
 			return nil
 		}
-		dev, start := deviceName(p.devices[p.sel]), m.opts.Start
+		dev, start := deviceName(p.devices[p.sel]), p.c.opts.Start
 		p.opening, p.err = dev, ""
 		return func() tea.Msg {
 			e, done, err := start(dev)
@@ -67,6 +74,8 @@ func (m *Model) pickerKey(msg tea.KeyMsg) tea.Cmd {
 	}
 	return nil
 }
+
+func (p *picker) draw(width, height int) string { return p.view(p.c.th, width, height) }
 
 // started switches from the picker to the packets view, which says it is
 // waiting for packets until the first one comes.

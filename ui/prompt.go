@@ -18,7 +18,7 @@ func (m *Model) openInput(kind inputKind, value string, validate func(string) er
 
 // inputKey edits the open prompt and, on Enter, does what it asks.
 func (m *Model) inputKey(msg tea.KeyMsg) tea.Cmd {
-	res, cmd := m.in.update(msg, &m.keys)
+	res, cmd := m.in.update(msg, &m.inKeys)
 	switch res {
 	case inputCancelled:
 		m.in = nil
@@ -106,7 +106,7 @@ func (m *Model) result(msg tea.Msg) tea.Cmd {
 		m.pk.follow = true
 		// The count is kept while paused; the new filter changes it.
 		m.pk.total = viewLenUpTo(m.e.Ring(), m.shownUpTo())
-		m.pk.refresh(m.e.Ring(), m.shownUpTo())
+		m.pk.refetch()
 		if msg.expr == "" {
 			m.setStatus("view filter removed", false)
 		} else {

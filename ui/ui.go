@@ -6,6 +6,10 @@
 // The UI never holds up the capture: it pulls snapshots on a tick (at
 // most 30 a second) and fetches from the ring only the rows on screen.
 // If it is slow it shows fewer frames, never fewer packets.
+//
+// Each view is a component (component.go) with its own keymap (keys.go)
+// and update; the Model routes keys to the view in front and handles
+// only those that work everywhere (keyhandler.go).
 package ui
 
 import (
@@ -20,7 +24,6 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"l7sniff/engine"
-	"l7sniff/engine/output"
 )
 
 // Options configure the UI.
@@ -96,27 +99,23 @@ const (
 	viewPicker
 )
 
-// Model is the UI's state: the Bubble Tea model. Each view is a sub-model
-// of its own (packetList, flowList, detail, follow, picker); Model routes
-// keys and snapshots to them and lays them out.
+// Model is the UI's state: the Bubble Tea model. Each view is a
+// component of its own, with its keymap and update (packetList,
+// flowList, detail, follow, picker, helpView); the Model keeps what they
+// share (common: the engine, the status line, the pause), the header and
+// the prompt, handles the keys that work everywhere, routes the others
+// to the view in front and lays the screen out.
 type Model struct {
-	e     *engine.Engine
-	opts  Options
-	th    *Theme
-	keys  keyMap
-	help  help.Model
-	width int
-	high  int
+	common
+	keys   globalKeys
+	inKeys inputKeys
+	help   help.Model
+	width  int
+	high   int
 
-	view, back viewID
-	showHelp   bool
-	helpTop    int // first help line on screen
-	hex        bool
-	// paused freezes the display (space); pausedAt is the newest packet
-	// then, so the lists leave out what came later and the header can
-	// say how much did.
-	paused   bool
-	pausedAt uint64
+	// view is the one shown; from is where the follow view was opened
+	// from, where esc goes back to.
+	view, from viewID
 
 	hdr  header
 	pk   packetList
@@ -124,38 +123,37 @@ type Model struct {
 	dt   detail
 	fw   follow
 	pick picker
+	hv   helpView
 
-	// drillFrom is the view filter in force before enter on a flow
-	// replaced it; esc in the packets view puts it back.
-	drillFrom *string
+	in   *input
+	hist map[inputKind][]string
+	find string
 
-	in        *input
-	hist      map[inputKind][]string
-	status    string
-	statusErr bool
-	find      string
-
-	lastStats, lastFlows time.Time
-	statsBusy, flowsBusy bool          // a snapshot is being fetched
-	frames               *atomic.Int64 // nil unless --debug on a terminal
-	lastFrames           int64
-	lastFPS              time.Time
+	lastStats  time.Time
+	statsBusy  bool          // a snapshot is being fetched
+	frames     *atomic.Int64 // nil unless --debug on a terminal
+	lastFrames int64
+	lastFPS    time.Time
 }
 
 // New returns the model for engine e (nil: start with the picker).
 func New(e *engine.Engine, opts Options, th *Theme) *Model {
 	m := &Model{
-		e: e, opts: opts, th: th, keys: newKeyMap(), help: help.New(),
-		hex: true, pk: newPacketList(), fl: newFlowList(),
+		common: common{e: e, opts: opts, th: th},
+		keys:   newGlobalKeys(), inKeys: newInputKeys(), help: help.New(),
 		hist: map[inputKind][]string{},
 	}
+	c := &m.common
+	c.nav, c.stats = m, &m.hdr.st
+	m.pk, m.fl, m.dt, m.fw = newPacketList(c), newFlowList(c), newDetail(c), newFollow(c)
+	m.hv = newHelpView(c, &m.keys, &m.help)
 	if !opts.Debug {
 		m.hdr.fps = -1
 	}
 	m.help.Styles.ShortKey, m.help.Styles.FullKey = th.Bold, th.Bold
 	m.help.Styles.ShortDesc, m.help.Styles.FullDesc = th.Label, th.Label
 	if e == nil {
-		m.view, m.pick = viewPicker, newPicker(opts.Devices)
+		m.view, m.pick = viewPicker, newPicker(c, opts.Devices)
 	}
 	if opts.Patterns != nil {
 		m.hdr.patterns, m.hdr.patErr = reloadStatus(opts.Patterns.Status())
@@ -219,15 +217,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.view == viewPackets {
 			// The rows were read before these counters: read them again,
 			// or a frame could say "ended" over rows not yet there.
-			m.pk.refresh(m.e.Ring(), m.shownUpTo())
+			m.pk.refetch()
 		}
 	case flowsMsg:
-		m.flowsBusy = false
-		m.fl.set(msg.page, msg.q, msg.filtered)
-		if m.e.Ring().ViewFilter() != msg.expr {
-			// The view filter changed while these were fetched.
-			return m, m.refresh(time.Now(), true)
-		}
+		return m, m.fl.loaded(msg)
 	case tea.KeyMsg:
 		return m, m.key(msg)
 	case tea.MouseMsg:
@@ -252,17 +245,38 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m *Model) bodyHeight() int { return max(m.high-headerLines-2, 3) }
 
 func (m *Model) layout() {
-	m.pk.height = m.bodyHeight() - 1 // less the column titles
-	m.fl.height = m.bodyHeight() - 1
+	m.bodyH = m.bodyHeight()
+	m.pk.height = m.bodyH - 1 // less the column titles
+	m.fl.height = m.bodyH - 1
 }
 
-// refresh pulls snapshots from the engine: the rows on screen every tick
-// (from the ring, under a short read lock), stats a few times a second and
-// the page of flows on screen twice a second while shown (and when it
-// scrolls off the page or changes order). Pages come from the shards,
-// which answer between batches, so they are fetched off the UI goroutine
-// and a key press never waits for a busy engine. force skips the rate
-// limits (resize, view change).
+// current is the view shown (under the help overlay, if open).
+func (m *Model) current() component {
+	switch m.view {
+	case viewFlows:
+		return &m.fl
+	case viewDetail:
+		return &m.dt
+	case viewFollow:
+		return &m.fw
+	case viewPicker:
+		return &m.pick
+	}
+	return &m.pk
+}
+
+// front is the component in front: the help overlay when open, else the
+// current view.
+func (m *Model) front() component {
+	if m.hv.open {
+		return &m.hv
+	}
+	return m.current()
+}
+
+// refresh pulls snapshots from the engine: stats a few times a second,
+// and what the current view shows (each view knows how often). force
+// skips the rate limits (resize, view change).
 func (m *Model) refresh(now time.Time, force bool) tea.Cmd {
 	if m.e == nil {
 		return nil
@@ -280,34 +294,10 @@ func (m *Model) refresh(now time.Time, force bool) tea.Cmd {
 		m.hdr.fps = int(float64(f-m.lastFrames) / now.Sub(m.lastFPS).Seconds())
 		m.lastFrames, m.lastFPS = f, now
 	}
-	switch m.view {
-	case viewPackets:
-		m.pk.refresh(m.e.Ring(), m.shownUpTo())
-	case viewFlows:
-		due := force || m.fl.due() || (!m.paused && now.Sub(m.lastFlows) >= 500*time.Millisecond)
-		if due && !m.flowsBusy {
-			m.flowsBusy, m.lastFlows = true, now
-			e, q := m.e, m.fl.query()
-			cmds = append(cmds, func() tea.Msg {
-				expr := e.Ring().ViewFilter()
-				pass := e.Ring().ViewFlows()
-				if pass != nil {
-					q.Keep = func(id uint64) bool { return pass[id] }
-				}
-				return flowsMsg{e.FlowPage(q), q, pass != nil, expr}
-			})
-		}
+	if r, ok := m.current().(refresher); ok {
+		cmds = append(cmds, r.refresh(now, force))
 	}
 	return tea.Batch(cmds...)
-}
-
-// shownUpTo is the newest packet the lists may show: all of them unless
-// the display is paused.
-func (m *Model) shownUpTo() uint64 {
-	if m.paused {
-		return m.pausedAt
-	}
-	return showAll
 }
 
 // togglePause pauses or resumes the display.
@@ -321,24 +311,10 @@ func (m *Model) togglePause() {
 	}
 }
 
-// statsMsg and flowsMsg are engine snapshots fetched by refresh: the
-// counters, and the page of flows q asked for, chosen by the view filter
-// (expr, read before them) when filtered.
-type (
-	statsMsg struct {
-		st             engine.Stats
-		apps, services []engine.AppStat
-	}
-	flowsMsg struct {
-		page     engine.FlowPage
-		q        engine.FlowQuery
-		filtered bool
-		expr     string
-	}
-)
-
-func (m *Model) setStatus(s string, isErr bool) {
-	m.status, m.statusErr = output.Escape(s), isErr
+// statsMsg is the engine's counters, fetched by refresh.
+type statsMsg struct {
+	st             engine.Stats
+	apps, services []engine.AppStat
 }
 
 // show switches to view v and draws it from fresh data.
@@ -346,3 +322,28 @@ func (m *Model) show(v viewID) tea.Cmd {
 	m.view = v
 	return m.refresh(time.Now(), true)
 }
+
+// openDetail shows packet v, decoded with its flow's state, in the
+// detail view.
+func (m *Model) openDetail(v engine.PacketView) tea.Cmd {
+	m.dt.open(m.e.Ring(), v)
+	return m.show(viewDetail)
+}
+
+// followFlow opens the follow view on flow id (0: the packet has none)
+// and loads its stream.
+func (m *Model) followFlow(id uint64, title string) tea.Cmd {
+	if id == 0 {
+		m.setStatus("this packet belongs to no flow", true)
+		return nil
+	}
+	if m.view != viewFollow {
+		m.from = m.view
+	}
+	m.fw.start(title)
+	m.view = viewFollow
+	return loadStream(m.e.Ring(), id, title)
+}
+
+// back returns to the view follow was opened from.
+func (m *Model) back() tea.Cmd { return m.show(m.from) }
