@@ -39,6 +39,7 @@ func runningShards(tb testing.TB, set *patterns.Set, n int) *Engine {
 	const shards = 2
 	e := benchEngine(set, shards)
 	e.src = capture.NewSource("bench", decode.LinkEthernet, nil)
+	e.dns = newDNSFeed(0) // Stats reports the DNS cache's counters
 	for i := range shards {
 		e.shards = append(e.shards, newShard(e, i))
 	}
