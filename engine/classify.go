@@ -42,7 +42,7 @@ func (c *classifier) start(set *patterns.Set, g uint16, appData bool, live uint3
 // loosest patterns would claim (an IGMPv3 report starts with 0x22, as an
 // NTPv4 client request does).
 func carriesAppData(k *decode.FlowKey) bool {
-	return k.Kind == decode.FlowUSB || k.Proto == decode.IPProtoTCP || k.Proto == decode.IPProtoUDP || k.Proto == decode.IPProtoSCTP
+	return k.Kind == decode.FlowUSB || k.IsIP(decode.IPProtoTCP) || k.IsIP(decode.IPProtoUDP) || k.IsIP(decode.IPProtoSCTP)
 }
 
 // done reports whether the flow has its final verdict.

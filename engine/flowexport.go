@@ -26,7 +26,8 @@ type recordSink interface {
 // lost. wait says whether x may block for room in its queue (see
 // shard.exportMayWait).
 func exportFlow(x recordSink, f *flow, wait bool) {
-	if f.key.Kind != decode.FlowIPv4 && f.key.Kind != decode.FlowIPv6 {
+	proto, ok := f.key.IPProto()
+	if !ok {
 		return
 	}
 	var base flowExport
@@ -40,7 +41,7 @@ func exportFlow(x recordSink, f *flow, wait bool) {
 			continue
 		}
 		r := ipfix.Record{
-			V6: f.key.Kind == decode.FlowIPv6, Proto: f.key.Proto,
+			V6: f.key.Kind == decode.FlowIPv6, Proto: proto,
 			Src: f.key.A, Dst: f.key.B, SrcPort: f.key.PortA, DstPort: f.key.PortB,
 			TCPFlags: f.tcpFlags[d], Octets: f.bytes[d] - base.bytes[d], Packets: pkts,
 			Start: max(f.first, base.since[d]) / 1e6, End: f.last / 1e6,

@@ -27,15 +27,16 @@ func (f *FlowView) Filter() (string, error) {
 		return "", fmt.Errorf("a %s flow has no BPF filter", f.Proto)
 	}
 	hosts := fmt.Sprintf("host %s and host %s", a, b)
-	switch k.Proto {
+	ipProto, _ := k.IPProto()
+	switch ipProto {
 	case decode.IPProtoTCP, decode.IPProtoUDP:
-		proto := map[uint8]string{decode.IPProtoTCP: "tcp", decode.IPProtoUDP: "udp"}[k.Proto]
+		proto := map[uint8]string{decode.IPProtoTCP: "tcp", decode.IPProtoUDP: "udp"}[ipProto]
 		return fmt.Sprintf("%s and %s and %s port %d and %s port %d", proto, hosts, proto, k.PortA, proto, k.PortB), nil
 	}
 	if k.Kind == decode.FlowIPv6 {
-		return fmt.Sprintf("ip6 proto %d and %s", k.Proto, hosts), nil
+		return fmt.Sprintf("ip6 proto %d and %s", ipProto, hosts), nil
 	}
-	return fmt.Sprintf("ip proto %d and %s", k.Proto, hosts), nil
+	return fmt.Sprintf("ip proto %d and %s", ipProto, hosts), nil
 }
 
 // Stream is a flow's payload in capture order, both directions, as
