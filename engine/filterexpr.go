@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"l7sniff/decode"
@@ -18,12 +19,13 @@ type viewFilter struct {
 }
 
 // filterPacket is what a filter looks at: the packet's bytes and, for the
-// identity primitives, its flow's verdict cell (nil for packets of no
-// flow).
+// flow primitives, its flow's id and verdict cell (0 and nil for packets
+// of no flow).
 type filterPacket struct {
 	data    []byte
 	wireLen int
 	link    decode.LinkType
+	flow    uint64
 	cell    *verdictCell
 }
 
@@ -78,6 +80,9 @@ func (c *filterCompiler) node(e *expr) (filterNode, error) {
 		return serviceLeaf(e.arg), nil
 	case eHost:
 		return hostLeaf(e.arg), nil
+	case eFlow:
+		id, _ := strconv.ParseUint(e.arg, 10, 64) // checked by the parser
+		return flowLeaf(id), nil
 	case eNot:
 		x, err := c.node(e.kids[0])
 		if err != nil {
@@ -195,6 +200,11 @@ func (h hostLeaf) match(p *filterPacket) bool {
 	id := p.cell.identity()
 	return id != nil && hostHasSuffix(id.host, string(h))
 }
+
+// flowLeaf is "flow ID".
+type flowLeaf uint64
+
+func (f flowLeaf) match(p *filterPacket) bool { return p.flow != 0 && p.flow == uint64(f) }
 
 // hostHasSuffix reports whether host is suffix or ends in "."+suffix,
 // ignoring case and a trailing root dot: "api.github.com" has the suffix

@@ -1,8 +1,7 @@
 package engine
 
 import (
-	"fmt"
-	"net/netip"
+	"strconv"
 
 	"l7sniff/decode"
 )
@@ -12,32 +11,13 @@ import (
 // its packets still in the ring carry (Follow Stream). The engine answers
 // them from the flow's key and the ring, so the UI computes neither.
 
-// Filter is the BPF expression that selects the flow's packets, e.g.
-// "tcp and host 10.0.0.1 and host 10.0.0.2 and tcp port 40000 and tcp
-// port 80". A flow that is not over IP (USB) has none.
-func (f *FlowView) Filter() (string, error) {
-	k := &f.Key
-	var a, b netip.Addr
-	switch k.Kind {
-	case decode.FlowIPv4:
-		a, b = netip.AddrFrom4([4]byte(k.A[:4])), netip.AddrFrom4([4]byte(k.B[:4]))
-	case decode.FlowIPv6:
-		a, b = netip.AddrFrom16(k.A), netip.AddrFrom16(k.B)
-	default:
-		return "", fmt.Errorf("a %s flow has no BPF filter", f.Proto)
-	}
-	hosts := fmt.Sprintf("host %s and host %s", a, b)
-	ipProto, _ := k.IPProto()
-	switch ipProto {
-	case decode.IPProtoTCP, decode.IPProtoUDP:
-		proto := map[uint8]string{decode.IPProtoTCP: "tcp", decode.IPProtoUDP: "udp"}[ipProto]
-		return fmt.Sprintf("%s and %s and %s port %d and %s port %d", proto, hosts, proto, k.PortA, proto, k.PortB), nil
-	}
-	if k.Kind == decode.FlowIPv6 {
-		return fmt.Sprintf("ip6 proto %d and %s", ipProto, hosts), nil
-	}
-	return fmt.Sprintf("ip proto %d and %s", ipProto, hosts), nil
-}
+// Filter is the view filter that selects the flow's packets: "flow ID",
+// as Wireshark's Follow Stream selects with "tcp.stream eq N". It is
+// exact where a BPF conversation filter ("tcp and host A and host B and
+// port P and port Q") is not: BPF cannot see the ports of a non-first
+// IPv4 fragment nor past an IPv6 fragment header, which headers follow a
+// tunnel's, or how many 802.1Q tags a frame has, and names no USB flow.
+func (f *FlowView) Filter() string { return "flow " + strconv.FormatUint(f.ID, 10) }
 
 // Stream is a flow's payload in capture order, both directions, as
 // Wireshark's Follow Stream shows it.

@@ -5,76 +5,90 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"l7sniff/internal/corpustest"
 )
 
-// TestFlowFilterSelectsTheFlow: for every flow of the demo capture, the
-// filter Filter gives, applied as the view filter (libpcap's BPF over
-// the frames), passes exactly the ring's packets the flow table put in
-// that flow: two independent ways of telling a flow's packets apart.
+// TestFlowFilterSelectsTheFlow: for every flow of the demo capture and
+// of corpus captures with 802.1Q tags (some double), IP fragments and
+// tunnels, the filter Filter gives, applied as the view filter, passes
+// as many packets of the ring as the flow table counted for the flow,
+// each of them one the ring attributes to the flow.
 func TestFlowFilterSelectsTheFlow(t *testing.T) {
-	e, err := runEngine(t, Config{Source: SourceConfig{File: "../testdata/demo.pcap"}, Shards: 2, RingPackets: 10_000})
-	if err != nil {
-		t.Fatal(err)
+	files := []string{"../testdata/demo.pcap"}
+	for _, name := range []string{"decode/pcap/pcpp-VlanPackets.pcap", "decode/pcap/pcpp-IPv4Frag.pcap",
+		"decode/pcap/pcpp-ip6_fragments.pcap", "tunnel/pcap/tcpdump-various_gre.pcap",
+		"tunnel/pcap/tcpdump-vxlan.pcap", "tunnel/pcap/tcpdump-geneve.pcap"} {
+		files = append(files, corpustest.Dir(t, name))
 	}
-	r := e.Ring()
-	_, first, last := r.Len()
-	byFlow := map[uint64][]uint64{}
-	for seq := first; seq <= last; seq++ {
-		if v, ok := r.Get(seq); ok && v.FlowID != 0 {
-			byFlow[v.FlowID] = append(byFlow[v.FlowID], seq)
-		}
-	}
-	flows := e.Flows()
-	if len(flows) == 0 {
-		t.Fatal("no flows in the demo capture")
-	}
-	for _, f := range flows {
-		expr, err := f.Filter()
+	checked := 0
+	for _, file := range files {
+		e, err := runEngine(t, Config{Source: SourceConfig{File: file}, Shards: 2, RingPackets: 10_000})
 		if err != nil {
-			t.Errorf("flow %d (%s %s ⇄ %s): %v", f.ID, f.Proto, f.A(), f.B(), err)
-			continue
+			t.Fatal(err)
 		}
-		if err := r.SetViewFilter(expr, e.Source().LinkType()); err != nil {
-			t.Errorf("flow %d: filter %q: %v", f.ID, expr, err)
-			continue
+		r := e.Ring()
+		flows := e.Flows()
+		if len(flows) == 0 {
+			t.Fatalf("%s: no flows", file)
 		}
-		if got := r.ViewSeqs(); !slices.Equal(got, byFlow[f.ID]) {
-			t.Errorf("flow %d: filter %q passes packets %v, the flow has %v", f.ID, expr, got, byFlow[f.ID])
+		for _, f := range flows {
+			expr := f.Filter()
+			if err := r.SetViewFilter(expr, e.Source().LinkType()); err != nil {
+				t.Errorf("%s flow %d: filter %q: %v", file, f.ID, expr, err)
+				continue
+			}
+			seqs := r.ViewSeqs()
+			if n := f.Packets[0] + f.Packets[1]; uint64(len(seqs)) != n {
+				t.Errorf("%s flow %d (%s %s ⇄ %s): filter %q passes %d packets, the flow has %d",
+					file, f.ID, f.Proto, f.A(), f.B(), expr, len(seqs), n)
+			}
+			for _, seq := range seqs {
+				if v, ok := r.Get(seq); !ok || v.FlowID != f.ID {
+					t.Errorf("%s flow %d: filter %q passes packet %d of flow %d", file, f.ID, expr, seq, v.FlowID)
+				}
+			}
+			checked++
 		}
 	}
-	t.Logf("%d flows checked", len(flows))
+	t.Logf("%d flows checked", checked)
 }
 
-// TestFlowFilterForms pins the expression of each kind of key, and the
-// error for a flow with no BPF form.
+// TestFlowFilterForms pins the expression, and that "flow ID" combines
+// with BPF and is refused without a number.
 func TestFlowFilterForms(t *testing.T) {
 	frames := []testFrame{
 		{time.Unix(1, 0), tcpFrame(t, "10.0.0.1", "10.0.0.2", 40000, 80, "S", nil)},
 		{time.Unix(2, 0), udpFrame(t, "10.0.0.1", "10.0.0.3", 5353, 53, []byte("q"))},
+		{time.Unix(3, 0), tcpFrame(t, "10.0.0.2", "10.0.0.1", 80, 40000, "SA", nil)},
 	}
 	e, err := runEngine(t, Config{Source: SourceConfig{File: writeCapture(t, frames)}, Shards: 1, RingPackets: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got []string
-	for _, f := range e.Flows() {
-		expr, err := f.Filter()
-		if err != nil {
-			t.Fatal(err)
+	r, link := e.Ring(), e.Source().LinkType()
+	for expr, want := range map[string][]uint64{
+		"flow 1":                       {1, 3},
+		"flow 2":                       {2},
+		"flow 1 and src host 10.0.0.2": {3},
+		"flow 2 or flow 1":             {1, 2, 3},
+		"not flow 1":                   {2},
+		"flow 9":                       nil,
+	} {
+		if err := r.SetViewFilter(expr, link); err != nil {
+			t.Errorf("%q: %v", expr, err)
+			continue
 		}
-		got = append(got, expr)
+		if got := r.ViewSeqs(); !slices.Equal(got, want) {
+			t.Errorf("%q passes %v, want %v", expr, got, want)
+		}
 	}
-	slices.Sort(got)
-	want := []string{
-		"tcp and host 10.0.0.1 and host 10.0.0.2 and tcp port 40000 and tcp port 80",
-		"udp and host 10.0.0.1 and host 10.0.0.3 and udp port 5353 and udp port 53",
+	if err := ValidateViewFilter("flow web", link); err == nil || !strings.Contains(err.Error(), "flow needs a flow id") {
+		t.Errorf(`"flow web": error %v`, err)
 	}
-	if !slices.Equal(got, want) {
-		t.Errorf("filters %q, want %q", got, want)
-	}
-	usb := FlowView{Proto: "USB BULK"}
-	if _, err := usb.Filter(); err == nil || !strings.Contains(err.Error(), "USB BULK flow has no BPF filter") {
-		t.Errorf("USB flow: error %v", err)
+	usb := FlowView{ID: 7, Proto: "USB BULK"}
+	if got := usb.Filter(); got != "flow 7" {
+		t.Errorf("USB flow: filter %q, want flow 7", got)
 	}
 }
 

@@ -114,11 +114,7 @@ func (l *flowList) update(msg tea.KeyMsg) tea.Cmd {
 		if !ok {
 			return nil
 		}
-		expr, err := f.Filter()
-		if err != nil {
-			l.c.setStatus(err.Error()+"; use f to follow it", true)
-			return nil
-		}
+		expr := f.Filter()
 		r := l.c.e.Ring()
 		prev := r.ViewFilter()
 		l.c.drillFrom = &prev

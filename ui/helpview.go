@@ -77,7 +77,7 @@ func (h *helpView) draw(width, height int) string {
 		}
 	}
 	lines = append(lines, keys...)
-	lines = append(lines, th.Label.Render("  / takes BPF and app NAME, service NAME, host SUFFIX, joined by not/and/or ( )"))
+	lines = append(lines, th.Label.Render("  / BPF and app NAME, service NAME, host SUFFIX, flow ID; not/and/or ( )"))
 	lines = append(lines, "", th.Title.Render("Row colours and verdicts"))
 	perLine := 2
 	if 2*lipgloss.Width(legend[0])+2 > width {

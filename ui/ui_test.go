@@ -181,7 +181,7 @@ func TestFlowsViewSortAndEnter(t *testing.T) {
 	s.keys("S")
 	s.waitFor("Dur▲")
 	s.keys("enter")
-	s.waitFor("view tcp and host 10.77.0.")
+	s.waitFor("view flow ", "10.77.0.")
 }
 
 func TestDetailTreeAndHex(t *testing.T) {
