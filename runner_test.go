@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -31,22 +30,7 @@ func TestHeadlessLiveFollowsPatterns(t *testing.T) {
 	write("http.pat", "http\n^get\n")
 	write("bad.pat", "bad\n") // a name but no regex
 	cmd := exec.Command(l7sniffBinary(t), "--no-drop", "-i", "lo", "--lines", "--patterns", dir, "udp and port 9")
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	lines := make(chan string, 100)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-		close(lines)
-	}()
+	lines := stderrLines(t, cmd)
 	var seen []string
 	waitLine := func(what string, ok func(string) bool) {
 		t.Helper()
