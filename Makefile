@@ -57,7 +57,7 @@ test: test-deps vet build
 	$(GO) test -count=1 -timeout 15m $(PKGS)
 	# The concurrent parts again under the race detector: the pipeline and
 	# the UI, and pattern hot reload while streams are being fed.
-	$(GO) test -count=1 -race -timeout 10m ./engine/ ./ui/
+	$(GO) test -count=1 -race -timeout 10m ./engine/ ./engine/capture/ ./engine/ipfix/ ./ui/
 	$(GO) test -count=1 -race -timeout 10m -run 'Watch|Reload' ./patterns/
 	$(MAKE) --no-print-directory fuzz-smoke
 
@@ -65,7 +65,7 @@ test: test-deps vet build
 # benchstat, then the side-by-side run against tcpdump and tshark on the
 # generated capture (bench-compare, below). Results: bench-*.txt/md.
 bench: deps bench-tools bench-pcap
-	L7SNIFF_BENCH_PCAP=$(BENCH_PCAP) $(GO) test -run '^$$' -bench . -benchmem -count $(BENCH_COUNT) ./decode/ ./patterns/ ./engine/ | tee bench-go.txt
+	L7SNIFF_BENCH_PCAP=$(BENCH_PCAP) $(GO) test -run '^$$' -bench . -benchmem -count $(BENCH_COUNT) ./decode/ ./patterns/ ./engine/ ./engine/capture/ ./engine/output/ | tee bench-go.txt
 	PATH="$$PATH:$$($(GO) env GOPATH)/bin" benchstat bench-go.txt | tee bench-go-stat.txt
 	@$(MAKE) --no-print-directory bench-compare
 
@@ -75,7 +75,7 @@ bench: deps bench-tools bench-pcap
 # "context deadline exceeded" when -fuzztime expires on a loaded machine
 # (golang/go#75804, fixed in Go 1.27): such a run wrote no failing input,
 # so it is reported and passed over; any other failure fails.
-FUZZPKGS := ./decode/ ./patterns/ ./patterns/internal/automaton/ ./engine/
+FUZZPKGS := ./decode/ ./patterns/ ./patterns/internal/automaton/ ./engine/ ./engine/capture/
 fuzz: deps
 	@log=$$(mktemp); trap 'rm -f $$log' EXIT; \
 	for p in $(FUZZPKGS); do \

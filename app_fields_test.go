@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"l7sniff/decode/decodetest"
-	"l7sniff/engine"
+	"l7sniff/engine/output"
 	"l7sniff/internal/corpustest"
 )
 
@@ -74,7 +74,7 @@ func TestAppFieldsMatchTshark(t *testing.T) {
 		col := make([]int, len(header)) // output column of each truth column, -1 if l7sniff lacks the field
 		n := 0
 		for i, h := range header {
-			if _, err := engine.LookupField(h); err != nil {
+			if _, err := output.LookupField(h); err != nil {
 				col[i] = -1
 				continue
 			}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"l7sniff/engine"
+	"l7sniff/engine/capture"
 	"l7sniff/engine/identity"
 	"l7sniff/patterns"
 )
@@ -48,7 +49,7 @@ func (r *replayFlag) Set(v string) error {
 
 // options are the command line.
 type options struct {
-	src         engine.SourceConfig
+	src         capture.SourceConfig
 	listDevs    bool
 	count       int
 	hex         bool
@@ -92,7 +93,7 @@ func parseFlags(args []string) (*options, error) {
 	fs.BoolVar(&o.version, "version", false, "print l7sniff's version and exit")
 	fs.StringVar(&o.src.Device, "i", "", "capture on interface `IFACE` (\"any\" for all)")
 	fs.StringVar(&o.src.File, "r", "", "read packets from `FILE` (pcap or pcapng; - for stdin)")
-	intVar(fs, &o.src.Snaplen, "s", engine.DefaultSnaplen, 0, engine.DefaultSnaplen, "keep at most `SNAPLEN` bytes per packet (0: whole packets)")
+	intVar(fs, &o.src.Snaplen, "s", capture.DefaultSnaplen, 0, capture.DefaultSnaplen, "keep at most `SNAPLEN` bytes per packet (0: whole packets)")
 	fs.BoolVar(&o.src.NoPromisc, "p", false, "don't put the interface into promiscuous mode")
 	intVar(fs, &o.src.BufferSize, "B", 0, 0, math.MaxInt32/1024, "kernel capture buffer size in `KiB` (0: 16384)")
 	fs.StringVar(&o.src.Filter, "f", "", "capture filter `EXPR` (BPF, as tcpdump; or give it after the options)")
@@ -119,7 +120,7 @@ func parseFlags(args []string) (*options, error) {
 	// in a uint32; the history's slots are allocated up front.
 	intVar(fs, &o.maxFlows, "max-flows", 1<<20, 1, 1<<30, "cap on live flows (`N`); the least recently used is evicted")
 	intVar(fs, &o.shards, "shards", 0, 0, engine.MaxShards, "`N` flow-table shards (0: one per CPU)")
-	intVar(fs, &o.src.Fanout, "fanout", 0, 0, engine.MaxFanout,
+	intVar(fs, &o.src.Fanout, "fanout", 0, 0, capture.MaxFanout,
 		"capture a Linux Ethernet device with `N` sockets in a fanout group, one goroutine each (0: one per shard, at most 8, on a multi-core machine; 1: one libpcap handle)")
 	intVar(fs, &o.maxPackets, "max-packets", patterns.DefaultMaxPackets, 1, math.MaxUint16, "`N` packets per flow examined before giving up (l7-filter: 10)")
 	intVar(fs, &o.maxBytes, "max-bytes", patterns.DefaultMaxBytes, 1, math.MaxUint32, "`N` payload bytes per flow examined before giving up (l7-filter: 12000, kernel 2048)")

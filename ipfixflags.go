@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"l7sniff/engine"
+	"l7sniff/engine/ipfix"
+	"l7sniff/engine/output"
 )
 
 // ipfixOptions are the --ipfix flags.
@@ -21,7 +23,7 @@ type ipfixOptions struct {
 
 func (o *ipfixOptions) register(fs *flag.FlagSet) {
 	fs.Var(&o.collectors, "ipfix", "export flows over IPFIX to `HOST:PORT` (UDP; tcp://HOST:PORT for TCP; repeatable)")
-	durationVar(fs, &o.active, "ipfix-active-timeout", engine.DefaultActiveTimeout, 0, "with --ipfix: also export flows still live every `DURATION` (0: only when they end)")
+	durationVar(fs, &o.active, "ipfix-active-timeout", ipfix.DefaultActiveTimeout, 0, "with --ipfix: also export flows still live every `DURATION` (0: only when they end)")
 	durationVar(fs, &o.refresh, "ipfix-template-refresh", 60*time.Second, time.Millisecond, "with --ipfix over UDP: send the templates again every `DURATION`")
 	durationVar(fs, &o.interval, "ipfix-interval", time.Second, time.Millisecond, "with --ipfix: send a partly filled message after `DURATION`")
 	intVar(fs, &o.domain, "ipfix-domain", 0, 0, math.MaxUint32, "with --ipfix: observation domain `ID` in every message")
@@ -34,10 +36,10 @@ func (o *ipfixOptions) apply(cfg *engine.Config, stderr io.Writer) (func(), erro
 	if len(o.collectors) == 0 {
 		return func() {}, nil
 	}
-	x, err := engine.NewIPFIXExporter(engine.IPFIXConfig{
+	x, err := ipfix.New(ipfix.Config{
 		Collectors: o.collectors, DomainID: uint32(o.domain),
 		Interval: o.interval, TemplateRefresh: o.refresh,
-		Report: func(msg string) { fmt.Fprintln(stderr, "l7sniff:", engine.Escape(msg)) },
+		Report: func(msg string) { fmt.Fprintln(stderr, "l7sniff:", output.Escape(msg)) },
 	})
 	if err != nil {
 		return nil, err

@@ -17,6 +17,8 @@ import (
 
 	"l7sniff/decode"
 	"l7sniff/engine"
+	"l7sniff/engine/capture"
+	"l7sniff/engine/output"
 	"l7sniff/patterns"
 )
 
@@ -51,7 +53,7 @@ func main() {
 // line goes through the terminal escaper.
 func printError(w io.Writer, err error) {
 	for line := range strings.SplitSeq(err.Error(), "\n") {
-		fmt.Fprintln(w, "l7sniff:", engine.Escape(line))
+		fmt.Fprintln(w, "l7sniff:", output.Escape(line))
 	}
 }
 
@@ -62,12 +64,12 @@ func run(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	case o.glossary != "":
 		return printGlossary(stdout, o.glossary)
 	case o.listDevs:
-		devs, err := engine.Devices()
+		devs, err := capture.Devices()
 		if err != nil {
 			return err
 		}
 		for _, d := range devs {
-			fmt.Fprintln(stdout, engine.Escape(d))
+			fmt.Fprintln(stdout, output.Escape(d))
 		}
 		return nil
 	}
@@ -82,69 +84,28 @@ func run(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	}
 	out := bufio.NewWriterSize(stdout, 64<<10)
 	defer out.Flush()
-	set, err := loadPatterns(ctx, o, stderr)
+	r, err := newRunner(ctx, o, stderr, false)
 	if err != nil {
 		return err
 	}
-	cfg := engineConfig(o, set)
-	cfg.Services = loadServices(o, stderr)
-	closeExport, err := o.ipfix.apply(&cfg, stderr)
-	if err != nil {
-		return err
-	}
-	defer closeExport()
+	defer r.close()
 	if printsPackets(o) {
-		if err := packetPrinter(o, out, &cfg); err != nil {
+		if err := packetPrinter(o, out, &r.cfg); err != nil {
 			return err
 		}
 	}
-	e, err := engine.New(cfg)
+	s, err := r.start(ctx, "")
 	if err != nil {
 		return err
 	}
-	var watched []string
-	if e.Source().Live() && len(o.serviceDirs) > 0 {
-		// As the patterns below: a file is named by the rules as loaded.
-		w, err := watchServices(ctx, o, e, stderr)
-		if err != nil {
-			return err
-		}
-		defer w.Close()
-		watched = append(watched, o.serviceDirs...)
-	}
-	if e.Source().Live() && len(o.patternDirs) > 0 {
-		// Reading a file, the set stays as loaded so that the output
-		// does not depend on when a file was saved.
-		w, err := watchPatterns(ctx, o, e, stderr)
-		if err != nil {
-			return err
-		}
-		defer w.Close()
-		watched = append(watched, o.patternDirs...)
-	}
-	drop, err := planDrop(o)
-	if err != nil {
-		return err
-	}
-	if o.write != "" {
-		w, err := createWriter(o, e.Source(), drop)
-		if err != nil {
-			return err
-		}
-		defer w.Close()
-		e.SetWriter(w)
-	}
-	if err := drop.leave(o, watched, stderr); err != nil {
-		return err
-	}
-	runErr := e.Run(ctx)
-	st := e.Stats()
+	runErr := s.run(ctx)
+	st := s.e.Stats()
 	if o.flows {
-		flows := e.Flows()
+		var err error
 		if o.json {
-			err = engine.WriteFlowJSON(out, flows, st, e.Apps())
+			err = output.WriteFlowJSON(out, s.e.Flows(), st, s.e.Apps())
 		} else {
-			err = engine.WriteFlowReport(out, flows, st)
+			err = output.WriteFlowReport(out, s.e.Flows(), st)
 		}
 		if err != nil {
 			return err
@@ -152,10 +113,6 @@ func run(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	}
 	out.Flush()
 	printCounters(stderr, st)
-	if r := st.Reassembly; r.Overflow+r.NoRoom+r.Gap > 0 {
-		fmt.Fprintf(stderr, "TCP reassembly: %d messages reassembled, %d given up (%d past %d bytes, %d found no room, %d lost a segment)\n",
-			r.Reassembled, r.Overflow+r.NoRoom+r.Gap, r.Overflow, engine.ReassemblyLimit, r.NoRoom, r.Gap)
-	}
 	return runErr
 }
 
@@ -200,43 +157,18 @@ func loadPatterns(ctx context.Context, o *options, stderr io.Writer) (*patterns.
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("loading patterns: %w", err)
 	}
-	for _, e := range errs {
-		fmt.Fprintln(stderr, "l7sniff: pattern", engine.Escape(e.Error()))
-	}
+	reportPatternErrors(stderr, errs)
 	if set == nil || set.Len() == 0 {
-		return nil, errors.New("no usable pattern loaded")
+		return nil, errNoPatterns
 	}
 	return set, nil
-}
-
-// watchPatterns reloads the --patterns directories while a live capture
-// runs: each new set goes to the engine, and each broken file is reported
-// (its previous pattern keeps running).
-func watchPatterns(ctx context.Context, o *options, e *engine.Engine, stderr io.Writer) (*patterns.Watcher, error) {
-	w, err := patterns.NewWatcherContext(ctx, patterns.Options{MaxBytes: o.maxBytes}, o.patternDirs...)
-	if err != nil {
-		return nil, err
-	}
-	e.SetPatterns(w.Current())
-	go func() {
-		for r := range w.Updates() {
-			if r.Version > 1 {
-				e.SetPatterns(r.Set)
-				fmt.Fprintf(stderr, "l7sniff: patterns v%d: %d loaded, %d errors\n", r.Version, r.Set.Len(), len(r.Errors))
-				for _, le := range r.Errors {
-					fmt.Fprintln(stderr, "l7sniff: pattern", engine.Escape(le.Error()))
-				}
-			}
-		}
-	}()
-	return w, nil
 }
 
 func printGlossary(w io.Writer, what string) error {
 	if what != "fields" {
 		return fmt.Errorf("-G %s: l7sniff knows -G fields", what)
 	}
-	for _, f := range engine.Fields() {
+	for _, f := range output.Fields() {
 		fmt.Fprintf(w, "%s\t%s\n", f.Name, f.Desc)
 	}
 	return nil
@@ -256,10 +188,10 @@ func packetPrinter(o *options, out *bufio.Writer, cfg *engine.Config) error {
 			buf = append(buf, ' ')
 			// Summaries quote packet text; verdicts are pattern names.
 			sum = p.AppendSummary(sum[:0])
-			buf = engine.AppendEscaped(buf, sum)
+			buf = output.AppendEscaped(buf, sum)
 			if info.App != "" {
 				buf = append(buf, "  ["...)
-				buf = engine.AppendEscaped(buf, info.App)
+				buf = output.AppendEscaped(buf, info.App)
 				buf = append(buf, ']')
 			}
 			buf = append(buf, '\n')
@@ -278,23 +210,21 @@ func packetPrinter(o *options, out *bufio.Writer, cfg *engine.Config) error {
 		cfg.Omit = engine.OmitStreams // a line shows no conversation number
 		return nil
 	case "fields", "json":
-		ff := engine.FieldFormat{JSON: o.format == "json"}
+		ff := output.FieldFormat{JSON: o.format == "json"}
 		for _, opt := range o.fieldOpts {
 			if err := ff.ParseFieldOption(opt); err != nil {
 				return err
 			}
 		}
-		for _, name := range o.fields {
-			f, err := engine.LookupField(name)
-			if err != nil {
-				return err
-			}
-			ff.Fields = append(ff.Fields, f)
+		fields, err := output.LookupFields(o.fields)
+		if err != nil {
+			return err
 		}
+		ff.Fields = fields
 		if o.format == "fields" && len(ff.Fields) == 0 {
 			return errors.New("-T fields needs at least one -e FIELD (l7sniff -G fields lists them)")
 		}
-		fw, err := engine.NewFieldWriter(out, ff)
+		fw, err := output.NewFieldWriter(out, ff)
 		if err != nil {
 			return err
 		}

@@ -5,14 +5,14 @@ import (
 	"io"
 	"os"
 
-	"l7sniff/engine"
+	"l7sniff/engine/capture"
 )
 
 // privilegeDrop is who l7sniff continues as after leaving root. It is
 // decided before any output file is created, so that the files can be
 // given to that user.
 type privilegeDrop struct {
-	id   engine.Identity
+	id   capture.Identity
 	drop bool // false: not root, or --no-drop
 }
 
@@ -22,7 +22,7 @@ func planDrop(o *options) (privilegeDrop, error) {
 	if os.Geteuid() != 0 || o.noDrop {
 		return privilegeDrop{}, nil
 	}
-	id, err := engine.DropTarget(o.user)
+	id, err := capture.DropTarget(o.user)
 	if err != nil {
 		return privilegeDrop{}, err
 	}
@@ -33,10 +33,10 @@ func planDrop(o *options) (privilegeDrop, error) {
 // user l7sniff continues as. It writes pcapng when the name asks for it
 // or when the source declares more than one link type, which pcap cannot
 // hold.
-func createWriter(o *options, src *engine.Source, d privilegeDrop) (*engine.PcapWriter, error) {
-	w, err := engine.CreateCapture(o.write, 0o600, engine.WriteConfig{
+func createWriter(o *options, src *capture.Source, d privilegeDrop) (*capture.PcapWriter, error) {
+	w, err := capture.CreateCapture(o.write, 0o600, capture.WriteConfig{
 		Link: src.LinkType(), Snaplen: o.src.Snaplen, Buffered: !o.unbuffered,
-		Pcapng: engine.WantsPcapng(o.write) || len(src.LinkTypes()) > 1,
+		Pcapng: capture.WantsPcapng(o.write) || len(src.LinkTypes()) > 1,
 	})
 	if err != nil {
 		return nil, err
@@ -62,10 +62,10 @@ func (d privilegeDrop) leave(o *options, watched []string, stderr io.Writer) err
 		fmt.Fprintln(stderr, "l7sniff: warning: --no-drop: parsing packets as root")
 		return nil
 	}
-	if err := engine.DropPrivileges(d.id); err != nil {
+	if err := capture.DropPrivileges(d.id); err != nil {
 		return err
 	}
-	for _, dir := range engine.UnreadableDirs(watched) {
+	for _, dir := range capture.UnreadableDirs(watched) {
 		fmt.Fprintf(stderr, "l7sniff: patterns %s: not readable as %s: its patterns stay as loaded, changes there are not followed "+
 			"(make it readable, choose a user with -Z, or keep root with --no-drop)\n", dir, d.id.Name)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"l7sniff/engine"
 	"l7sniff/engine/identity"
+	"l7sniff/engine/output"
 )
 
 // loadServices reads the --services directories once, or returns nil for
@@ -18,7 +19,7 @@ func loadServices(o *options, stderr io.Writer) *identity.Services {
 	}
 	rules, errs := identity.LoadServices(o.serviceDirs...)
 	for _, e := range errs {
-		fmt.Fprintln(stderr, "l7sniff: service rule", engine.Escape(e.Error()))
+		fmt.Fprintln(stderr, "l7sniff: service rule", output.Escape(e.Error()))
 	}
 	return rules
 }
@@ -46,6 +47,6 @@ func reportServices(log io.Writer, r identity.ServiceReload) {
 		fmt.Fprintf(log, "l7sniff: service rules v%d: %d services, %d errors%s\n", r.Version, r.Services.Len(), len(r.Errors), kept)
 	}
 	for _, le := range r.Errors {
-		fmt.Fprintln(log, "l7sniff: service rule", engine.Escape(le.Error()))
+		fmt.Fprintln(log, "l7sniff: service rule", output.Escape(le.Error()))
 	}
 }

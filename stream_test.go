@@ -30,6 +30,21 @@ func lineReader(r io.Reader) <-chan string {
 	return lines
 }
 
+// stderrLines starts cmd and returns the lines of its stderr; the
+// process is killed when the test ends, if it has not exited by then.
+func stderrLines(t *testing.T, cmd *exec.Cmd) <-chan string {
+	t.Helper()
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill() })
+	return lineReader(stderr)
+}
+
 // hangGuard bounds a wait for something that must happen (a line, an
 // exit): not a speed requirement, only so a broken build fails instead of
 // hanging the suite.

@@ -202,15 +202,7 @@ func TestRootOnlyPatternsLive(t *testing.T) {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(l7sniffBinary(t), "-i", "lo", "--lines", "--patterns", dir, "udp port 9")
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	lines := lineReader(stderr)
+	lines := stderrLines(t, cmd)
 	select {
 	case l, ok := <-lines:
 		if !ok || !strings.Contains(l, dir) || !strings.Contains(l, "not followed") {

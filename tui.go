@@ -6,14 +6,12 @@ import (
 	"errors"
 	"io"
 	"os"
-	"slices"
 	"sync"
 
 	"github.com/charmbracelet/x/term"
 
 	"l7sniff/engine"
-	"l7sniff/engine/identity"
-	"l7sniff/patterns"
+	"l7sniff/engine/capture"
 	"l7sniff/ui"
 )
 
@@ -33,38 +31,26 @@ func isTerminal(w io.Writer) bool {
 // runTUI runs the capture under the terminal UI. With neither -i nor -r
 // and several devices, the UI's interface picker chooses the device.
 func runTUI(ctx context.Context, o *options, stderr io.Writer) error {
-	opts := ui.Options{Light: o.theme == "light", NoColor: os.Getenv("NO_COLOR") != "", Snaplen: o.src.Snaplen, Debug: o.debug}
-	var set *patterns.Set
-	var err error
-	if len(o.patternDirs) > 0 {
-		w, err := patterns.NewWatcherContext(ctx, patterns.Options{MaxBytes: o.maxBytes}, o.patternDirs...)
-		if err != nil {
-			return err
-		}
-		defer w.Close()
-		opts.Watcher, set = w, w.Current()
-	} else if set, err = loadPatterns(ctx, o, stderr); err != nil {
-		return err
-	}
-	cfg := engineConfig(o, set)
-	cfg.RingPackets = o.ringPackets
 	// Messages from background work (an IPFIX collector that went away)
 	// must not be written over the full-screen UI: they are kept and
 	// printed once the terminal is restored.
 	held := &heldLines{}
 	defer held.flushTo(stderr)
-	closeExport, err := o.ipfix.apply(&cfg, held)
+	r, err := newRunner(ctx, o, held, true)
 	if err != nil {
 		return err
 	}
-	defer closeExport()
+	defer r.close()
+	r.cfg.RingPackets = o.ringPackets
+	opts := ui.Options{Light: o.theme == "light", NoColor: os.Getenv("NO_COLOR") != "", Snaplen: o.src.Snaplen, Debug: o.debug,
+		Patterns: r.pats}
 	// The capture stops when the UI ends.
 	capCtx, stopCapture := context.WithCancel(ctx)
 	defer stopCapture()
-	c := &tuiCapture{o: o, cfg: cfg, ctx: capCtx, notes: held}
+	c := &tuiCapture{r: r, ctx: capCtx}
 	var e *engine.Engine
 	if o.src.Device == "" && o.src.File == "" {
-		if devs, err := engine.Devices(); err == nil && len(devs) > 1 {
+		if devs, err := capture.Devices(); err == nil && len(devs) > 1 {
 			opts.Devices, opts.Start = devs, c.start
 		}
 	}
@@ -79,13 +65,11 @@ func runTUI(ctx context.Context, o *options, stderr io.Writer) error {
 	return errors.Join(uiErr, runErr)
 }
 
-// tuiCapture starts the engine, at once or when the picker has chosen,
+// tuiCapture starts the capture, at once or when the picker has chosen,
 // and waits for it after the UI has gone.
 type tuiCapture struct {
-	o     *options
-	cfg   engine.Config
-	ctx   context.Context
-	notes io.Writer // messages for after the UI
+	r   *runner
+	ctx context.Context
 
 	mu   sync.Mutex
 	e    *engine.Engine
@@ -93,73 +77,27 @@ type tuiCapture struct {
 }
 
 // start opens device (or the source the flags name, for "") and runs the
-// capture in the background; root is left once the capture is open.
+// capture in the background.
 func (c *tuiCapture) start(device string) (*engine.Engine, <-chan error, error) {
-	cfg := c.cfg
-	if device != "" {
-		cfg.Source.Device = device
-	}
-	e, err := engine.New(cfg)
+	s, err := c.r.start(c.ctx, device)
 	if err != nil {
-		return nil, nil, err
-	}
-	drop, err := planDrop(c.o)
-	if err != nil {
-		e.Source().Close()
-		return nil, nil, err
-	}
-	var w *engine.PcapWriter
-	if c.o.write != "" {
-		if w, err = createWriter(c.o, e.Source(), drop); err != nil {
-			e.Source().Close()
-			return nil, nil, err
-		}
-		e.SetWriter(w)
-	}
-	// The UI's watcher reloads the pattern directories, whatever the
-	// source; so does the service rule watcher.
-	var rules *identity.ServiceWatcher
-	if len(c.o.serviceDirs) > 0 {
-		if rules, err = watchServices(c.ctx, c.o, e, c.notes); err != nil {
-			if w != nil {
-				w.Close()
-			}
-			e.Source().Close()
-			return nil, nil, err
-		}
-	}
-	if err := drop.leave(c.o, append(slices.Clone(c.o.patternDirs), c.o.serviceDirs...), c.notes); err != nil {
-		if w != nil {
-			w.Close()
-		}
-		if rules != nil {
-			rules.Close()
-		}
-		e.Source().Close()
 		return nil, nil, err
 	}
 	// Two receivers: the UI shows the result, wait returns it.
 	toUI, done := make(chan error, 1), make(chan error, 1)
 	go func() {
-		err := e.Run(c.ctx)
-		if w != nil {
-			err = errors.Join(err, w.Close())
-		}
-		if rules != nil {
-			// No packet is left to name.
-			err = errors.Join(err, rules.Close())
-		}
+		err := s.run(c.ctx)
 		toUI <- err
 		done <- err
 	}()
 	c.mu.Lock()
-	c.e, c.done = e, done
+	c.e, c.done = s.e, done
 	c.mu.Unlock()
-	return e, toUI, nil
+	return s.e, toUI, nil
 }
 
 // wait waits for the capture to finish and prints the closing counters,
-// as line mode does, now that the terminal is back to normal.
+// as the headless modes do, now that the terminal is back to normal.
 func (c *tuiCapture) wait(stderr io.Writer) error {
 	c.mu.Lock()
 	e, done := c.e, c.done

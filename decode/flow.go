@@ -22,8 +22,11 @@ const (
 // endpoint number without its direction bit, so a device's IN and OUT
 // halves of one endpoint number form one flow.
 type FlowKey struct {
-	Kind         FlowKind
-	Proto        uint8 // IP protocol number; USB transfer type
+	Kind FlowKind
+	// Proto is the IP protocol of an IP flow's transport, or a USB
+	// flow's transfer type: read it through IPProto or USBTransfer,
+	// which say which of the two it is.
+	Proto        uint8
 	PortA, PortB uint16
 	A, B         [16]byte // IPv4 uses the first 4 bytes
 	VLAN         uint16
@@ -32,6 +35,26 @@ type FlowKey struct {
 
 // Valid reports whether the key names a flow.
 func (k FlowKey) Valid() bool { return k.Kind != FlowNone }
+
+// IPProto returns the IP protocol of an IPv4 or IPv6 flow's transport
+// (IPProtoTCP, IPProtoUDP, ...); ok is false when the flow is not over IP.
+func (k *FlowKey) IPProto() (proto uint8, ok bool) {
+	return k.Proto, k.Kind == FlowIPv4 || k.Kind == FlowIPv6
+}
+
+// IsIP reports whether the key is an IPv4 or IPv6 flow of IP protocol
+// proto: a USB transfer type never passes for one.
+func (k *FlowKey) IsIP(proto uint8) bool {
+	p, ok := k.IPProto()
+	return ok && p == proto
+}
+
+// USBTransfer returns a USB flow's transfer type, as usbmon numbers it
+// (0 isochronous, 1 interrupt, 2 control, 3 bulk); ok is false when the
+// flow is not USB.
+func (k *FlowKey) USBTransfer() (transfer uint8, ok bool) {
+	return k.Proto, k.Kind == FlowUSB
+}
 
 // Hash is a symmetric hash of the key (the key is already canonical), cheap
 // enough to pick a shard per packet.

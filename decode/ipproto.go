@@ -1,8 +1,7 @@
 package decode
 
 // IP protocol numbers (IANA "Assigned Internet Protocol Numbers") that
-// FlowKey.Proto holds for IP flows and that the engine and the UI branch
-// on. For USB flows FlowKey.Proto is the transfer type instead.
+// FlowKey.IPProto returns and that the engine and the UI branch on.
 const (
 	IPProtoICMP   uint8 = 1
 	IPProtoIGMP   uint8 = 2

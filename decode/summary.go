@@ -1,5 +1,50 @@
 package decode
 
+// Part is one column of a packet's summary, as a packet list shows it:
+// a table composes its columns from the parts rather than cutting the
+// line apart again, and the line printer prints them joined
+// (AppendSummary).
+type Part uint8
+
+// The parts of a summary, in the order the line has them.
+const (
+	// PartPath is the VLAN tags and tunnels the packet came through,
+	// outermost first ("vlan 1213 gre 0x00000028"); empty for most.
+	PartPath Part = iota
+	// PartSource and PartDestination are the innermost conversation's
+	// endpoints (as Wireshark's columns show tunnelled packets): address
+	// and port, or hardware addresses; either may be empty.
+	PartSource
+	PartDestination
+	// PartProtocol names what the rest of the line is about ("TCP",
+	// "HTTP", "ARP"); empty for a frame of an ethertype not opened.
+	PartProtocol
+	// PartInfo is what that protocol's header or message says, with any
+	// decoding problem after it.
+	PartInfo
+	numParts
+)
+
+// Span is where a part lies in a summary line: line[Off:End].
+type Span struct{ Off, End int }
+
+// SummaryParts are the spans of each part in the line
+// AppendSummaryParts appended; an absent part has an empty span.
+type SummaryParts [numParts]Span
+
+// Of returns part's bytes in line, the slice AppendSummaryParts returned.
+func (s *SummaryParts) Of(line []byte, part Part) []byte {
+	sp := s[part]
+	return line[sp.Off:sp.End]
+}
+
+// protoInfo marks a protocol name of n bytes at off, and the info after
+// it and a space, up to the end of line.
+func (s *SummaryParts) protoInfo(line []byte, off, n int) {
+	s[PartProtocol] = Span{off, off + n}
+	s[PartInfo] = Span{min(off+n+1, len(line)), len(line)}
+}
+
 // AppendSummary appends the packet's one-line summary, in the spirit of
 // tcpdump's and tshark's lines, e.g.
 //
@@ -12,41 +57,68 @@ package decode
 //
 //	vlan 1213 gre 0x00000028 172.17.1.54 → 172.17.1.55 ICMP echo-request id=1 seq=0
 //
-// It allocates nothing when dst has room, so it can run for every packet.
+// The line is its parts (AppendSummaryParts) joined by spaces, with " → "
+// between the endpoints. It allocates nothing when dst has room, so it
+// can run for every packet.
 func (p *Packet) AppendSummary(dst []byte) []byte {
+	dst, _ = p.AppendSummaryParts(dst)
+	return dst
+}
+
+// AppendSummaryParts appends the summary line AppendSummary does and says
+// where each of its parts lies in it, so a table can put them in columns.
+func (p *Packet) AppendSummaryParts(dst []byte) ([]byte, SummaryParts) {
+	var s SummaryParts
+	off := len(dst)
 	for i := 0; i < p.NumEncap; i++ {
 		dst = p.Encap[i].appendVLANs(dst)
 		dst = p.Encap[i].appendTunnel(dst)
 	}
 	dst = p.appendVLANs(dst)
+	// Every marker ends in a space, which separates the path from the rest.
+	s[PartPath] = Span{off, max(len(dst)-1, off)}
+	off = len(dst)
 	switch {
 	case p.Has(LayerUSB) || p.Has(LayerUSBPcap):
 		dst = p.appendUSBSummary(dst)
+		s.protoInfo(dst, off, len("USB"))
 	case p.Has(LayerARP):
-		dst = p.appendARPSummary(dst)
+		dst = p.appendARPSummary(dst, &s)
 	case p.Has(LayerIPv4) || p.Has(LayerIPv6):
-		dst = p.appendIPSummary(dst)
+		dst = p.appendIPSummary(dst, &s)
 	case p.Has(LayerSLARP):
 		dst = append(dst, "SLARP "...)
 		dst = append(dst, slarpName(p.SLARP.Type)...)
+		s.protoInfo(dst, off, len("SLARP"))
 	case p.Has(LayerPPPoE) && !p.PPPoE.Session:
-		dst = p.appendLinkEndpoints(dst)
+		dst = p.appendLinkEndpoints(dst, &s)
+		off = len(dst) + 1
 		dst = append(dst, " PPPoE discovery code="...)
 		dst = appendHex(dst, uint64(p.PPPoE.Code), 2)
+		s.protoInfo(dst, off, len("PPPoE"))
 	case p.Has(LayerPPP):
 		dst = append(dst, "PPP protocol "...)
 		dst = appendHex(dst, uint64(p.PPP.Protocol), 4)
+		s.protoInfo(dst, off, len("PPP"))
 	case p.Has(LayerCHDLC):
 		dst = append(dst, "C_HDLC protocol "...)
 		dst = appendHex(dst, uint64(p.CHDLC.Protocol), 4)
+		s.protoInfo(dst, off, len("C_HDLC"))
 	case p.Has(LayerLLC):
-		dst = p.appendLinkEndpoints(dst)
+		dst = p.appendLinkEndpoints(dst, &s)
+		off = len(dst) + 1
 		dst = append(dst, " LLC len="...)
 		dst = appendUint(dst, uint64(p.Payload.Len))
+		s.protoInfo(dst, off, len("LLC"))
 	case p.Has(LayerEthernet) || p.Has(LayerSLL) || p.Has(LayerSLL2):
-		dst = p.appendLinkEndpoints(dst)
+		dst = p.appendLinkEndpoints(dst, &s)
+		// No protocol above the link layer was opened: the info names
+		// the ethertype.
+		off = len(dst) + 1
 		dst = append(dst, " ethertype "...)
 		dst = appendHex(dst, uint64(p.ethertype()), 4)
+		s[PartProtocol] = Span{off, off}
+		s[PartInfo] = Span{off, len(dst)}
 	default:
 		if p.LinkType.Supported() {
 			dst = append(dst, p.LinkType.String()...)
@@ -54,15 +126,18 @@ func (p *Packet) AppendSummary(dst []byte) []byte {
 			dst = append(dst, "LINKTYPE_"...)
 			dst = appendUint(dst, uint64(p.LinkType))
 		}
+		n := len(dst) - off
 		dst = append(dst, " len="...)
 		dst = appendUint(dst, uint64(p.WireLen))
+		s.protoInfo(dst, off, n)
 	}
 	if !p.Problem.OK() {
 		dst = append(dst, " [malformed: "...)
 		dst = p.Problem.AppendTo(dst)
 		dst = append(dst, ']')
+		s[PartInfo].End = len(dst)
 	}
-	return dst
+	return dst, s
 }
 
 // ethertype is the protocol the link layer names for its payload.
@@ -76,46 +151,70 @@ func (p *Packet) ethertype() uint16 {
 	return p.Eth.Type
 }
 
-func (p *Packet) appendLinkEndpoints(dst []byte) []byte {
+// appendLinkEndpoints appends the frame's hardware addresses, marking
+// them in s: both for Ethernet, the sender's alone for SLL, else the link
+// type's name in the source's place.
+func (p *Packet) appendLinkEndpoints(dst []byte, s *SummaryParts) []byte {
+	off := len(dst)
 	switch {
 	case p.Has(LayerEthernet):
-		dst = appendMAC(dst, p.Eth.Src[:])
-		dst = append(dst, " → "...)
-		return appendMAC(dst, p.Eth.Dst[:])
+		return s.appendMACs(dst, p.Eth.Src[:], p.Eth.Dst[:])
 	case p.SLL.HasMAC():
-		return appendMAC(dst, p.SLL.Addr[:6])
+		dst = appendMAC(dst, p.SLL.Addr[:6])
+	default:
+		dst = append(dst, p.LinkType.String()...)
 	}
-	return append(dst, p.LinkType.String()...)
+	s[PartSource] = Span{off, len(dst)}
+	s[PartDestination] = Span{len(dst), len(dst)}
+	return dst
+}
+
+// appendMACs appends "src → dst", marking both in s.
+func (s *SummaryParts) appendMACs(dst, src, to []byte) []byte {
+	off := len(dst)
+	dst = appendMAC(dst, src)
+	s[PartSource] = Span{off, len(dst)}
+	dst = append(dst, " → "...)
+	off = len(dst)
+	dst = appendMAC(dst, to)
+	s[PartDestination] = Span{off, len(dst)}
+	return dst
 }
 
 // appendARPSummary appends the endpoints first, as every other summary
 // has them (and as Wireshark's Source and Destination show ARP): the
 // frame's, else the message's own hardware addresses; then the message.
-func (p *Packet) appendARPSummary(dst []byte) []byte {
+func (p *Packet) appendARPSummary(dst []byte, s *SummaryParts) []byte {
 	a := &p.ARP
 	smac, okSMAC := a.SenderMAC(p.Data)
 	tmac, okTMAC := a.TargetMAC(p.Data)
 	switch {
 	case p.Has(LayerEthernet):
-		dst = p.appendLinkEndpoints(dst)
+		dst = p.appendLinkEndpoints(dst, s)
 		dst = append(dst, ' ')
 	case okSMAC && okTMAC:
-		dst = appendMAC(dst, smac)
-		dst = append(dst, " → "...)
-		dst = appendMAC(dst, tmac)
+		dst = s.appendMACs(dst, smac, tmac)
 		dst = append(dst, ' ')
 	}
-	return p.appendARPMessage(dst)
+	off := len(dst)
+	dst = p.appendARPMessage(dst)
+	s.protoInfo(dst, off, len(a.name()))
+	return dst
+}
+
+// name is what tcpdump calls the message: ARP, or RARP for its reverse
+// operations.
+func (a *ARP) name() string {
+	if a.Op == RARPRequest || a.Op == RARPReply {
+		return "RARP"
+	}
+	return "ARP"
 }
 
 // appendARPMessage appends what the ARP message says, as tcpdump puts it.
 func (p *Packet) appendARPMessage(dst []byte) []byte {
 	a := &p.ARP
-	name := "ARP"
-	if a.Op == RARPRequest || a.Op == RARPReply {
-		name = "RARP"
-	}
-	dst = append(dst, name...)
+	dst = append(dst, a.name()...)
 	sip, okSIP := a.SenderIP(p.Data)
 	tip, okTIP := a.TargetIP(p.Data)
 	smac, okSMAC := a.SenderMAC(p.Data)
@@ -167,11 +266,8 @@ func appendEndpoint(dst []byte, v6 bool, a4 [4]byte, a6 [16]byte, port int) []by
 // appendIPSummary prints the conversation of the innermost level: the
 // tunnelled one when there is a tunnel, since that is what the user is
 // after.
-func (p *Packet) appendIPSummary(dst []byte) []byte {
+func (p *Packet) appendIPSummary(dst []byte, s *SummaryParts) []byte {
 	v6 := !p.Has(LayerIPv4)
-	var s4, d4 [4]byte
-	var s6, d6 [16]byte
-	s4, d4, s6, d6 = p.IPv4.Src, p.IPv4.Dst, p.IPv6.Src, p.IPv6.Dst
 	sport, dport := -1, -1
 	if !p.Quoted {
 		switch {
@@ -181,35 +277,44 @@ func (p *Packet) appendIPSummary(dst []byte) []byte {
 			sport, dport = int(p.UDP.SrcPort), int(p.UDP.DstPort)
 		}
 	}
-	dst = appendEndpoint(dst, v6, s4, s6, sport)
+	off := len(dst)
+	dst = appendEndpoint(dst, v6, p.IPv4.Src, p.IPv6.Src, sport)
+	s[PartSource] = Span{off, len(dst)}
 	dst = append(dst, " → "...)
-	dst = appendEndpoint(dst, v6, d4, d6, dport)
+	off = len(dst)
+	dst = appendEndpoint(dst, v6, p.IPv4.Dst, p.IPv6.Dst, dport)
+	s[PartDestination] = Span{off, len(dst)}
+	off = len(dst) + 1 // after the space each case starts with
 	if d := p.appDissector(); d != nil && !p.Quoted {
 		dst = append(dst, ' ')
 		dst = append(dst, d.layer.String()...)
+		n := len(dst) - off
 		dst = append(dst, ' ')
-		return d.info(p, dst)
+		dst = d.info(p, dst)
+		s.protoInfo(dst, off, n)
+		return dst
 	}
+	var proto int // the protocol name's length
 	switch {
 	case p.Has(LayerESP):
 		dst = append(dst, " ESP spi="...)
 		dst = appendHex(dst, uint64(p.ESP.SPI), 8)
 		dst = append(dst, " seq="...)
-		return appendUint(dst, uint64(p.ESP.Seq))
+		dst, proto = appendUint(dst, uint64(p.ESP.Seq)), len("ESP")
 	case p.Has(LayerGRE):
 		// A GRE header whose payload is not opened (keepalive, CDP,
 		// ERSPAN III of a non-Ethernet frame type).
 		dst = append(dst, " GRE proto "...)
-		return appendHex(dst, uint64(p.GRE.Protocol), 4)
+		dst, proto = appendHex(dst, uint64(p.GRE.Protocol), 4), len("GRE")
 	case p.Has(LayerTCP) && !p.Quoted && p.App.Pending:
-		return append(p.appendTCPSummary(dst), " [segment of a reassembled message]"...)
+		dst, proto = append(p.appendTCPSummary(dst), " [segment of a reassembled message]"...), len("TCP")
 	case p.Has(LayerTCP) && !p.Quoted:
-		return p.appendTCPSummary(dst)
+		dst, proto = p.appendTCPSummary(dst), len("TCP")
 	case p.Has(LayerUDP) && !p.Quoted:
 		dst = append(dst, " UDP len="...)
-		return appendUint(dst, uint64(p.Payload.Len))
+		dst, proto = appendUint(dst, uint64(p.Payload.Len)), len("UDP")
 	case p.Has(LayerICMPv4) || p.Has(LayerICMPv6):
-		return p.appendICMPSummary(dst)
+		dst, proto = p.appendICMPSummary(dst), len(p.ICMP.name())
 	case p.Has(LayerIPv4) && p.IPv4.IsFragment():
 		dst = append(dst, " IPv4 fragment id="...)
 		dst = appendHex(dst, uint64(p.IPv4.ID), 4)
@@ -218,13 +323,18 @@ func (p *Packet) appendIPSummary(dst []byte) []byte {
 		if p.IPv4.Flags&IPv4MF != 0 {
 			dst = append(dst, " +"...)
 		}
-		return dst
+		proto = len("IPv4")
+	default:
+		// A protocol number l7sniff does not open.
+		dst, proto = append(dst, " IP proto "...), len("IP")
+		if v6 {
+			dst = appendUint(dst, uint64(p.IPv6.Transport))
+		} else {
+			dst = appendUint(dst, uint64(p.IPv4.Protocol))
+		}
 	}
-	dst = append(dst, " IP proto "...)
-	if v6 {
-		return appendUint(dst, uint64(p.IPv6.Transport))
-	}
-	return appendUint(dst, uint64(p.IPv4.Protocol))
+	s.protoInfo(dst, off, proto)
+	return dst
 }
 
 // tcpFlagLetters are tcpdump's flag letters, lowest bit first.
@@ -273,11 +383,9 @@ func (p *Packet) appendTCPSummary(dst []byte) []byte {
 
 func (p *Packet) appendICMPSummary(dst []byte) []byte {
 	c := &p.ICMP
-	if c.V6 {
-		dst = append(dst, " ICMPv6 "...)
-	} else {
-		dst = append(dst, " ICMP "...)
-	}
+	dst = append(dst, ' ')
+	dst = append(dst, c.name()...)
+	dst = append(dst, ' ')
 	if name := c.TypeName(); name != "" {
 		dst = append(dst, name...)
 	} else {
@@ -300,6 +408,14 @@ func (p *Packet) appendICMPSummary(dst []byte) []byte {
 		dst = p.appendQuotedFlow(dst)
 	}
 	return dst
+}
+
+// name is the protocol's name: ICMP, or ICMPv6.
+func (c *ICMP) name() string {
+	if c.V6 {
+		return "ICMPv6"
+	}
+	return "ICMP"
 }
 
 // appendQuotedFlow names the flow an ICMP error is about.

@@ -17,6 +17,7 @@ import (
 	"github.com/google/gopacket"
 
 	"l7sniff/decode"
+	"l7sniff/engine/capture"
 	"l7sniff/engine/internal/benchgen"
 	"l7sniff/patterns"
 )
@@ -193,12 +194,12 @@ func BenchmarkPipelineFile(b *testing.B) {
 
 // benchPipeline builds an engine as New does, with GOMAXPROCS shards,
 // that reads b.N packets from r.
-func benchPipeline(b *testing.B, set *patterns.Set, r recordReader) *Engine {
+func benchPipeline(b *testing.B, set *patterns.Set, r capture.RecordReader) *Engine {
 	b.Helper()
 	// New needs a source to open; start from a capture of nothing and
 	// swap in r.
 	path := filepath.Join(b.TempDir(), "empty.pcap")
-	w, err := CreatePcap(path, 0o600, decode.LinkEthernet, DefaultSnaplen, true)
+	w, err := capture.CreatePcap(path, 0o600, decode.LinkEthernet, capture.DefaultSnaplen, true)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -210,7 +211,7 @@ func benchPipeline(b *testing.B, set *patterns.Set, r recordReader) *Engine {
 		b.Fatal(err)
 	}
 	e.src.Close()
-	e.src = &Source{name: "bench", file: r, link: decode.LinkEthernet}
+	e.src = capture.NewSource("bench", decode.LinkEthernet, r)
 	return e
 }
 
@@ -222,7 +223,7 @@ type loopReader struct {
 	shift  int64
 }
 
-func (r *loopReader) next() ([]byte, gopacket.CaptureInfo, decode.LinkType, error) {
+func (r *loopReader) Next() ([]byte, gopacket.CaptureInfo, decode.LinkType, error) {
 	if r.i == len(r.frames) {
 		r.i = 0
 		r.shift += r.frames[len(r.frames)-1].ts - r.frames[0].ts + int64(time.Millisecond)

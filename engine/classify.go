@@ -83,7 +83,7 @@ func (c *classifier) start(g uint16, appData bool) {
 // loosest patterns would claim (an IGMPv3 report starts with 0x22, as an
 // NTPv4 client request does).
 func carriesAppData(k *decode.FlowKey) bool {
-	return k.Kind == decode.FlowUSB || k.Proto == decode.IPProtoTCP || k.Proto == decode.IPProtoUDP || k.Proto == decode.IPProtoSCTP
+	return k.Kind == decode.FlowUSB || k.IsIP(decode.IPProtoTCP) || k.IsIP(decode.IPProtoUDP) || k.IsIP(decode.IPProtoSCTP)
 }
 
 // done reports whether the flow has its final verdict.

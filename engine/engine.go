@@ -24,6 +24,16 @@
 // it reads the counters the shards publish as atomics after each batch
 // (Stats, Apps), and asks for the flows it shows a page at a time
 // (FlowPage), which each shard answers between two batches.
+//
+// Around the pipeline, each in a package of its own: engine/capture reads
+// the packets (devices, files, pipes; the only cgo) and writes -w files;
+// engine/ipfix exports the flow records the engine makes of its flows
+// (flowexport.go); engine/output prints packets and reports and holds the
+// terminal escaper, building on the engine's PacketInfo, FlowView and
+// Stats. The engine imports capture and ipfix; output imports the engine.
+// The engine also owns control: it follows the pattern and service rule
+// watchers itself (PatternWatch, WatchServices), for the TUI and the
+// headless modes alike.
 package engine
 
 import (
@@ -39,14 +49,21 @@ import (
 	"time"
 
 	"l7sniff/decode"
+	"l7sniff/engine/capture"
 	"l7sniff/engine/identity"
+	"l7sniff/engine/ipfix"
 	"l7sniff/patterns"
 )
+
+// SourceConfig says what an engine captures: a device, a file or a pipe
+// (capture.SourceConfig). It is named here too, as os.FileMode names
+// fs.FileMode, so that configuring an engine needs this package alone.
+type SourceConfig = capture.SourceConfig
 
 // Config configures an Engine. Zero values mean the defaults.
 type Config struct {
 	// Source is what to capture; its Fanout 0 means one socket per
-	// shard (at most DefaultFanout) on a multi-core machine.
+	// shard (at most capture.DefaultFanout) on a multi-core machine.
 	Source SourceConfig
 	// Shards is the number of flow-table shards, at most MaxShards
 	// (0: GOMAXPROCS, capped at MaxShards).
@@ -82,11 +99,11 @@ type Config struct {
 	// (FieldFormat.Omit says which for -T fields).
 	Omit Omit
 	// Write, if set, receives every packet (the -w file); see SetWriter.
-	Write *PcapWriter
-	// Export, if set, receives flow records (see IPFIXExporter); Run
+	Write *capture.PcapWriter
+	// Export, if set, receives flow records (see ipfix.Exporter); Run
 	// closes it. ActiveTimeout is how often, in capture time, flows that
 	// are still live are exported too (0: only when they end).
-	Export        *IPFIXExporter
+	Export        *ipfix.Exporter
 	ActiveTimeout time.Duration
 	// Services names flows by host (nil: identity.DefaultServices());
 	// SetServices replaces it.
@@ -119,13 +136,16 @@ type Engine struct {
 	streams  streamNumbers
 	info     PacketInfo // the delivered packet's; collector only
 	cfg      Config
-	src      *Source
+	src      *capture.Source
 	nshards  int
 	shards   []*shard
 	patterns atomic.Pointer[patterns.Set]
 	services atomic.Pointer[identity.Services]
 	// svcStatus is the last service rule reload (WatchServices).
 	svcStatus atomic.Pointer[identity.ServiceReload]
+	// patWatch is the pattern subscription the engine is attached to
+	// (PatternWatch.Attach), for PatternStatus.
+	patWatch atomic.Pointer[PatternWatch]
 	// dns feeds DNS answers to the cache and names new flows from it, in
 	// the capture stage (dnsfeed.go).
 	dns      *dnsFeed
@@ -186,15 +206,15 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.Source.Fanout == 0 && runtime.NumCPU() > 1 {
 		// One socket per shard: the kernel's hash spreads the capture
 		// over the cores as the engine's spreads the flows.
-		cfg.Source.Fanout = min(cfg.Shards, DefaultFanout)
+		cfg.Source.Fanout = min(cfg.Shards, capture.DefaultFanout)
 	}
-	src, err := Open(cfg.Source)
+	src, err := capture.Open(cfg.Source)
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Export != nil && cfg.Export.iface == "" {
-		// Set before any shard runs, so before any record is encoded.
-		cfg.Export.iface = src.Name()
+	if cfg.Export != nil {
+		// Before any shard runs, so before any record is encoded.
+		cfg.Export.NameInterface(src.Name())
 	}
 	e := &Engine{
 		cfg: cfg, src: src, nshards: cfg.Shards, clock: wallClock{},
@@ -202,7 +222,7 @@ func New(cfg Config) (*Engine, error) {
 		filters:  make(chan filterRequest),
 		finished: make(chan struct{}),
 		order:    make(chan []uint8, 64),
-		freeLogs: make(chan []uint8, 64+MaxFanout),
+		freeLogs: make(chan []uint8, 64+capture.MaxFanout),
 	}
 	e.patterns.Store(cfg.Patterns)
 	if cfg.Services == nil {
@@ -215,7 +235,7 @@ func New(cfg Config) (*Engine, error) {
 	}
 	// Each capture stage holds a batch per shard while the collector
 	// holds up to one per shard; the rest keeps the shards busy.
-	readers := len(src.readers())
+	readers := len(src.Readers())
 	nb := cfg.Shards*(5+readers) + 2
 	e.free = make(chan *batch, nb)
 	for range nb {
@@ -241,10 +261,10 @@ const MaxShards = math.MaxUint8 + 1
 // SetWriter makes the engine write every packet to w (the -w file). Call
 // it before Run; the writer is created after New because it needs the
 // source's link type.
-func (e *Engine) SetWriter(w *PcapWriter) { e.cfg.Write = w }
+func (e *Engine) SetWriter(w *capture.PcapWriter) { e.cfg.Write = w }
 
 // Source returns the engine's packet source.
-func (e *Engine) Source() *Source { return e.src }
+func (e *Engine) Source() *capture.Source { return e.src }
 
 // Ring returns the packet history, or nil when the engine keeps none.
 func (e *Engine) Ring() *Ring { return e.ring }
@@ -314,6 +334,14 @@ func (e *Engine) SetCaptureFilter(expr string) error {
 	}
 }
 
+// ValidateCaptureFilter checks a capture filter expression for packets
+// of link type link, as SetCaptureFilter would, without installing it: a
+// bad one returns libpcap's error.
+func ValidateCaptureFilter(expr string, link decode.LinkType, snaplen int) error {
+	_, err := capture.CompileBPF(link, snaplen, expr)
+	return err
+}
+
 // Stop ends the capture; Run returns once everything read so far has gone
 // through the pipeline.
 func (e *Engine) Stop() { e.stop.Store(true) }
@@ -369,7 +397,7 @@ func (e *Engine) Run(ctx context.Context) error {
 // capture is the first stage: one capture stage per reader of the
 // source (one per socket of a fanout group). It owns the source.
 func (e *Engine) capture() {
-	readers := e.src.readers()
+	readers := e.src.Readers()
 	errs := make([]error, len(readers))
 	var wg sync.WaitGroup
 	for i := 1; i < len(readers); i++ {
@@ -405,7 +433,7 @@ func (e *Engine) countReached() bool {
 // stops. Reader 0 also serves capture filter changes and samples the
 // kernel's counters. Packet numbers interleave over the readers, so each
 // is unique (a flow's id is its first packet's).
-func (e *Engine) captureFrom(id, n int, r packetReader) error {
+func (e *Engine) captureFrom(id, n int, r capture.Reader) error {
 	cur := make([]*batch, e.nshards)
 	for i := range cur {
 		cur[i] = <-e.free
@@ -437,7 +465,7 @@ func (e *Engine) captureFrom(id, n int, r packetReader) error {
 	if id == 0 {
 		// A quiet pipe hands on what it holds, as a device does on its
 		// read timeout, and notices Stop.
-		e.src.whileWaiting(func() bool {
+		e.src.WhileWaiting(func() bool {
 			e.serveFilter()
 			flush()
 			return !e.stop.Load()
@@ -453,7 +481,7 @@ func (e *Engine) captureFrom(id, n int, r packetReader) error {
 		if id == 0 {
 			e.serveFilter()
 		}
-		data, ci, link, err := r.read()
+		data, ci, link, err := r.Read()
 		if errors.Is(err, io.EOF) {
 			again, err := loop.restart(e.src)
 			if again {
@@ -597,7 +625,7 @@ func (e *Engine) deliver(b *batch, it *item, p *decode.Packet) error {
 		e.ring.add(it, data, b.asm)
 	}
 	if w := e.cfg.Write; w != nil {
-		if err := w.write(it.ts, it.link, data, it.wireLen); err != nil {
+		if err := w.WriteFrame(it.ts, it.link, data, it.wireLen); err != nil {
 			return err
 		}
 	}

@@ -2,9 +2,11 @@ package engine
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"l7sniff/decode"
+	"l7sniff/engine/capture"
 )
 
 // viewFilter is a compiled view filter: the parsed tree with each maximal
@@ -17,12 +19,13 @@ type viewFilter struct {
 }
 
 // filterPacket is what a filter looks at: the packet's bytes and, for the
-// identity primitives, its flow's verdict cell (nil for packets of no
-// flow).
+// flow primitives, its flow's id and verdict cell (0 and nil for packets
+// of no flow).
 type filterPacket struct {
 	data    []byte
 	wireLen int
 	link    decode.LinkType
+	flow    uint64
 	cell    *verdictCell
 }
 
@@ -47,11 +50,11 @@ func compileViewFilter(src string, link decode.LinkType) (*viewFilter, error) {
 		return nil, err
 	}
 	if e.pure {
-		b, err := CompileBPF(link, DefaultSnaplen, src)
+		b, err := capture.CompileBPF(link, capture.DefaultSnaplen, src)
 		if err != nil {
 			return nil, err
 		}
-		return &viewFilter{expr: src, root: &bpfLeaf{text: src, progs: map[decode.LinkType]*BPF{link: b}}}, nil
+		return &viewFilter{expr: src, root: &bpfLeaf{text: src, progs: map[decode.LinkType]*capture.BPF{link: b}}}, nil
 	}
 	c := filterCompiler{src: src, link: link}
 	root, err := c.node(e)
@@ -77,6 +80,9 @@ func (c *filterCompiler) node(e *expr) (filterNode, error) {
 		return serviceLeaf(e.arg), nil
 	case eHost:
 		return hostLeaf(e.arg), nil
+	case eFlow:
+		id, _ := strconv.ParseUint(e.arg, 10, 64) // checked by the parser
+		return flowLeaf(id), nil
 	case eNot:
 		x, err := c.node(e.kids[0])
 		if err != nil {
@@ -116,12 +122,12 @@ func (c *filterCompiler) node(e *expr) (filterNode, error) {
 // at its column.
 func (c *filterCompiler) bpf(lo, hi int) (filterNode, error) {
 	text := c.src[lo:hi]
-	b, err := CompileBPF(c.link, DefaultSnaplen, text)
+	b, err := capture.CompileBPF(c.link, capture.DefaultSnaplen, text)
 	if err != nil {
 		msg := strings.TrimPrefix(err.Error(), fmt.Sprintf("filter %q: ", text))
 		return nil, &FilterError{Expr: c.src, Col: lo + 1, Msg: fmt.Sprintf("BPF %q: %s", text, msg)}
 	}
-	return &bpfLeaf{text: text, progs: map[decode.LinkType]*BPF{c.link: b}}, nil
+	return &bpfLeaf{text: text, progs: map[decode.LinkType]*capture.BPF{c.link: b}}, nil
 }
 
 // bpfLeaf is a BPF sub-expression with its programs by link type. The
@@ -129,17 +135,17 @@ func (c *filterCompiler) bpf(lo, hi int) (filterNode, error) {
 // writer under its lock, or SetViewFilter before installing it).
 type bpfLeaf struct {
 	text  string
-	progs map[decode.LinkType]*BPF
+	progs map[decode.LinkType]*capture.BPF
 }
 
 func (b *bpfLeaf) match(p *filterPacket) bool {
 	prog, ok := b.progs[p.link]
 	if !ok {
 		var err error
-		if prog, err = CompileBPF(p.link, DefaultSnaplen, b.text); err != nil {
+		if prog, err = capture.CompileBPF(p.link, capture.DefaultSnaplen, b.text); err != nil {
 			// The expression means nothing for this link type ("tcp"
 			// on USB): it matches nothing, as in tcpdump.
-			prog, _ = CompileBPF(p.link, DefaultSnaplen, "less 0")
+			prog, _ = capture.CompileBPF(p.link, capture.DefaultSnaplen, "less 0")
 		}
 		b.progs[p.link] = prog
 	}
@@ -194,6 +200,11 @@ func (h hostLeaf) match(p *filterPacket) bool {
 	id := p.cell.identity()
 	return id != nil && hostHasSuffix(id.host, string(h))
 }
+
+// flowLeaf is "flow ID".
+type flowLeaf uint64
+
+func (f flowLeaf) match(p *filterPacket) bool { return p.flow != 0 && p.flow == uint64(f) }
 
 // hostHasSuffix reports whether host is suffix or ends in "."+suffix,
 // ignoring case and a trailing root dot: "api.github.com" has the suffix

@@ -3,15 +3,17 @@ package engine
 import (
 	"fmt"
 	"net/netip"
+	"strconv"
 	"strings"
 )
 
-// The view filter language is BPF extended with three primitives about a
-// flow's identity:
+// The view filter language is BPF extended with four primitives about a
+// packet's flow:
 //
 //	app NAME       the flow's verdict is NAME ("ssl", "http", "unknown")
 //	service NAME   the flow's host matched the service rule NAME
 //	host SUFFIX    the flow's host is SUFFIX or ends in "."+SUFFIX
+//	flow ID        the packet belongs to flow ID (the flows view's id)
 //
 // combined with each other and with BPF by not/and/or (and BPF's !, &&,
 // ||) and parentheses. Precedence is BPF's, so that a BPF expression
@@ -131,6 +133,7 @@ const (
 	eApp
 	eService
 	eHost
+	eFlow
 	eNot
 	eAnd
 	eOr
@@ -141,7 +144,7 @@ const (
 // libpcap as text.
 type expr struct {
 	kind   exprKind
-	arg    string // the name of an app, service or host primitive
+	arg    string // the name of an app, service or host primitive; a flow id
 	kids   []*expr
 	lo, hi int
 	paren  bool // written in parentheses: its span includes them
@@ -290,6 +293,8 @@ func (p *filterParser) parseIdentity() (*expr, bool, error) {
 		kind = eService
 	case "host":
 		kind = eHost
+	case "flow":
+		kind = eFlow
 	default:
 		return nil, false, nil
 	}
@@ -304,6 +309,11 @@ func (p *filterParser) parseIdentity() (*expr, bool, error) {
 	}
 	p.i += 2
 	name := strings.ToLower(arg.text)
+	if kind == eFlow {
+		if _, err := strconv.ParseUint(name, 10, 64); err != nil {
+			return nil, true, p.errAt(arg, "flow needs a flow id (a number)")
+		}
+	}
 	if kind == eHost {
 		name = strings.TrimPrefix(strings.TrimPrefix(name, "*"), ".")
 		if name == "" {

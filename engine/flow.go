@@ -83,11 +83,11 @@ var DefaultTimeouts = Timeouts{TCP: 300 * time.Second, TCPClosed: 10 * time.Seco
 
 func (t Timeouts) of(f *flow) int64 {
 	switch {
-	case f.key.Proto == decode.IPProtoTCP && f.key.Kind != decode.FlowUSB && f.closed():
+	case f.key.IsIP(decode.IPProtoTCP) && f.closed():
 		return int64(t.TCPClosed)
-	case f.key.Proto == decode.IPProtoTCP && f.key.Kind != decode.FlowUSB:
+	case f.key.IsIP(decode.IPProtoTCP):
 		return int64(t.TCP)
-	case f.key.Proto == decode.IPProtoUDP && f.key.Kind != decode.FlowUSB:
+	case f.key.IsIP(decode.IPProtoUDP):
 		return int64(t.UDP)
 	}
 	return int64(t.Other)

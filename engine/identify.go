@@ -57,8 +57,7 @@ func (f *flow) identifying() bool { return !f.identified }
 // identify dissects one packet of an identifying flow and publishes what
 // it says.
 func (s *shard) identify(f *flow, b *batch, it *item) {
-	if it.pay.Len == 0 || f.key.Kind == decode.FlowUSB ||
-		(f.key.Proto != decode.IPProtoTCP && f.key.Proto != decode.IPProtoUDP) {
+	if it.pay.Len == 0 || (!f.key.IsIP(decode.IPProtoTCP) && !f.key.IsIP(decode.IPProtoUDP)) {
 		return
 	}
 	st := it.asm.stream(b.asm)

@@ -10,6 +10,7 @@ import (
 
 	"l7sniff/decode"
 	"l7sniff/engine"
+	"l7sniff/engine/output"
 	"l7sniff/internal/corpustest"
 	"l7sniff/patterns"
 )
@@ -89,7 +90,7 @@ func TestHostVsNDPI(t *testing.T) {
 // flow of each key (nDPI never expires a flow in a file).
 func lastPacketHosts(t *testing.T, path string, set *patterns.Set) (map[string]string, error) {
 	t.Helper()
-	host, err := engine.LookupField("l7sniff.host")
+	host, err := output.LookupField("l7sniff.host")
 	if err != nil {
 		t.Fatal(err)
 	}

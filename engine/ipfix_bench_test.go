@@ -1,4 +1,4 @@
-package engine
+package engine_test
 
 import (
 	"context"
@@ -12,6 +12,10 @@ import (
 	"time"
 
 	"l7sniff/decode"
+	"l7sniff/engine"
+	"l7sniff/engine/capture"
+	"l7sniff/engine/ipfix"
+	"l7sniff/engine/output"
 	"l7sniff/patterns"
 )
 
@@ -69,16 +73,16 @@ func BenchmarkIPFIXExport(b *testing.B) {
 }
 
 // runFlowsReport does what `l7sniff -r path --flows [--ipfix sink]` does.
-func runFlowsReport(b *testing.B, path string, set *patterns.Set, export bool, sink string) Stats {
-	cfg := Config{Source: SourceConfig{File: path}, Patterns: set, ActiveTimeout: DefaultActiveTimeout}
+func runFlowsReport(b *testing.B, path string, set *patterns.Set, export bool, sink string) engine.Stats {
+	cfg := engine.Config{Source: engine.SourceConfig{File: path}, Patterns: set, ActiveTimeout: ipfix.DefaultActiveTimeout}
 	if export {
-		x, err := NewIPFIXExporter(IPFIXConfig{Collectors: []string{sink}})
+		x, err := ipfix.New(ipfix.Config{Collectors: []string{sink}})
 		if err != nil {
 			b.Fatal(err)
 		}
 		cfg.Export = x
 	}
-	e, err := New(cfg)
+	e, err := engine.New(cfg)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -86,7 +90,7 @@ func runFlowsReport(b *testing.B, path string, set *patterns.Set, export bool, s
 		b.Fatal(err)
 	}
 	st := e.Stats()
-	if err := WriteFlowReport(io.Discard, e.Flows(), st); err != nil {
+	if err := output.WriteFlowReport(io.Discard, e.Flows(), st); err != nil {
 		b.Fatal(err)
 	}
 	return st
@@ -101,7 +105,7 @@ func median(v []float64) float64 {
 // capture time: each round, every flow sends one packet, client and
 // server taking turns.
 func writeFlowCapture(b *testing.B, path string, flows, rounds int) {
-	w, err := CreatePcap(path, 0o600, decode.LinkEthernet, DefaultSnaplen, true)
+	w, err := capture.CreatePcap(path, 0o600, decode.LinkEthernet, capture.DefaultSnaplen, true)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -61,17 +61,18 @@ var wellKnown = func() map[portKey]uint16 {
 // port first (the destination of the flow's first packet), then the
 // initiator's, as a human reading a port table would.
 func guessPorts(key *decode.FlowKey, fromA bool) uint16 {
-	if key.Kind != decode.FlowIPv4 && key.Kind != decode.FlowIPv6 {
+	proto, ok := key.IPProto()
+	if !ok {
 		return 0
 	}
 	dst, src := key.PortB, key.PortA
 	if !fromA {
 		dst, src = src, dst
 	}
-	if g, ok := wellKnown[portKey{key.Proto, dst}]; ok {
+	if g, ok := wellKnown[portKey{proto, dst}]; ok {
 		return g
 	}
-	return wellKnown[portKey{key.Proto, src}]
+	return wellKnown[portKey{proto, src}]
 }
 
 // sameProtocol treats names that mean the same protocol as equal, since

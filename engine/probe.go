@@ -168,13 +168,14 @@ type probeCache struct {
 
 // live returns the probes for a new flow with key k under set.
 func (pc *probeCache) live(set *patterns.Set, k *decode.FlowKey) uint32 {
-	if k.Kind == decode.FlowUSB || (k.Proto != 6 && k.Proto != 17) {
+	tcp := k.IsIP(decode.IPProtoTCP)
+	if !tcp && !k.IsIP(decode.IPProtoUDP) {
 		return 0
 	}
 	if pc.set != set {
-		*pc = probeCache{set: set, tcp: probesFor(6, set), udp: probesFor(17, set)}
+		*pc = probeCache{set: set, tcp: probesFor(decode.IPProtoTCP, set), udp: probesFor(decode.IPProtoUDP, set)}
 	}
-	if k.Proto == 6 {
+	if tcp {
 		return pc.tcp
 	}
 	return pc.udp

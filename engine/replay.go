@@ -1,14 +1,12 @@
 package engine
 
 import (
-	"errors"
-	"fmt"
-	"io"
-	"os"
 	"sync/atomic"
 	"time"
 
 	"github.com/google/gopacket"
+
+	"l7sniff/engine/capture"
 )
 
 // clock is the time the pacer sleeps by: the wall clock in the engine, a
@@ -90,30 +88,13 @@ func (l *looper) stamp(ci *gopacket.CaptureInfo) {
 
 // restart is called at the end of the file: it reports whether reading
 // goes on from the file's start. A file without packets ends.
-func (l *looper) restart(src *Source) (bool, error) {
+func (l *looper) restart(src *capture.Source) (bool, error) {
 	if !l.on || l.first.IsZero() {
 		return false, nil
 	}
-	if err := src.rewind(); err != nil {
+	if err := src.Rewind(); err != nil {
 		return false, err
 	}
 	l.shift += max(l.last.Sub(l.first), 0) + loopGap
 	return true, nil
-}
-
-// rewind reads a capture file again from its first record.
-func (s *Source) rewind() error {
-	f, ok := s.closer.(*os.File)
-	if !ok || f == os.Stdin {
-		return errors.New("--loop needs a file: standard input cannot be read again")
-	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return fmt.Errorf("loop %s: %w", s.name, err)
-	}
-	again, err := newFileSource(s.name, f, false)
-	if err != nil {
-		return fmt.Errorf("loop %s: %w", s.name, err)
-	}
-	s.file = again.file
-	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"l7sniff/decode"
+	"l7sniff/engine/capture"
 )
 
 // Ring is the history of recent packets the UI shows: up to a number of
@@ -48,7 +49,7 @@ func newRing(packets, bytes int) *Ring {
 	if bytes <= 0 {
 		bytes = DefaultRingBytes
 	}
-	bytes = max(bytes, DefaultSnaplen)
+	bytes = max(bytes, capture.DefaultSnaplen)
 	return &Ring{slots: make([]slot, packets), arena: make([]byte, bytes), oldest: 1, next: 1}
 }
 

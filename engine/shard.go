@@ -80,7 +80,7 @@ func newShard(e *Engine, id int) *shard {
 	s.table = newFlowTable(max(e.cfg.MaxFlows/e.nshards, 1), e.cfg.Timeouts, s.flowEnded)
 	s.maxEnded = max(e.cfg.MaxEnded/e.nshards, 1)
 	if x := e.cfg.Export; x != nil && e.cfg.ActiveTimeout > 0 {
-		s.table.reportEvery(int64(e.cfg.ActiveTimeout), func(f *flow) { x.flowActive(f, s.exportMayWait()) })
+		s.table.reportEvery(int64(e.cfg.ActiveTimeout), func(f *flow) { exportFlow(x, f, s.exportMayWait()) })
 	}
 	return s
 }
@@ -323,7 +323,7 @@ func (s *shard) flowEnded(f *flow, evicted bool) {
 	}
 	s.reorder.release(&f.order)
 	if x := s.e.cfg.Export; x != nil {
-		x.flowEnded(f, s.exportMayWait())
+		exportFlow(x, f, s.exportMayWait())
 	}
 	if s.flushing {
 		// The flow stays in its slot, read in place (flowTable.flush).

@@ -1,9 +1,6 @@
 package engine
 
 import (
-	"cmp"
-	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -180,16 +177,6 @@ func (e *Engine) Stats() Stats {
 // first. Its cost grows with the number of verdicts, not of flows.
 func (e *Engine) Apps() []AppStat {
 	return e.sumStats(func(s *shard) *statSet { return &s.apps })
-}
-
-// sortApps orders apps biggest first, then by name.
-func sortApps(apps []AppStat) {
-	slices.SortFunc(apps, func(a, b AppStat) int {
-		if c := cmp.Compare(b.Bytes, a.Bytes); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Name, b.Name)
-	})
 }
 
 // shardCounters are a shard's counters as readers see them: written by

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"l7sniff/decode"
+	"l7sniff/engine/capture"
 	"l7sniff/patterns"
 )
 
@@ -37,7 +38,8 @@ func runningShards(tb testing.TB, set *patterns.Set, n int) *Engine {
 	tb.Helper()
 	const shards = 2
 	e := benchEngine(set, shards)
-	e.src = &Source{name: "bench"}
+	e.src = capture.NewSource("bench", decode.LinkEthernet, nil)
+	e.dns = newDNSFeed(0) // Stats reports the DNS cache's counters
 	for i := range shards {
 		e.shards = append(e.shards, newShard(e, i))
 	}

@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"cmp"
 	"slices"
+	"strings"
 	"sync/atomic"
 )
 
@@ -60,6 +62,17 @@ func (e *Engine) sumStats(set func(*shard) *statSet) []AppStat {
 			out[i].Bytes += c.pub.bytes.Load()
 		}
 	}
-	sortApps(out)
+	SortApps(out)
 	return out
+}
+
+// SortApps orders apps biggest first, then by name, as Apps returns
+// them; reports that total flows themselves sort the same way.
+func SortApps(apps []AppStat) {
+	slices.SortFunc(apps, func(a, b AppStat) int {
+		if c := cmp.Compare(b.Bytes, a.Bytes); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
 }

@@ -5,6 +5,7 @@ import (
 
 	"l7sniff/decode"
 	"l7sniff/decode/decodetest"
+	"l7sniff/engine/capture"
 )
 
 // TestTunnelledTwins wraps every IP frame of the demo capture in VXLAN,
@@ -86,7 +87,7 @@ func TestTunnelBPFOuter(t *testing.T) {
 		"host 10.0.0.1":      false,
 		"udp and len >= 100": true,
 	} {
-		f, err := CompileBPF(decode.LinkEthernet, 65535, expr)
+		f, err := capture.CompileBPF(decode.LinkEthernet, 65535, expr)
 		if err != nil {
 			t.Fatalf("%s: %v", expr, err)
 		}

@@ -124,7 +124,7 @@ func (f *flow) view(ended bool) FlowView {
 			v.Pattern = patternWhere(p)
 		}
 	}
-	if f.key.Proto == decode.IPProtoTCP && f.key.Kind != decode.FlowUSB {
+	if f.key.IsIP(decode.IPProtoTCP) {
 		v.State = tcpState(f.tcp)
 	}
 	f.ident.fill(&v)
@@ -147,14 +147,16 @@ func tcpState(s uint8) string {
 	return "midstream"
 }
 
-// usbProtoNames name the USB transfer types, indexed by FlowKey.Proto&3.
+// usbProtoNames name the USB transfer types, indexed by
+// FlowKey.USBTransfer&3.
 var usbProtoNames = [...]string{"USB ISO", "USB INT", "USB CTRL", "USB BULK"}
 
 func protoName(k *decode.FlowKey) string {
-	if k.Kind == decode.FlowUSB {
-		return usbProtoNames[k.Proto&3]
+	if t, ok := k.USBTransfer(); ok {
+		return usbProtoNames[t&3]
 	}
-	switch k.Proto {
+	proto, _ := k.IPProto()
+	switch proto {
 	case decode.IPProtoTCP:
 		return "TCP"
 	case decode.IPProtoUDP:
@@ -164,7 +166,7 @@ func protoName(k *decode.FlowKey) string {
 	case decode.IPProtoICMPv6:
 		return "ICMPv6"
 	}
-	return "IP/" + itoa(int(k.Proto))
+	return "IP/" + itoa(int(proto))
 }
 
 // endpoint formats side A (a) or B of a key.
@@ -191,10 +193,12 @@ func appendEndpoint(dst []byte, k *decode.FlowKey, a bool) []byte {
 		dst = strconv.AppendInt(dst, int64(dev), 10)
 		dst = append(dst, '.')
 		return strconv.AppendInt(dst, int64(port), 10)
-	case decode.FlowIPv4:
-		return appendAddrPort(dst, netip.AddrFrom4([4]byte(addr[:4])), port, k.Proto)
 	}
-	return appendAddrPort(dst, netip.AddrFrom16(addr), port, k.Proto)
+	proto, _ := k.IPProto()
+	if k.Kind == decode.FlowIPv4 {
+		return appendAddrPort(dst, netip.AddrFrom4([4]byte(addr[:4])), port, proto)
+	}
+	return appendAddrPort(dst, netip.AddrFrom16(addr), port, proto)
 }
 
 // appendAddrPort appends ip, with the port for the protocols that have

@@ -31,7 +31,7 @@ func (v *viewState) added(r *Ring, s *slot) {
 // escape through the interface calls): like the BPF programs, a filter
 // is used by one goroutine at a time.
 func (f *viewFilter) matchSlot(r *Ring, s *slot) bool {
-	f.pkt = filterPacket{data: r.arena[s.off : s.off+s.n], wireLen: s.wireLen, link: s.link, cell: s.cell}
+	f.pkt = filterPacket{data: r.arena[s.off : s.off+s.n], wireLen: s.wireLen, link: s.link, flow: s.flowID, cell: s.cell}
 	ok := f.root.match(&f.pkt)
 	f.pkt.data = nil // hold no reference into the arena
 	return ok

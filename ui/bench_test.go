@@ -17,7 +17,7 @@ import (
 	"github.com/google/gopacket/pcapgo"
 
 	"l7sniff/decode"
-	"l7sniff/engine"
+	"l7sniff/engine/capture"
 )
 
 // BenchmarkResponsiveness measures the UI under load, from outside, as a
@@ -124,7 +124,7 @@ func feed(path string, pps int, stop <-chan struct{}, written *atomic.Uint64) er
 		frames = append(frames, data)
 	}
 	// Opening a FIFO for writing waits for l7sniff to open it to read.
-	w, err := engine.CreatePcap(path, 0o600, decode.LinkEthernet, 0, true)
+	w, err := capture.CreatePcap(path, 0o600, decode.LinkEthernet, 0, true)
 	if err != nil {
 		return err
 	}

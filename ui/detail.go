@@ -4,15 +4,22 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
 	"l7sniff/decode"
 	"l7sniff/engine"
+	"l7sniff/engine/output"
 )
 
 // detail is the packet detail view: the field tree from decode above the
 // hex dump, the selected field's bytes highlighted in the dump.
 type detail struct {
-	v engine.PacketView
-	p decode.Packet
+	c    *common
+	keys detailKeys
+	hex  bool // the dump shows (x), for every packet opened
+	v    engine.PacketView
+	p    decode.Packet
 	// all is the whole tree, folded which of its nodes are collapsed;
 	// nodes are the ones on show and vis their indexes in all.
 	all    []decode.Node
@@ -28,7 +35,7 @@ type detail struct {
 // open shows packet v, decoded with the state its flow's earlier packets
 // in r left (r may be nil: v alone).
 func (d *detail) open(r *engine.Ring, v engine.PacketView) {
-	*d = detail{v: v}
+	*d = detail{c: d.c, keys: d.keys, hex: d.hex, v: v}
 	var replay flowReplay
 	replay.decode(r, &d.v, &d.p)
 	d.p.Number, d.p.Time = int(v.Seq), v.Time
@@ -36,6 +43,46 @@ func (d *detail) open(r *engine.Ring, v engine.PacketView) {
 	d.folded = make([]bool, len(d.all))
 	d.refold()
 }
+
+func newDetail(c *common) detail { return detail{c: c, keys: newDetailKeys(), hex: true} }
+
+func (d *detail) ShortHelp() []key.Binding  { return d.keys.ShortHelp() }
+func (d *detail) FullHelp() [][]key.Binding { return d.keys.FullHelp() }
+
+// update: movement in the tree, ← and → (fold), x (hex), f (follow the
+// packet's flow), esc (back).
+func (d *detail) update(msg tea.KeyMsg) tea.Cmd {
+	k := &d.keys
+	if delta, ok := k.delta(msg, d.c.page()); ok {
+		d.move(delta)
+		return nil
+	}
+	switch {
+	case key.Matches(msg, k.Collapse):
+		d.fold(true)
+	case key.Matches(msg, k.Expand):
+		d.fold(false)
+	case key.Matches(msg, k.Hex):
+		d.hex = !d.hex
+	case key.Matches(msg, k.Follow):
+		return d.c.nav.followFlow(d.v.FlowID, fmt.Sprintf("packet %d's flow", d.v.Seq))
+	case key.Matches(msg, k.Back):
+		return d.c.nav.show(viewPackets) // where every detail is opened from
+	}
+	return nil
+}
+
+func (d *detail) scroll(delta int) { d.move(delta) }
+
+// click selects the tree line under the pointer (y 0 is the line under
+// the summary).
+func (d *detail) click(y int) {
+	if i := d.top + y; y >= 0 && i < len(d.nodes) {
+		d.move(i - d.sel)
+	}
+}
+
+func (d *detail) draw(width, height int) string { return d.view(d.c.th, width, height, d.hex) }
 
 // hasKids reports whether node i of the whole tree has children.
 func (d *detail) hasKids(i int) bool {
@@ -109,12 +156,12 @@ func (d *detail) summary(th *Theme) string {
 	if v.FlowID == 0 {
 		return th.Title.Render(s)
 	}
-	s = th.Title.Render(s+fmt.Sprintf(" · flow %d · verdict ", v.FlowID)) + th.App(v.App).Render(engine.Escape(v.App))
+	s = th.Title.Render(s+fmt.Sprintf(" · flow %d · verdict ", v.FlowID)) + th.App(v.App).Render(output.Escape(v.App))
 	if v.Pattern != "" {
-		s += th.Label.Render(" matched by ") + engine.Escape(v.Pattern)
+		s += th.Label.Render(" matched by ") + output.Escape(v.Pattern)
 	}
 	if v.PortGuess != "" {
-		s += th.Label.Render(" · port guess ") + engine.Escape(v.PortGuess)
+		s += th.Label.Render(" · port guess ") + output.Escape(v.PortGuess)
 	}
 	if v.Mismatch {
 		s += " " + th.Mismatch.Render("! payload and port disagree")
@@ -171,9 +218,9 @@ func (d *detail) nodeLine(th *Theme, i, width int) string {
 			marker = "▸ "
 		}
 	}
-	text := strings.Repeat("  ", n.Depth) + marker + engine.Escape(n.Label)
+	text := strings.Repeat("  ", n.Depth) + marker + output.Escape(n.Label)
 	if n.Value != "" {
-		text += ": " + engine.Escape(n.Value)
+		text += ": " + output.Escape(n.Value)
 	}
 	if i == d.sel {
 		return th.Selected.Render(fit(">"+text, width))

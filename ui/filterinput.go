@@ -9,6 +9,7 @@ import (
 
 	"l7sniff/decode"
 	"l7sniff/engine"
+	"l7sniff/engine/output"
 )
 
 // inputKind says what the line being edited is for.
@@ -47,8 +48,7 @@ func bpfValidator(link decode.LinkType, snaplen int) func(string) error {
 		if strings.TrimSpace(expr) == "" {
 			return nil
 		}
-		_, err := engine.CompileBPF(link, snaplen, expr)
-		return err
+		return engine.ValidateCaptureFilter(expr, link, snaplen)
 	}
 }
 
@@ -92,7 +92,7 @@ const (
 
 // update handles a key: Enter accepts (unless the text is invalid), Esc
 // cancels, ↑/↓ recall history, anything else edits.
-func (in *input) update(msg tea.KeyMsg, keys *keyMap) (inputResult, tea.Cmd) {
+func (in *input) update(msg tea.KeyMsg, keys *inputKeys) (inputResult, tea.Cmd) {
 	switch {
 	case key.Matches(msg, keys.Cancel):
 		return inputCancelled, nil
@@ -146,7 +146,7 @@ func (in *input) setError(err error) { in.err = err }
 func (in *input) status(th *Theme, width int) string {
 	switch {
 	case in.err != nil:
-		return th.Error.Render(fit("✗ "+engine.Escape(in.err.Error()), width))
+		return th.Error.Render(fit("✗ "+output.Escape(in.err.Error()), width))
 	case in.isFilter() && in.value() == "":
 		return th.Label.Render(fit("empty: no filter", width))
 	case in.isFilter():

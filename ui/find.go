@@ -170,5 +170,5 @@ func (m *Model) found(msg findMsg) {
 		m.setStatus(fmt.Sprintf("%q", msg.text), false)
 	}
 	m.pk.jump(msg.idx)
-	m.pk.refresh(m.e.Ring(), m.shownUpTo())
+	m.pk.refetch()
 }

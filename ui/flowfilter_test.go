@@ -17,7 +17,7 @@ func TestFlowsFollowViewFilterAndDrillBack(t *testing.T) {
 	s.keys("tab")
 	s.waitFor("Port guess", "UDP")
 	s.keys("enter")
-	s.waitFor("view udp and host ")
+	s.waitFor("view flow ")
 	s.keys("esc")
 	s.waitFor("view udp ", "Port guess")
 	scr := s.final()

@@ -1,43 +1,24 @@
 package ui
 
 import (
-	"fmt"
-	"net/netip"
 	"strconv"
 	"strings"
+	"time"
 
-	"l7sniff/decode"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
 	"l7sniff/engine"
+	"l7sniff/engine/output"
 )
 
-// flowCol is a column of the flows view; each one can be sorted on, by
-// the engine's shards (order).
-type flowCol struct {
-	title string
-	width int // 0: shares what is left
-	right bool
-	cell  func(f *engine.FlowView) string
-	order engine.FlowOrder
-}
+// flowColumn names a column of the flows view.
+type flowColumn int
 
-var flowCols = []flowCol{
-	{"#", 7, true, func(f *engine.FlowView) string { return strconv.FormatUint(f.ID, 10) }, engine.ByID},
-	{"Proto", 8, false, func(f *engine.FlowView) string { return f.Proto }, engine.ByProto},
-	{"A", 0, false, func(f *engine.FlowView) string { return engine.Escape(f.A()) }, engine.ByA},
-	{"B", 0, false, func(f *engine.FlowView) string { return engine.Escape(f.B()) }, engine.ByB},
-	{"Host", 0, false, func(f *engine.FlowView) string { return engine.Escape(f.Host) }, engine.ByHost},
-	{"Verdict", 15, false, nil, engine.ByApp}, // drawn with its colour by the view
-	{"Service", 11, false, func(f *engine.FlowView) string { return engine.Escape(f.Service) }, engine.ByService},
-	{"Port guess", 10, false, func(f *engine.FlowView) string { return engine.Escape(f.PortGuess) }, engine.ByPortGuess},
-	{"Pkts", 7, true, func(f *engine.FlowView) string { return count(f.TotalPackets()) }, engine.ByPackets},
-	{"Bytes", 8, true, func(f *engine.FlowView) string { return siBytes(f.TotalBytes()) }, engine.ByBytes},
-	{"Dur", 7, true, func(f *engine.FlowView) string { return duration(f.Duration()) }, engine.ByDuration},
-	{"State", 11, false, func(f *engine.FlowView) string { return f.State }, engine.ByState},
-}
-
-// Indexes in flowCols.
+// The flows view's columns, left to right.
 const (
-	protoCol = iota + 1
+	idCol flowColumn = iota
+	protoCol
 	aCol
 	bCol
 	hostCol
@@ -48,24 +29,58 @@ const (
 	bytesCol
 	durCol
 	stateCol
+	numFlowCols
 )
+
+// flowCol is what a column shows; each one can be sorted on, by the
+// engine's shards (order).
+type flowCol struct {
+	title string
+	width int // 0: shares what is left
+	right bool
+	cell  func(f *engine.FlowView) string
+	order engine.FlowOrder
+}
+
+var flowCols = [numFlowCols]flowCol{
+	idCol:        {"#", 7, true, func(f *engine.FlowView) string { return strconv.FormatUint(f.ID, 10) }, engine.ByID},
+	protoCol:     {"Proto", 8, false, func(f *engine.FlowView) string { return f.Proto }, engine.ByProto},
+	aCol:         {"A", 0, false, func(f *engine.FlowView) string { return output.Escape(f.A()) }, engine.ByA},
+	bCol:         {"B", 0, false, func(f *engine.FlowView) string { return output.Escape(f.B()) }, engine.ByB},
+	hostCol:      {"Host", 0, false, func(f *engine.FlowView) string { return output.Escape(f.Host) }, engine.ByHost},
+	verdictCol:   {"Verdict", 15, false, nil, engine.ByApp}, // drawn with its colour by the view
+	serviceCol:   {"Service", 11, false, func(f *engine.FlowView) string { return output.Escape(f.Service) }, engine.ByService},
+	portGuessCol: {"Port guess", 10, false, func(f *engine.FlowView) string { return output.Escape(f.PortGuess) }, engine.ByPortGuess},
+	pktsCol:      {"Pkts", 7, true, func(f *engine.FlowView) string { return count(f.TotalPackets()) }, engine.ByPackets},
+	bytesCol:     {"Bytes", 8, true, func(f *engine.FlowView) string { return siBytes(f.TotalBytes()) }, engine.ByBytes},
+	durCol:       {"Dur", 7, true, func(f *engine.FlowView) string { return duration(f.Duration()) }, engine.ByDuration},
+	stateCol:     {"State", 11, false, func(f *engine.FlowView) string { return f.State }, engine.ByState},
+}
+
+// flowWidth is each column's width (0: left out).
+type flowWidth [numFlowCols]int
 
 // flowDrops is the order in which narrow terminals drop columns: the
 // service (the verdict shows it too, "ssl · youtube"), the state, the
 // port guess (a mismatch still shows as '!' after the verdict), the
 // duration and the packet count, so that at 80 columns the endpoints and
 // the host keep room to be told apart.
-var flowDrops = []struct{ below, col int }{{160, serviceCol}, {140, stateCol}, {120, portGuessCol}, {110, durCol}, {100, pktsCol}}
+var flowDrops = []struct {
+	below int
+	col   flowColumn
+}{{160, serviceCol}, {140, stateCol}, {120, portGuessCol}, {110, durCol}, {100, pktsCol}}
 
 // flowList is the flows view: every flow the engine knows, sorted by the
 // engine, of which it holds only a page around the rows on screen
 // (a million flows would cost a copy of each twice a second otherwise).
 // sel and top are indexes in the whole order.
 type flowList struct {
+	c        *common
+	keys     flowKeys
 	page     []engine.FlowView // flows pageAt.. of the order
 	pageAt   int
 	total    int // flows in the order
-	sortBy   int
+	sortBy   flowColumn
 	desc     bool
 	sel      int
 	selID    uint64 // keeps the selection on a flow as the list re-sorts (0: on a row not fetched yet)
@@ -74,9 +89,93 @@ type flowList struct {
 	fetched  bool
 	stale    bool // the order changed since the page was fetched
 	filtered bool // by the view filter
+	busy     bool // a page is being fetched
+	last     time.Time
 }
 
-func newFlowList() flowList { return flowList{sortBy: bytesCol, desc: true} } // biggest first
+func newFlowList(c *common) flowList {
+	return flowList{c: c, keys: newFlowKeys(), sortBy: bytesCol, desc: true} // biggest first
+}
+
+func (l *flowList) ShortHelp() []key.Binding  { return l.keys.ShortHelp() }
+func (l *flowList) FullHelp() [][]key.Binding { return l.keys.FullHelp() }
+
+// update: movement, enter (the flow's packets, through the view filter),
+// s and S (sort), f (follow the flow).
+func (l *flowList) update(msg tea.KeyMsg) tea.Cmd {
+	k := &l.keys
+	if d, ok := k.delta(msg, l.c.page()); ok {
+		l.move(d)
+		return nil
+	}
+	switch {
+	case key.Matches(msg, k.Enter):
+		f, ok := l.selected()
+		if !ok {
+			return nil
+		}
+		expr := f.Filter()
+		r := l.c.e.Ring()
+		prev := r.ViewFilter()
+		l.c.drillFrom = &prev
+		return tea.Batch(l.c.nav.show(viewPackets), applyViewFilter(r, expr, l.c.e.Source().LinkType()))
+	case key.Matches(msg, k.Sort):
+		l.cycleSort()
+	case key.Matches(msg, k.Reverse):
+		l.reverse()
+	case key.Matches(msg, k.Follow):
+		if f, ok := l.selected(); ok {
+			return l.c.nav.followFlow(f.ID, output.Escape(f.Proto+" "+f.A()+" ⇄ "+f.B()))
+		}
+	}
+	return nil
+}
+
+// refresh fetches the page of flows on screen twice a second (and when
+// it scrolls off the page or changes order). Pages come from the
+// shards, which answer between batches, so they are fetched off the UI
+// goroutine and a key press never waits for a busy engine.
+func (l *flowList) refresh(now time.Time, force bool) tea.Cmd {
+	due := force || l.due() || (!l.c.paused && now.Sub(l.last) >= 500*time.Millisecond)
+	if !due || l.busy {
+		return nil
+	}
+	l.busy, l.last = true, now
+	e, q := l.c.e, l.query()
+	return func() tea.Msg {
+		expr := e.Ring().ViewFilter()
+		pass := e.Ring().ViewFlows()
+		if pass != nil {
+			q.Keep = func(id uint64) bool { return pass[id] }
+		}
+		return flowsMsg{e.FlowPage(q), q, pass != nil, expr}
+	}
+}
+
+// flowsMsg is a page of flows refresh fetched: the answer to q, chosen
+// by the view filter (expr, read before them) when filtered.
+type flowsMsg struct {
+	page     engine.FlowPage
+	q        engine.FlowQuery
+	filtered bool
+	expr     string
+}
+
+// loaded takes a page refresh fetched; if the view filter changed
+// meanwhile, it asks for another.
+func (l *flowList) loaded(msg flowsMsg) tea.Cmd {
+	l.busy = false
+	l.set(msg.page, msg.q, msg.filtered)
+	if l.c.e.Ring().ViewFilter() != msg.expr {
+		return l.refresh(time.Now(), true)
+	}
+	return nil
+}
+
+func (l *flowList) scroll(delta int) { l.move(delta) }
+func (l *flowList) click(y int)      { l.clickRow(y) }
+
+func (l *flowList) draw(width, height int) string { return l.view(l.c.th, width, height) }
 
 // query asks for the rows on screen with a screen's worth either side,
 // so that scrolling a little needs no new page, and for where the
@@ -109,7 +208,7 @@ func (l *flowList) set(p engine.FlowPage, q engine.FlowQuery, filtered bool) {
 // cycleSort sorts by the next column; reverse flips the order. The new
 // order comes with the next page.
 func (l *flowList) cycleSort() {
-	l.sortBy = (l.sortBy + 1) % len(flowCols)
+	l.sortBy = (l.sortBy + 1) % numFlowCols
 	l.stale = true
 }
 
@@ -160,8 +259,8 @@ func (l *flowList) selected() (engine.FlowView, bool) {
 // out). The endpoints and the host share what the fixed columns leave;
 // when that is little, the endpoints keep room for an IPv4 address and
 // port and the host, cut from the left (fitHost), takes the rest.
-func flowWidths(width int) []int {
-	w := make([]int, len(flowCols))
+func flowWidths(width int) flowWidth {
+	var w flowWidth
 	for i, c := range flowCols {
 		w[i] = c.width
 	}
@@ -203,7 +302,7 @@ func (l *flowList) view(th *Theme, width, height int) string {
 			continue
 		}
 		t := c.title
-		if i == l.sortBy {
+		if flowColumn(i) == l.sortBy {
 			t += map[bool]string{false: "▲", true: "▼"}[l.desc]
 		}
 		if c.right {
@@ -241,7 +340,7 @@ func (l *flowList) view(th *Theme, width, height int) string {
 
 // flowRow draws a flow; the verdict carries its colour and, when the
 // ports suggest something else, '!' and the mismatch style.
-func flowRow(th *Theme, f *engine.FlowView, w []int, sel bool, width int) string {
+func flowRow(th *Theme, f *engine.FlowView, w flowWidth, sel bool, width int) string {
 	cursor := " "
 	if sel {
 		cursor = ">"
@@ -252,12 +351,12 @@ func flowRow(th *Theme, f *engine.FlowView, w []int, sel bool, width int) string
 		switch {
 		case w[i] == 0:
 			continue
-		case i == verdictCol:
+		case flowColumn(i) == verdictCol:
 			appAt = len(cells)
 			cells = append(cells, "")
 		case c.right:
 			cells = append(cells, fitRight(c.cell(f), w[i]))
-		case i == hostCol:
+		case flowColumn(i) == hostCol:
 			cells = append(cells, fitHost(c.cell(f), w[i]))
 		case c.width == 0: // an endpoint
 			cells = append(cells, fitEndpoint(c.cell(f), w[i]))
@@ -274,30 +373,4 @@ func flowRow(th *Theme, f *engine.FlowView, w []int, sel bool, width int) string
 	left := cursor + strings.Join(cells[:appAt], " ") + " "
 	right := " " + strings.Join(cells[appAt+1:], " ")
 	return left + appStyle.Render(app) + right
-}
-
-// flowFilter is the BPF expression that selects a flow's packets, so
-// Enter on a flow can show them through the view filter. USB flows have
-// no BPF form.
-func flowFilter(f *engine.FlowView) (string, error) {
-	k := &f.Key
-	var a, b netip.Addr
-	switch k.Kind {
-	case decode.FlowIPv4:
-		a, b = netip.AddrFrom4([4]byte(k.A[:4])), netip.AddrFrom4([4]byte(k.B[:4]))
-	case decode.FlowIPv6:
-		a, b = netip.AddrFrom16(k.A), netip.AddrFrom16(k.B)
-	default:
-		return "", fmt.Errorf("a %s flow has no BPF filter; use f to follow it", f.Proto)
-	}
-	hosts := fmt.Sprintf("host %s and host %s", a, b)
-	switch k.Proto {
-	case decode.IPProtoTCP, decode.IPProtoUDP:
-		proto := map[uint8]string{decode.IPProtoTCP: "tcp", decode.IPProtoUDP: "udp"}[k.Proto]
-		return fmt.Sprintf("%s and %s and %s port %d and %s port %d", proto, hosts, proto, k.PortA, proto, k.PortB), nil
-	}
-	if k.Kind == decode.FlowIPv6 {
-		return fmt.Sprintf("ip6 proto %d and %s", k.Proto, hosts), nil
-	}
-	return fmt.Sprintf("ip proto %d and %s", k.Proto, hosts), nil
 }

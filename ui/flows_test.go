@@ -21,7 +21,7 @@ func pageOf(from, to uint64, total, focusAt int) engine.FlowPage {
 // page there, and the selection follows its flow to where the engine
 // says it went.
 func TestFlowListPages(t *testing.T) {
-	l := newFlowList()
+	l := newFlowList(&common{})
 	l.height = 5
 	if !l.due() {
 		t.Fatal("nothing fetched, but no page due")

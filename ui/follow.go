@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"l7sniff/decode"
 	"l7sniff/engine"
 )
 
@@ -14,77 +14,24 @@ import (
 // conversation, bounded so a bulk transfer cannot stall the UI.
 const maxStream = 1 << 20
 
-// segment is one direction's run of payload.
-type segment struct {
-	client bool // sent by the side that sent the flow's first packet
-	data   []byte
-}
-
 // streamMsg carries a flow's payload, loaded off the UI goroutine.
 type streamMsg struct {
-	flowID   uint64
-	title    string
-	segments []segment
-	bytes    int
-	packets  int
+	flowID uint64
+	title  string
+	engine.Stream
 }
 
-// loadStream collects the payload of flow id's packets still in the ring,
-// in capture order, both directions, like Wireshark's Follow Stream.
-// TCP segments already seen (retransmissions) are skipped.
+// loadStream asks the ring for the payload of flow id's packets still
+// kept (engine.Ring.FlowStream), off the UI goroutine: a long flow takes
+// a moment to read.
 func loadStream(r *engine.Ring, id uint64, title string) tea.Cmd {
-	return func() tea.Msg {
-		msg := streamMsg{flowID: id, title: title}
-		_, first, last := r.Len()
-		var p decode.Packet
-		var clientFromA bool
-		var next [2]uint32 // next TCP sequence number per direction
-		var seen [2]bool
-		for seq := first; seq <= last && msg.bytes < maxStream; seq++ {
-			v, ok := r.Get(seq)
-			if !ok || v.FlowID != id {
-				continue
-			}
-			decode.Decode(v.Link, v.Data, v.WireLen, &p)
-			if msg.packets == 0 {
-				clientFromA = p.FromA
-			}
-			msg.packets++
-			pay := p.PayloadBytes()
-			dir := 0
-			if p.FromA != clientFromA {
-				dir = 1
-			}
-			if p.Has(decode.LayerTCP) && !p.Quoted {
-				end := p.TCP.Seq + uint32(len(pay))
-				if p.TCP.Flags&(decode.TCPSyn|decode.TCPFin) != 0 {
-					end++
-				}
-				if seen[dir] && int32(end-next[dir]) <= 0 {
-					continue // nothing new: a retransmission
-				}
-				if seen[dir] && int32(next[dir]-p.TCP.Seq) > 0 {
-					pay = pay[min(int(next[dir]-p.TCP.Seq), len(pay)):] // overlap
-				}
-				next[dir], seen[dir] = end, true
-			}
-			if len(pay) == 0 {
-				continue
-			}
-			client := dir == 0
-			if n := len(msg.segments); n > 0 && msg.segments[n-1].client == client {
-				msg.segments[n-1].data = append(msg.segments[n-1].data, pay...)
-			} else {
-				msg.segments = append(msg.segments, segment{client, append([]byte(nil), pay...)})
-			}
-			msg.bytes += len(pay)
-		}
-		return msg
-	}
+	return func() tea.Msg { return streamMsg{id, title, r.FlowStream(id, maxStream)} }
 }
 
 // follow is the follow-stream view.
 type follow struct {
+	c       *common
+	keys    followKeys
 	msg     streamMsg
 	loading bool
 	lines   []streamLine
@@ -98,7 +45,33 @@ type streamLine struct {
 	text   string
 }
 
-func (f *follow) start() { *f = follow{loading: true} }
+func newFollow(c *common) follow { return follow{c: c, keys: newFollowKeys()} }
+
+// start shows title while the stream loads.
+func (f *follow) start(title string) {
+	*f = follow{c: f.c, keys: f.keys, loading: true}
+	f.msg.title = title
+}
+
+func (f *follow) ShortHelp() []key.Binding  { return f.keys.ShortHelp() }
+func (f *follow) FullHelp() [][]key.Binding { return f.keys.FullHelp() }
+
+// update: scrolling, esc (back).
+func (f *follow) update(msg tea.KeyMsg) tea.Cmd {
+	if d, ok := f.keys.delta(msg, f.c.page()); ok {
+		f.move(d)
+		return nil
+	}
+	if key.Matches(msg, f.keys.Back) {
+		return f.c.nav.back()
+	}
+	return nil
+}
+
+func (f *follow) scroll(delta int) { f.move(delta) }
+func (f *follow) click(int)        {}
+
+func (f *follow) draw(width, height int) string { return f.view(f.c.th, width, height) }
 
 func (f *follow) set(m streamMsg) {
 	f.msg, f.loading, f.width = m, false, 0
@@ -112,17 +85,17 @@ func (f *follow) wrap(width int) {
 	}
 	f.width, f.lines = width, f.lines[:0]
 	w := max(width-2, 8)
-	for _, s := range f.msg.segments {
+	for _, s := range f.msg.Segments {
 		var cur []byte
 		flush := func() {
-			f.lines = append(f.lines, streamLine{s.client, string(cur)})
+			f.lines = append(f.lines, streamLine{s.Client, string(cur)})
 			cur = cur[:0]
 		}
-		for i, b := range s.data {
+		for i, b := range s.Data {
 			switch {
 			case b == '\n':
 				flush()
-			case b == '\r' && i+1 < len(s.data) && s.data[i+1] == '\n':
+			case b == '\r' && i+1 < len(s.Data) && s.Data[i+1] == '\n':
 			case b == '\t':
 				cur = append(cur, "    "...)
 			default:
@@ -150,7 +123,7 @@ func (f *follow) view(th *Theme, width, height int) string {
 	}
 	f.wrap(width)
 	f.move(0)
-	head += th.Label.Render(fmt.Sprintf(" · %d packets, %s · ", f.msg.packets, siBytes(uint64(f.msg.bytes)))) +
+	head += th.Label.Render(fmt.Sprintf(" · %d packets, %s · ", f.msg.Packets, siBytes(uint64(f.msg.Bytes)))) +
 		th.Client.Render("> client") + " " + th.Server.Render("< server")
 	lines := []string{fit(head, width)}
 	if len(f.lines) == 0 {

@@ -8,7 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"l7sniff/engine"
-	"l7sniff/patterns"
+	"l7sniff/engine/output"
 )
 
 // headerLines is the header's height: source and filters, counters and
@@ -77,15 +77,15 @@ func shareBar(th *Theme, apps []engine.AppStat, width int) string {
 		fill := shareFills[i%len(shareFills)]
 		st := th.App(a.Name)
 		bar.WriteString(st.Render(strings.Repeat(fill, end-start)))
-		fmt.Fprintf(&legend, " %s %s %d%%", st.Render(fill), st.Render(engine.Escape(a.Name)), a.Bytes*100/total)
+		fmt.Fprintf(&legend, " %s %s %d%%", st.Render(fill), st.Render(output.Escape(a.Name)), a.Bytes*100/total)
 	}
 	return th.Label.Render("protocols ") + bar.String() + legend.String()
 }
 
 // reloadStatus is the pattern set's status line after a reload, e.g.
 // "patterns v7: 112 loaded, 1 error: http.pat:12: missing closing )".
-func reloadStatus(r patterns.Reload) (string, bool) {
-	s := fmt.Sprintf("patterns v%d: %d loaded", r.Version, r.Set.Len())
+func reloadStatus(r engine.PatternReload) (string, bool) {
+	s := fmt.Sprintf("patterns v%d: %d loaded", r.Version, r.Loaded)
 	switch n := len(r.Errors); n {
 	case 0:
 		s += ", no errors"
@@ -94,7 +94,7 @@ func reloadStatus(r patterns.Reload) (string, bool) {
 		e.File = filepath.Base(e.File)
 		s += fmt.Sprintf(", %d error%s: %s", n, map[bool]string{true: "s"}[n > 1], e.Error())
 	}
-	return engine.Escape(s) + " · " + r.Time.Format("15:04:05"), len(r.Errors) > 0
+	return output.Escape(s) + " · " + r.Time.Format("15:04:05"), len(r.Errors) > 0
 }
 
 // builtinStatus is the pattern line when the set is the built-in one,
@@ -114,14 +114,14 @@ func (h *header) view(th *Theme, width int, viewFilter string, arrived int) stri
 	if st.Done {
 		kind += ", ended"
 	}
-	cf, vf := engine.Escape(st.CaptureFilter), engine.Escape(viewFilter)
+	cf, vf := output.Escape(st.CaptureFilter), output.Escape(viewFilter)
 	if cf == "" {
 		cf = th.Dim.Render("none")
 	}
 	if vf == "" {
 		vf = th.Dim.Render("none")
 	}
-	l1 := th.Title.Render("l7sniff ") + engine.Escape(st.Source) + th.Label.Render(" ("+kind+")") +
+	l1 := th.Title.Render("l7sniff ") + output.Escape(st.Source) + th.Label.Render(" ("+kind+")") +
 		th.Label.Render(" │ capture ") + cf + th.Label.Render(" │ view ") + vf
 	if arrived >= 0 {
 		l1 = th.Paused.Render(fmt.Sprintf(" PAUSED · %s new ", count(uint64(arrived)))) + " " + l1
@@ -172,7 +172,7 @@ func (h *header) sharesLine(th *Theme, width int) string {
 		if i == 0 {
 			sep = " │ services "
 		}
-		entry := engine.Escape(s.Name) + " " + siBytes(s.Bytes)
+		entry := output.Escape(s.Name) + " " + siBytes(s.Bytes)
 		n := ansi.StringWidth(sep + entry)
 		if sw+n > width/2 {
 			break

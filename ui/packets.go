@@ -1,16 +1,20 @@
 package ui
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"l7sniff/engine"
+	"l7sniff/engine/output"
 )
 
 // packetList is the packets view: a window onto the ring's view-filtered
@@ -18,6 +22,8 @@ import (
 // those from the ring, so a million kept packets cost no more to show
 // than twenty.
 type packetList struct {
+	c      *common
+	keys   packetKeys
 	rows   []pktRow
 	total  int    // packets passing the view filter
 	top    int    // view index of the first row on screen
@@ -29,17 +35,98 @@ type packetList struct {
 	fmt    rowFormatter
 }
 
-func newPacketList() packetList { return packetList{follow: true} }
+func newPacketList(c *common) packetList {
+	return packetList{c: c, keys: newPacketKeys(), follow: true}
+}
 
-// showAll is refresh's upTo when the display is not paused.
+func (l *packetList) ShortHelp() []key.Binding  { return l.keys.ShortHelp() }
+func (l *packetList) FullHelp() [][]key.Binding { return l.keys.FullHelp() }
+
+// update: movement, enter (the packet's detail), esc (back out of a
+// flow's packets), f (follow the packet's flow).
+func (l *packetList) update(msg tea.KeyMsg) tea.Cmd {
+	k := &l.keys
+	if d, ok := k.delta(msg, l.c.page()); ok {
+		l.move(d)
+		if key.Matches(msg, k.Bottom) {
+			l.follow = true
+		}
+		l.refetch()
+		return nil
+	}
+	switch {
+	case key.Matches(msg, k.Enter):
+		r, ok := l.selected()
+		if !ok {
+			return nil
+		}
+		v, ok := l.c.e.Ring().Get(r.seq)
+		if !ok {
+			l.c.setStatus(fmt.Sprintf("packet %d has left the history", r.seq), true)
+			return nil
+		}
+		return l.c.nav.openDetail(v)
+	case key.Matches(msg, k.Back) && l.c.drillFrom != nil:
+		// Back out of a flow's packets: the filter before it returns.
+		prev := *l.c.drillFrom
+		l.c.drillFrom = nil
+		e := l.c.e
+		return tea.Batch(l.c.nav.show(viewFlows), applyViewFilter(e.Ring(), prev, e.Source().LinkType()))
+	case key.Matches(msg, k.Follow):
+		if r, ok := l.selected(); ok {
+			return l.c.nav.followFlow(r.flowID, r.proto+" "+r.src+" ⇄ "+r.dst)
+		}
+	}
+	return nil
+}
+
+// refresh fetches the rows on screen every tick: from the ring, under a
+// short read lock.
+func (l *packetList) refresh(time.Time, bool) tea.Cmd {
+	l.refetch()
+	return nil
+}
+
+// refetch fetches the rows on screen now.
+func (l *packetList) refetch() { l.fetch(l.c.e.Ring(), l.c.shownUpTo()) }
+
+func (l *packetList) scroll(delta int) {
+	l.move(delta)
+	l.refetch()
+}
+
+func (l *packetList) click(y int) {
+	l.clickRow(y)
+	l.refetch()
+}
+
+func (l *packetList) draw(width, height int) string {
+	return l.view(l.c.th, width, height, l.waiting())
+}
+
+// waiting is what the view says while it has no rows.
+func (l *packetList) waiting() string {
+	st := l.c.stats
+	switch {
+	case l.c.e.Ring().ViewFilter() != "" && st.Packets > 0:
+		return "no packet passes the view filter"
+	case st.Done:
+		return "no packets in " + output.Escape(st.Source)
+	case st.Live:
+		return "waiting for packets on " + output.Escape(st.Source) + "…"
+	}
+	return "reading " + output.Escape(st.Source) + "…"
+}
+
+// showAll is fetch's upTo when the display is not paused.
 const showAll = math.MaxUint64
 
-// refresh fetches the rows on screen, none newer than packet upTo: while
+// fetch fetches the rows on screen, none newer than packet upTo: while
 // the display is paused (upTo is then the newest packet at the pause) the
 // count stays where it was and packets that arrive later are left out,
 // even where the screen has room for them, while movement still shows
 // the rows moved to.
-func (l *packetList) refresh(r *engine.Ring, upTo uint64) {
+func (l *packetList) fetch(r *engine.Ring, upTo uint64) {
 	frozen := upTo != showAll
 	l.fmt.ring = r
 	n, first, _ := r.Len()
@@ -60,7 +147,7 @@ func (l *packetList) refresh(r *engine.Ring, upTo uint64) {
 		l.sel = int(int64(l.selSeq) - int64(first))
 	}
 	l.sel = clamp(l.sel, 0, l.total-1)
-	l.scroll()
+	l.window()
 	l.rows = l.rows[:0]
 	for _, v := range r.View(l.top, min(l.height, l.total-l.top)) {
 		if v.Seq > upTo {
@@ -82,9 +169,9 @@ func viewLenUpTo(r *engine.Ring, upTo uint64) int {
 	return n
 }
 
-// scroll moves the window so the selection is on screen; following, the
+// window moves the window so the selection is on screen; following, the
 // newest packet sits on the last line.
-func (l *packetList) scroll() {
+func (l *packetList) window() {
 	h := max(l.height, 1)
 	if l.follow {
 		l.top = max(l.total-h, 0)
@@ -233,7 +320,7 @@ func (l *packetList) rowView(th *Theme, r *pktRow, c pktCols, sel bool, width in
 	info := r.info
 	if c.proto > 0 {
 		cells = append(cells, fit(r.proto, c.proto))
-	} else {
+	} else if r.proto != "" {
 		info = r.proto + " " + info
 	}
 	if c.length > 0 {
@@ -253,7 +340,7 @@ func (l *packetList) rowView(th *Theme, r *pktRow, c pktCols, sel bool, width in
 // no flow, a '!' after a verdict the ports contradict.
 func verdictCell(th *Theme, app, service string, mismatch bool) (string, lipgloss.Style) {
 	st := th.App(app)
-	s := engine.Escape(app)
+	s := output.Escape(app)
 	switch {
 	case app == "":
 		return "-", th.Unknown
@@ -262,7 +349,7 @@ func verdictCell(th *Theme, app, service string, mismatch bool) (string, lipglos
 	}
 	if service != "" {
 		// Beside the protocol, never instead of it.
-		s += " · " + engine.Escape(service)
+		s += " · " + output.Escape(service)
 	}
 	return s, st
 }

@@ -7,26 +7,29 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"l7sniff/engine"
+	"l7sniff/engine/output"
 )
 
 // picker is the interface picker shown when l7sniff starts with neither
 // -i nor -r and there is more than one device to choose from.
 type picker struct {
-	devices []string // engine.Devices lines, escaped
+	c       *common
+	keys    pickerKeys
+	devices []string // capture.Devices lines, escaped
 	sel     int
 	opening string
 	err     string
 }
 
-func newPicker(lines []string) picker {
-	p := picker{}
+func newPicker(c *common, lines []string) picker {
+	p := picker{c: c, keys: newPickerKeys()}
 	for _, l := range lines {
-		p.devices = append(p.devices, engine.Escape(l))
+		p.devices = append(p.devices, output.Escape(l))
 	}
 	return p
 }
 
-// deviceName takes the name out of an engine.Devices line such as
+// deviceName takes the name out of a capture.Devices line such as
 // "2.eth0 (Ethernet) [Up, Running]".
 func deviceName(line string) string {
 	if i := strings.IndexByte(line, '.'); i > 0 && strings.Trim(line[:i], "0123456789") == "" {
@@ -44,8 +47,13 @@ type startedMsg struct {
 	err  error
 }
 
-func (m *Model) pickerKey(msg tea.KeyMsg) tea.Cmd {
-	p, k := &m.pick, &m.keys
+func (p *picker) ShortHelp() []key.Binding  { return p.keys.ShortHelp() }
+func (p *picker) FullHelp() [][]key.Binding { return p.keys.FullHelp() }
+
+// update: the picker takes the whole screen, so these are the only keys:
+// move, enter (start capturing on the device), q.
+func (p *picker) update(msg tea.KeyMsg) tea.Cmd {
+	k := &p.keys
 	switch {
 	case key.Matches(msg, k.Quit):
 		return tea.Quit
@@ -57,7 +65,7 @@ func (m *Model) pickerKey(msg tea.KeyMsg) tea.Cmd {
 		if p.opening != "" || len(p.devices) == 0 {
 			return nil
 		}
-		dev, start := deviceName(p.devices[p.sel]), m.opts.Start
+		dev, start := deviceName(p.devices[p.sel]), p.c.opts.Start
 		p.opening, p.err = dev, ""
 		return func() tea.Msg {
 			e, done, err := start(dev)
@@ -67,19 +75,18 @@ func (m *Model) pickerKey(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
+func (p *picker) draw(width, height int) string { return p.view(p.c.th, width, height) }
+
 // started switches from the picker to the packets view, which says it is
 // waiting for packets until the first one comes.
 func (m *Model) started(msg startedMsg) tea.Cmd {
 	m.pick.opening = ""
 	if msg.err != nil {
-		m.pick.err = engine.Escape(msg.err.Error())
+		m.pick.err = output.Escape(msg.err.Error())
 		return nil
 	}
 	m.e = msg.e
-	if m.reloaded != nil {
-		m.e.SetPatterns(m.reloaded)
-	}
-	if m.opts.Watcher == nil {
+	if m.opts.Patterns == nil {
 		m.hdr.patterns = builtinStatus(m.e.Patterns().Len())
 	}
 	return tea.Batch(m.show(viewPackets), waitDone(msg.done))
@@ -96,7 +103,7 @@ func (p *picker) view(th *Theme, width, height int) string {
 	}
 	switch {
 	case p.opening != "":
-		lines = append(lines, "", th.Label.Render("opening "+engine.Escape(p.opening)+"…"))
+		lines = append(lines, "", th.Label.Render("opening "+output.Escape(p.opening)+"…"))
 	case p.err != "":
 		lines = append(lines, "", th.Error.Render(p.err))
 	}

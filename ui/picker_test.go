@@ -2,29 +2,21 @@ package ui
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"l7sniff/engine"
-	"l7sniff/patterns"
+	"l7sniff/internal/patterntest"
 )
 
 // TestReloadWhilePickerOpen: a pattern reload published while the
-// interface picker is open reaches the engine the picker then starts
-// (which was configured, as l7sniff does, with the set of the start).
+// interface picker is open shows in the header and reaches the engine the
+// picker then starts (which was configured, as l7sniff does, with the set
+// of the start, and attached to the pattern subscription as l7sniff's
+// start function does).
 func TestReloadWhilePickerOpen(t *testing.T) {
-	dir := t.TempDir()
-	pat := filepath.Join(dir, "http.pat")
-	if err := os.WriteFile(pat, []byte("http\n^get\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	w, err := patterns.NewWatcher(patterns.Options{}, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
+	w, pat := patterntest.Watch(t, "http", "^get")
 	initial := w.Current()
+	pw := engine.WatchPatterns(w)
 	var started *engine.Engine
 	startFn := func(string) (*engine.Engine, <-chan error, error) {
 		e, err := engine.New(engine.Config{Source: engine.SourceConfig{File: demoCapture}, RingPackets: 1000, Patterns: initial})
@@ -32,16 +24,15 @@ func TestReloadWhilePickerOpen(t *testing.T) {
 			return nil, nil, err
 		}
 		started = e
+		pw.Attach(e)
 		done := make(chan error, 1)
 		go func() { done <- e.Run(context.Background()) }()
 		return e, done, nil
 	}
-	opts := Options{Devices: []string{"1.demo0 [Up]", "2.demo1 [Up]"}, Start: startFn, Watcher: w}
+	opts := Options{Devices: []string{"1.demo0 [Up]", "2.demo1 [Up]"}, Start: startFn, Patterns: pw}
 	s := start(t, New(nil, opts, testTheme()), 100, 30)
 	s.waitFor("Choose an interface", "patterns v1: 1 loaded")
-	if err := os.WriteFile(pat, []byte("http\n^(get|post)\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	patterntest.Write(t, pat, "http", "^(get|post)")
 	s.waitFor("patterns v2")
 	s.keys("enter")
 	s.waitFor("pkts 305")

@@ -18,7 +18,7 @@ func (m *Model) openInput(kind inputKind, value string, validate func(string) er
 
 // inputKey edits the open prompt and, on Enter, does what it asks.
 func (m *Model) inputKey(msg tea.KeyMsg) tea.Cmd {
-	res, cmd := m.in.update(msg, &m.keys)
+	res, cmd := m.in.update(msg, &m.inKeys)
 	switch res {
 	case inputCancelled:
 		m.in = nil
@@ -89,28 +89,8 @@ type wroteMsg struct {
 // them) are left out and counted.
 func writeView(r *engine.Ring, path string, link decode.LinkType, snaplen int) tea.Cmd {
 	return func() tea.Msg {
-		w, err := engine.CreatePcap(path, 0o600, link, snaplen, true)
-		if err != nil {
-			return wroteMsg{path: path, err: err}
-		}
-		msg := wroteMsg{path: path}
-		for _, seq := range r.ViewSeqs() {
-			v, ok := r.Get(seq)
-			switch {
-			case !ok:
-				continue
-			case v.Link != link:
-				msg.otherLinks++
-				continue
-			}
-			if err := w.WritePacket(v.Time.UnixNano(), v.Data, v.WireLen); err != nil {
-				w.Close()
-				return wroteMsg{path: path, err: err}
-			}
-			msg.n++
-		}
-		msg.err = w.Close()
-		return msg
+		n, other, err := r.WriteView(path, link, snaplen)
+		return wroteMsg{path: path, n: n, otherLinks: other, err: err}
 	}
 }
 
@@ -126,7 +106,7 @@ func (m *Model) result(msg tea.Msg) tea.Cmd {
 		m.pk.follow = true
 		// The count is kept while paused; the new filter changes it.
 		m.pk.total = viewLenUpTo(m.e.Ring(), m.shownUpTo())
-		m.pk.refresh(m.e.Ring(), m.shownUpTo())
+		m.pk.refetch()
 		if msg.expr == "" {
 			m.setStatus("view filter removed", false)
 		} else {

@@ -1,13 +1,13 @@
 package ui
 
 import (
-	"bytes"
 	"strconv"
 	"strings"
 	"time"
 
 	"l7sniff/decode"
 	"l7sniff/engine"
+	"l7sniff/engine/output"
 )
 
 // pktRow is one packet as the packets view shows it: its columns, already
@@ -63,64 +63,31 @@ func (f *rowFormatter) kept(v *engine.PacketView, t0 time.Time) pktRow {
 	return r
 }
 
-// arrow separates source and destination in decode's summaries.
-const arrow = " → "
-
-// format decodes v and splits its summary into columns; t0 is the time
-// the relative time column counts from.
+// format decodes v and puts its summary's parts in columns; t0 is the
+// time the relative time column counts from. The path a tunnelled packet
+// came through leads the info, so the endpoints are the inner ones, as in
+// Wireshark, and find still sees the path.
 func (f *rowFormatter) format(v *engine.PacketView, t0 time.Time) pktRow {
 	p := &f.p
 	f.replay.decode(f.ring, v, p)
-	f.buf = p.AppendSummary(f.buf[:0])
+	var parts decode.SummaryParts
+	f.buf, parts = p.AppendSummaryParts(f.buf[:0])
+	part := func(k decode.Part) string { return output.Escape(string(parts.Of(f.buf, k))) }
 	r := pktRow{
 		seq: v.Seq, flowID: v.FlowID, no: strconv.FormatUint(v.Seq, 10),
 		time:   strconv.FormatFloat(v.Time.Sub(t0).Seconds(), 'f', 6, 64),
-		proto:  protoOf(p),
+		src:    part(decode.PartSource),
+		dst:    part(decode.PartDestination),
+		proto:  part(decode.PartProtocol),
 		length: strconv.Itoa(v.WireLen),
 		app:    v.App, service: v.Service, mismatch: v.Mismatch,
+		info: part(decode.PartInfo),
 	}
-	info := f.buf
-	if i := bytes.Index(info, []byte(arrow)); i >= 0 {
-		// "src → dst rest": the endpoints get their own columns.
-		r.src = engine.Escape(string(info[:i]))
-		rest := info[i+len(arrow):]
-		j := bytes.IndexByte(rest, ' ')
-		if j < 0 {
-			j = len(rest)
-		}
-		r.dst = engine.Escape(string(rest[:j]))
-		info = bytes.TrimLeft(rest[j:], " ")
+	if path := part(decode.PartPath); path != "" {
+		r.info = path + " " + r.info
 	}
-	r.info = strings.TrimPrefix(engine.Escape(string(info)), r.proto+" ")
 	r.style = ruleFor(p, v.App)
 	return r
-}
-
-// protoOf names the highest layer decoded, for the protocol column.
-func protoOf(p *decode.Packet) string {
-	switch {
-	case p.App.Layer != decode.LayerNone:
-		return p.App.Layer.String()
-	case p.Has(decode.LayerUSB) || p.Has(decode.LayerUSBPcap):
-		return "USB"
-	case p.Has(decode.LayerTCP) && !p.Quoted:
-		return "TCP"
-	case p.Has(decode.LayerUDP) && !p.Quoted:
-		return "UDP"
-	case p.Has(decode.LayerICMPv6):
-		return "ICMPv6"
-	case p.Has(decode.LayerICMPv4):
-		return "ICMP"
-	case p.Has(decode.LayerARP):
-		return "ARP"
-	case p.Has(decode.LayerIPv6):
-		return "IPv6"
-	case p.Has(decode.LayerIPv4):
-		return "IPv4"
-	case p.Has(decode.LayerLLC):
-		return "LLC"
-	}
-	return p.LinkType.String()
 }
 
 // text is the row as find searches it.

@@ -70,9 +70,11 @@ func isICMP(r *rowInfo) bool { return r.p.Has(decode.LayerICMPv4) || r.p.Has(dec
 func isUSB(r *rowInfo) bool { return r.p.Has(decode.LayerUSB) || r.p.Has(decode.LayerUSBPcap) }
 
 func isRouting(r *rowInfo) bool {
-	switch r.p.Flow.Proto {
-	case decode.IPProtoIGMP, decode.IPProtoOSPF, decode.IPProtoVRRP:
-		return r.p.Flow.Kind == decode.FlowIPv4 || r.p.Flow.Kind == decode.FlowIPv6
+	if proto, ok := r.p.Flow.IPProto(); ok {
+		switch proto {
+		case decode.IPProtoIGMP, decode.IPProtoOSPF, decode.IPProtoVRRP:
+			return true
+		}
 	}
 	return port(r.p, 179) || port(r.p, 520)
 }
@@ -102,8 +104,7 @@ func appOrPort(app string, ports ...uint16) func(*rowInfo) bool {
 // port reports whether either end of the packet's TCP or UDP flow uses n.
 func port(p *decode.Packet, n uint16) bool {
 	k := &p.Flow
-	return (k.Kind == decode.FlowIPv4 || k.Kind == decode.FlowIPv6) &&
-		(k.Proto == decode.IPProtoTCP || k.Proto == decode.IPProtoUDP) && (k.PortA == n || k.PortB == n)
+	return (k.IsIP(decode.IPProtoTCP) || k.IsIP(decode.IPProtoUDP)) && (k.PortA == n || k.PortB == n)
 }
 
 func isBroadcast(r *rowInfo) bool {

@@ -6,6 +6,10 @@
 // The UI never holds up the capture: it pulls snapshots on a tick (at
 // most 30 a second) and fetches from the ring only the rows on screen.
 // If it is slow it shows fewer frames, never fewer packets.
+//
+// Each view is a component (component.go) with its own keymap (keys.go)
+// and update; the Model routes keys to the view in front and handles
+// only those that work everywhere (keyhandler.go).
 package ui
 
 import (
@@ -20,7 +24,6 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"l7sniff/engine"
-	"l7sniff/patterns"
 )
 
 // Options configure the UI.
@@ -28,17 +31,17 @@ type Options struct {
 	// Light selects the theme for light terminal backgrounds (dark is
 	// the default); NoColor draws without colour (NO_COLOR).
 	Light, NoColor bool
-	// Watcher, when patterns come from directories, publishes reloads;
-	// the UI installs each new set in the engine and shows its status.
-	// nil means the built-in set.
-	Watcher *patterns.Watcher
+	// Patterns, when patterns come from directories, is the engine's
+	// subscription to their reloads: the UI shows each one's status and
+	// asks it for a reload (r). nil means the built-in set.
+	Patterns *engine.PatternWatch
 	// Snaplen is the capture's snap length, for compiling filters and
-	// writing files (0: engine.DefaultSnaplen).
+	// writing files (0: the engine's default).
 	Snaplen int
 	// Done receives the engine's Run result when it returns.
 	Done <-chan error
 	// Devices and Start run the interface picker when Run gets no engine:
-	// Devices are engine.Devices lines, Start opens the chosen device and
+	// Devices are capture.Devices lines, Start opens the chosen device and
 	// starts capturing on it.
 	Devices []string
 	Start   func(device string) (*engine.Engine, <-chan error, error)
@@ -96,27 +99,23 @@ const (
 	viewPicker
 )
 
-// Model is the UI's state: the Bubble Tea model. Each view is a sub-model
-// of its own (packetList, flowList, detail, follow, picker); Model routes
-// keys and snapshots to them and lays them out.
+// Model is the UI's state: the Bubble Tea model. Each view is a
+// component of its own, with its keymap and update (packetList,
+// flowList, detail, follow, picker, helpView); the Model keeps what they
+// share (common: the engine, the status line, the pause), the header and
+// the prompt, handles the keys that work everywhere, routes the others
+// to the view in front and lays the screen out.
 type Model struct {
-	e     *engine.Engine
-	opts  Options
-	th    *Theme
-	keys  keyMap
-	help  help.Model
-	width int
-	high  int
+	common
+	keys   globalKeys
+	inKeys inputKeys
+	help   help.Model
+	width  int
+	high   int
 
-	view, back viewID
-	showHelp   bool
-	helpTop    int // first help line on screen
-	hex        bool
-	// paused freezes the display (space); pausedAt is the newest packet
-	// then, so the lists leave out what came later and the header can
-	// say how much did.
-	paused   bool
-	pausedAt uint64
+	// view is the one shown; from is where the follow view was opened
+	// from, where esc goes back to.
+	view, from viewID
 
 	hdr  header
 	pk   packetList
@@ -124,47 +123,41 @@ type Model struct {
 	dt   detail
 	fw   follow
 	pick picker
+	hv   helpView
 
-	// drillFrom is the view filter in force before enter on a flow
-	// replaced it; esc in the packets view puts it back.
-	drillFrom *string
+	in   *input
+	hist map[inputKind][]string
+	find string
 
-	// reloaded is the last set the Watcher published: an engine the
-	// picker starts later gets it too, not the set it was configured with.
-	reloaded *patterns.Set
-
-	in        *input
-	hist      map[inputKind][]string
-	status    string
-	statusErr bool
-	find      string
-
-	lastStats, lastFlows time.Time
-	statsBusy, flowsBusy bool          // a snapshot is being fetched
-	frames               *atomic.Int64 // nil unless --debug on a terminal
-	lastFrames           int64
-	lastFPS              time.Time
+	lastStats  time.Time
+	statsBusy  bool          // a snapshot is being fetched
+	frames     *atomic.Int64 // nil unless --debug on a terminal
+	lastFrames int64
+	lastFPS    time.Time
 }
 
 // New returns the model for engine e (nil: start with the picker).
 func New(e *engine.Engine, opts Options, th *Theme) *Model {
-	if opts.Snaplen <= 0 {
-		opts.Snaplen = engine.DefaultSnaplen
-	}
 	m := &Model{
-		e: e, opts: opts, th: th, keys: newKeyMap(), help: help.New(),
-		hex: true, pk: newPacketList(), fl: newFlowList(),
+		common: common{e: e, opts: opts, th: th},
+		keys:   newGlobalKeys(), inKeys: newInputKeys(), help: help.New(),
 		hist: map[inputKind][]string{},
 	}
+	c := &m.common
+	c.nav, c.stats = m, &m.hdr.st
+	m.pk, m.fl, m.dt, m.fw = newPacketList(c), newFlowList(c), newDetail(c), newFollow(c)
+	m.hv = newHelpView(c, &m.keys, &m.help)
 	if !opts.Debug {
 		m.hdr.fps = -1
 	}
 	m.help.Styles.ShortKey, m.help.Styles.FullKey = th.Bold, th.Bold
 	m.help.Styles.ShortDesc, m.help.Styles.FullDesc = th.Label, th.Label
 	if e == nil {
-		m.view, m.pick = viewPicker, newPicker(opts.Devices)
+		m.view, m.pick = viewPicker, newPicker(c, opts.Devices)
 	}
-	if e != nil && opts.Watcher == nil {
+	if opts.Patterns != nil {
+		m.hdr.patterns, m.hdr.patErr = reloadStatus(opts.Patterns.Status())
+	} else if e != nil {
 		m.hdr.patterns = builtinStatus(e.Patterns().Len())
 	}
 	return m
@@ -182,16 +175,16 @@ func tick() tea.Cmd {
 	return tea.Tick(time.Second/fps, func(t time.Time) tea.Msg { return tickMsg(t) })
 }
 
-// reloadMsg is a pattern set the Watcher published.
-type reloadMsg patterns.Reload
+// reloadMsg is a pattern reload the engine took.
+type reloadMsg engine.PatternReload
 
 func (m *Model) watchPatterns() tea.Cmd {
-	w := m.opts.Watcher
-	if w == nil {
+	p := m.opts.Patterns
+	if p == nil {
 		return nil
 	}
 	return func() tea.Msg {
-		r, ok := <-w.Updates()
+		r, ok := <-p.Updates()
 		if !ok {
 			return nil
 		}
@@ -224,25 +217,16 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.view == viewPackets {
 			// The rows were read before these counters: read them again,
 			// or a frame could say "ended" over rows not yet there.
-			m.pk.refresh(m.e.Ring(), m.shownUpTo())
+			m.pk.refetch()
 		}
 	case flowsMsg:
-		m.flowsBusy = false
-		m.fl.set(msg.page, msg.q, msg.filtered)
-		if m.e.Ring().ViewFilter() != msg.expr {
-			// The view filter changed while these were fetched.
-			return m, m.refresh(time.Now(), true)
-		}
+		return m, m.fl.loaded(msg)
 	case tea.KeyMsg:
 		return m, m.key(msg)
 	case tea.MouseMsg:
 		m.mouse(msg)
 	case reloadMsg:
-		m.reloaded = msg.Set
-		if m.e != nil {
-			m.e.SetPatterns(msg.Set)
-		}
-		m.hdr.patterns, m.hdr.patErr = reloadStatus(patterns.Reload(msg))
+		m.hdr.patterns, m.hdr.patErr = reloadStatus(engine.PatternReload(msg))
 		return m, m.watchPatterns()
 	case doneMsg:
 		if msg.err != nil {
@@ -261,17 +245,38 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m *Model) bodyHeight() int { return max(m.high-headerLines-2, 3) }
 
 func (m *Model) layout() {
-	m.pk.height = m.bodyHeight() - 1 // less the column titles
-	m.fl.height = m.bodyHeight() - 1
+	m.bodyH = m.bodyHeight()
+	m.pk.height = m.bodyH - 1 // less the column titles
+	m.fl.height = m.bodyH - 1
 }
 
-// refresh pulls snapshots from the engine: the rows on screen every tick
-// (from the ring, under a short read lock), stats a few times a second and
-// the page of flows on screen twice a second while shown (and when it
-// scrolls off the page or changes order). Pages come from the shards,
-// which answer between batches, so they are fetched off the UI goroutine
-// and a key press never waits for a busy engine. force skips the rate
-// limits (resize, view change).
+// current is the view shown (under the help overlay, if open).
+func (m *Model) current() component {
+	switch m.view {
+	case viewFlows:
+		return &m.fl
+	case viewDetail:
+		return &m.dt
+	case viewFollow:
+		return &m.fw
+	case viewPicker:
+		return &m.pick
+	}
+	return &m.pk
+}
+
+// front is the component in front: the help overlay when open, else the
+// current view.
+func (m *Model) front() component {
+	if m.hv.open {
+		return &m.hv
+	}
+	return m.current()
+}
+
+// refresh pulls snapshots from the engine: stats a few times a second,
+// and what the current view shows (each view knows how often). force
+// skips the rate limits (resize, view change).
 func (m *Model) refresh(now time.Time, force bool) tea.Cmd {
 	if m.e == nil {
 		return nil
@@ -289,34 +294,10 @@ func (m *Model) refresh(now time.Time, force bool) tea.Cmd {
 		m.hdr.fps = int(float64(f-m.lastFrames) / now.Sub(m.lastFPS).Seconds())
 		m.lastFrames, m.lastFPS = f, now
 	}
-	switch m.view {
-	case viewPackets:
-		m.pk.refresh(m.e.Ring(), m.shownUpTo())
-	case viewFlows:
-		due := force || m.fl.due() || (!m.paused && now.Sub(m.lastFlows) >= 500*time.Millisecond)
-		if due && !m.flowsBusy {
-			m.flowsBusy, m.lastFlows = true, now
-			e, q := m.e, m.fl.query()
-			cmds = append(cmds, func() tea.Msg {
-				expr := e.Ring().ViewFilter()
-				pass := e.Ring().ViewFlows()
-				if pass != nil {
-					q.Keep = func(id uint64) bool { return pass[id] }
-				}
-				return flowsMsg{e.FlowPage(q), q, pass != nil, expr}
-			})
-		}
+	if r, ok := m.current().(refresher); ok {
+		cmds = append(cmds, r.refresh(now, force))
 	}
 	return tea.Batch(cmds...)
-}
-
-// shownUpTo is the newest packet the lists may show: all of them unless
-// the display is paused.
-func (m *Model) shownUpTo() uint64 {
-	if m.paused {
-		return m.pausedAt
-	}
-	return showAll
 }
 
 // togglePause pauses or resumes the display.
@@ -330,24 +311,10 @@ func (m *Model) togglePause() {
 	}
 }
 
-// statsMsg and flowsMsg are engine snapshots fetched by refresh: the
-// counters, and the page of flows q asked for, chosen by the view filter
-// (expr, read before them) when filtered.
-type (
-	statsMsg struct {
-		st             engine.Stats
-		apps, services []engine.AppStat
-	}
-	flowsMsg struct {
-		page     engine.FlowPage
-		q        engine.FlowQuery
-		filtered bool
-		expr     string
-	}
-)
-
-func (m *Model) setStatus(s string, isErr bool) {
-	m.status, m.statusErr = engine.Escape(s), isErr
+// statsMsg is the engine's counters, fetched by refresh.
+type statsMsg struct {
+	st             engine.Stats
+	apps, services []engine.AppStat
 }
 
 // show switches to view v and draws it from fresh data.
@@ -355,3 +322,28 @@ func (m *Model) show(v viewID) tea.Cmd {
 	m.view = v
 	return m.refresh(time.Now(), true)
 }
+
+// openDetail shows packet v, decoded with its flow's state, in the
+// detail view.
+func (m *Model) openDetail(v engine.PacketView) tea.Cmd {
+	m.dt.open(m.e.Ring(), v)
+	return m.show(viewDetail)
+}
+
+// followFlow opens the follow view on flow id (0: the packet has none)
+// and loads its stream.
+func (m *Model) followFlow(id uint64, title string) tea.Cmd {
+	if id == 0 {
+		m.setStatus("this packet belongs to no flow", true)
+		return nil
+	}
+	if m.view != viewFollow {
+		m.from = m.view
+	}
+	m.fw.start(title)
+	m.view = viewFollow
+	return loadStream(m.e.Ring(), id, title)
+}
+
+// back returns to the view follow was opened from.
+func (m *Model) back() tea.Cmd { return m.show(m.from) }

@@ -181,7 +181,7 @@ func TestFlowsViewSortAndEnter(t *testing.T) {
 	s.keys("S")
 	s.waitFor("Dur▲")
 	s.keys("enter")
-	s.waitFor("view tcp and host 10.77.0.")
+	s.waitFor("view flow ", "10.77.0.")
 }
 
 func TestDetailTreeAndHex(t *testing.T) {
@@ -273,7 +273,9 @@ func TestPatternReloadStatus(t *testing.T) {
 	}
 	defer w.Close()
 	e := demoEngine(t)
-	s := start(t, New(e, Options{Watcher: w}, testTheme()), 100, 30)
+	pw := engine.WatchPatterns(w)
+	pw.Attach(e)
+	s := start(t, New(e, Options{Patterns: pw}, testTheme()), 100, 30)
 	s.waitFor("patterns v1: 1 loaded, no errors")
 	if err := os.WriteFile(pat, []byte("http\n^(get|post\n"), 0o644); err != nil {
 		t.Fatal(err)

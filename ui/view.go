@@ -4,9 +4,6 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/lipgloss"
-
-	"l7sniff/engine"
 )
 
 // View draws the screen: header, the current view (or the help overlay),
@@ -16,7 +13,7 @@ func (m *Model) View() string {
 		return "" // no size yet
 	}
 	bodyH := m.bodyHeight()
-	var head, body string
+	var head string
 	switch {
 	case m.e == nil: // the picker: no capture yet, but patterns
 		head = box(m.th.Title.Render("l7sniff")+"\n\n\n"+m.hdr.patternLine(m.th, m.width), headerLines)
@@ -28,20 +25,8 @@ func (m *Model) View() string {
 		}
 		head = m.hdr.view(m.th, m.width, m.e.Ring().ViewFilter(), arrived)
 	}
-	switch {
-	case m.showHelp:
-		body = m.helpView(bodyH)
-	case m.view == viewPicker:
-		body = m.pick.view(m.th, m.width, bodyH)
-	case m.view == viewPackets:
-		body = m.pk.view(m.th, m.width, bodyH, m.waiting())
-	case m.view == viewFlows:
-		body = m.fl.view(m.th, m.width, bodyH)
-	case m.view == viewDetail:
-		body = m.dt.view(m.th, m.width, bodyH, m.hex)
-	case m.view == viewFollow:
-		body = m.fw.view(m.th, m.width, bodyH)
-	}
+	front := m.front()
+	body := front.draw(m.width, bodyH)
 	var status, foot string
 	switch {
 	case m.in != nil:
@@ -51,75 +36,20 @@ func (m *Model) View() string {
 		if m.statusErr {
 			status = m.th.Error.Render(fit(m.status, m.width))
 		}
-		foot = m.help.ShortHelpView(m.keys.ShortHelp())
+		foot = m.help.ShortHelpView(m.footerKeys(front))
 	}
 	return strings.Join([]string{head, box(body, bodyH), status, fit(foot, m.width)}, "\n")
 }
 
-// waiting is what the empty packets view says.
-func (m *Model) waiting() string {
-	st := &m.hdr.st
-	switch {
-	case m.e.Ring().ViewFilter() != "" && st.Packets > 0:
-		return "no packet passes the view filter"
-	case st.Done:
-		return "no packets in " + engine.Escape(st.Source)
-	case st.Live:
-		return "waiting for packets on " + engine.Escape(st.Source) + "…"
+// footerKeys are the hints under the screen: the view's own between the
+// global ones; the picker and the help overlay, which take every key,
+// show only theirs.
+func (m *Model) footerKeys(front component) []key.Binding {
+	if m.hv.open || m.view == viewPicker {
+		return front.ShortHelp()
 	}
-	return "reading " + engine.Escape(st.Source) + "…"
-}
-
-// helpView is the help overlay: the keys from the keymap, then the
-// colouring rules from the theme's table, each drawn in its own colour.
-func (m *Model) helpView(height int) string {
-	h := m.help
-	h.ShowAll = true
-	th := m.th
-	entry := func(st lipgloss.Style, name, desc string) string {
-		return st.Render(fit(name, 11)) + " " + th.Label.Render(fit(desc, 32))
-	}
-	var legend []string
-	for i, r := range rules {
-		legend = append(legend, entry(th.Row(i), r.name, r.desc))
-	}
-	legend = append(legend,
-		entry(th.App("http"), "http", "classified (a colour per protocol)"),
-		entry(th.Classifying, "classifying", "still reading the payload"),
-		entry(th.Unknown, "unknown", "no pattern matched"),
-		entry(th.Mismatch, "ssh!", "payload and port disagree"))
-	lines := []string{th.Title.Render("Keys")}
-	// Side by side where they fit, else one group under the other (and
-	// the help scrolls).
-	keys := []string{h.FullHelpView(m.keys.FullHelp())}
-	if lipgloss.Width(keys[0]) > m.width {
-		keys = keys[:0]
-		for _, g := range m.keys.FullHelp() {
-			keys = append(keys, h.FullHelpView([][]key.Binding{g}))
-		}
-	}
-	lines = append(lines, keys...)
-	lines = append(lines, th.Label.Render("  / takes BPF and app NAME, service NAME, host SUFFIX, joined by not/and/or ( )"))
-	lines = append(lines, "", th.Title.Render("Row colours and verdicts"))
-	perLine := 2
-	if 2*lipgloss.Width(legend[0])+2 > m.width {
-		perLine = 1
-	}
-	for i := 0; i < len(legend); i += perLine {
-		l := legend[i]
-		if perLine == 2 && i+1 < len(legend) {
-			l += "  " + legend[i+1]
-		}
-		lines = append(lines, l)
-	}
-	lines = strings.Split(strings.Join(lines, "\n"), "\n") // the key columns span several
-	// Taller than the screen (80×24): it scrolls, and says so.
-	m.helpTop = clamp(m.helpTop, 0, max(len(lines)-height, 0))
-	lines = lines[m.helpTop:]
-	if len(lines) > height {
-		lines = append(lines[:height-1], th.Label.Render("  ↓ more: j/↓, PgDn"))
-	}
-	return box(strings.Join(lines, "\n"), height)
+	k := &m.keys
+	return append(append([]key.Binding{k.Help, k.Tab}, front.ShortHelp()...), k.ViewFilter, k.Pause, k.Quit)
 }
 
 // box makes s exactly height lines, cutting or padding at the bottom, so
