@@ -23,7 +23,7 @@ type builder struct {
 
 	ids    map[string]uint32
 	states [][]uint32 // leaves of each state
-	rows   []uint32   // rows[i*n+c]: successor of state i on class c
+	rows   rowTable   // rows.row(i)[c]: successor of state i on class c
 	budget int        // maximum number of states
 	meter  meter      // work, state-set memory and cancellation
 
@@ -60,6 +60,7 @@ func determinize(p *prog, group []int, maxMem int64, maxStates int, lim meter, s
 		mark:    make([]uint32, len(p.inst)),
 		meter:   lim,
 	}
+	b.rows.n = b.cls.n
 	defer func() {
 		st.Work += b.meter.work
 		st.PeakWork = max(st.PeakWork, b.meter.work)
@@ -172,7 +173,7 @@ func (b *builder) add(leaves []uint32) (uint32, error) {
 	own := slices.Clone(leaves)
 	b.ids[unsafe.String((*byte)(unsafe.Pointer(unsafe.SliceData(own))), 4*len(own))] = id
 	b.states = append(b.states, own)
-	b.rows = append(b.rows, make([]uint32, b.cls.n)...)
+	b.rows.add()
 	return id, nil
 }
 
@@ -181,7 +182,8 @@ func (b *builder) add(leaves []uint32) (uint32, error) {
 func (b *builder) explore() error {
 	n := b.cls.n
 	buckets := make([][]uint32, n)
-	byBucket := make(map[string]uint32)
+	hashes := make([]uint32, n) // of each bucket, built with it
+	reps := newClassIndex(n)
 	var next, extra []uint32
 	for i := 0; i < len(b.states); i++ {
 		// Steps are summed locally and handed to the meter before it
@@ -189,11 +191,13 @@ func (b *builder) explore() error {
 		spent := int64(len(b.states[i]))
 		for c := range buckets {
 			buckets[c] = buckets[c][:0]
+			hashes[c] = hashSeed
 		}
 		for _, pc := range b.states[i] {
 			if in := b.p.inst[pc]; in.op == opByte {
 				for _, c := range b.setCls[in.arg] {
 					buckets[c] = append(buckets[c], pc)
+					hashes[c] = (hashes[c] ^ pc) * hashPrime
 				}
 				spent += int64(len(b.setCls[in.arg]))
 			}
@@ -203,14 +207,15 @@ func (b *builder) explore() error {
 			return b.meter.err
 		}
 		spent = 0
-		clear(byBucket)
-		b.rows[i*n+nulClass] = uint32(i)
+		reps.reset()
+		row := b.rows.row(i)
+		row[nulClass] = uint32(i)
 		for c := 1; c < n; c++ {
 			bk := buckets[c]
 			spent += int64(len(bk))
-			key := unsafe.String((*byte)(unsafe.Pointer(unsafe.SliceData(bk))), 4*len(bk))
-			if id, ok := byBucket[key]; ok {
-				b.rows[i*n+c] = id
+			// Classes with the same bucket share a successor.
+			if rep, ok := reps.find(c, hashes[c], buckets); ok {
+				row[c] = row[rep]
 				continue
 			}
 			// The successor is the unanchored leaves, already sorted,
@@ -239,8 +244,7 @@ func (b *builder) explore() error {
 			if err != nil {
 				return err
 			}
-			b.rows[i*n+c] = id
-			byBucket[string(key)] = id
+			row[c] = id
 		}
 		b.meter.work += spent
 	}
@@ -262,3 +266,46 @@ func mergeSorted(dst, a, b []uint32) []uint32 {
 
 // sortCost is the work of sorting n leaves, in meter steps.
 func sortCost(n int) int64 { return int64(n) * int64(bits.Len(uint(n))) }
+
+// FNV-1a constants, for hashing lists of instructions.
+const (
+	hashSeed  = 2166136261
+	hashPrime = 16777619
+)
+
+// classIndex finds, among the classes seen so far while one state's
+// successors are computed, one whose bucket of instructions equals a
+// class's: a small open-addressing table of class numbers keyed by the
+// buckets' hashes, emptied in O(1) by a generation stamp.
+type classIndex struct {
+	class []uint16 // class in each slot
+	stamp []uint32 // slot is in use when stamp == gen
+	hash  []uint32 // hash of the slot's bucket
+	gen   uint32
+}
+
+func newClassIndex(n int) *classIndex {
+	size := 1
+	for size < 2*n {
+		size *= 2
+	}
+	return &classIndex{class: make([]uint16, size), stamp: make([]uint32, size), hash: make([]uint32, size)}
+}
+
+// reset empties the index.
+func (x *classIndex) reset() { x.gen++ }
+
+// find returns an earlier class whose bucket equals buckets[c] and true,
+// or records c under hash h and returns false.
+func (x *classIndex) find(c int, h uint32, buckets [][]uint32) (int, bool) {
+	mask := uint32(len(x.class) - 1)
+	for i := (h ^ h>>15) & mask; ; i = (i + 1) & mask {
+		if x.stamp[i] != x.gen {
+			x.stamp[i], x.hash[i], x.class[i] = x.gen, h, uint16(c)
+			return 0, false
+		}
+		if rep := int(x.class[i]); x.hash[i] == h && slices.Equal(buckets[rep], buckets[c]) {
+			return rep, true
+		}
+	}
+}
