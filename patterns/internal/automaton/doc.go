@@ -40,8 +40,11 @@
 //     the first components, the head. Each component is an eager,
 //     immutable DFA over byte classes, made unanchored by seeding every
 //     position with the starts of its patterns, with states from which
-//     nothing can match folded into a dead state. The 113 protocol patterns
-//     give 11 components (6 head), ~48000 states, ~15 MiB, in ~1.7 s.
+//     nothing can match folded into a dead state. The head and the other
+//     components are grouped on two goroutines at once, with a check that
+//     the result is the one grouping them in turn would give. The 113
+//     protocol patterns give 11 components (6 head), ~48000 states,
+//     ~15 MiB, in ~0.6 s on two cores.
 //
 //  2. Lazy product DFAs (cache.go). A stream's true state is the tuple of
 //     its component states, and that tuple is what a State stores (one
