@@ -13,6 +13,7 @@ type builder struct {
 	p       *prog
 	cls     *byteClasses
 	setCls  [][]uint8  // classes contained in each byte set of p
+	setOut  [][]uint8  // the other classes (NUL's aside) of each byte set
 	eps     [][]uint32 // leaves reachable from an instruction away from the start
 	epsDone []bool
 
@@ -68,13 +69,18 @@ func determinize(p *prog, group []int, maxMem int64, maxStates int, lim meter, s
 	}()
 	b.budget = int(min(maxMem/int64(4*b.cls.n), int64(maxStates)))
 	b.setCls = make([][]uint8, len(p.sets))
+	b.setOut = make([][]uint8, len(p.sets))
 	for i, s := range p.sets {
 		if !used[i] {
 			continue
 		}
 		for c, rep := range b.cls.reps {
-			if c != nulClass && s.has(rep) {
+			switch {
+			case c == nulClass:
+			case s.has(rep):
 				b.setCls[i] = append(b.setCls[i], uint8(c))
+			default:
+				b.setOut[i] = append(b.setOut[i], uint8(c))
 			}
 		}
 	}
@@ -179,27 +185,47 @@ func (b *builder) add(leaves []uint32) (uint32, error) {
 
 // explore computes the successors of every state, breadth first, creating
 // states as they are discovered.
+//
+// The successor on class c is reached through the bucket of the state's
+// leaves whose byte set holds c. Most leaves stand for large sets (., [^x],
+// printable runs) that hold most classes, so buckets are kept in
+// complement form: the leaves of large sets go to all, and to except[c]
+// for the few classes their set lacks, the others to small[c] for the few
+// it holds; bucket c is all minus except[c] plus small[c]. On the l7
+// protocols this files 20 times fewer entries than a list per class. The
+// meter still charges the steps of one list per class (the unit
+// Options.MaxWork is calibrated in), an upper bound on this work.
 func (b *builder) explore() error {
 	n := b.cls.n
-	buckets := make([][]uint32, n)
-	hashes := make([]uint32, n) // of each bucket, built with it
+	var all []uint32              // leaves of large sets, in order
+	except := make([][]uint32, n) // leaves of all whose set lacks class c
+	small := make([][]uint32, n)  // leaves of small sets holding class c
+	hashes := make([]uint32, n)   // of each class's bucket, built with it
 	reps := newClassIndex(n)
 	var next, extra []uint32
 	for i := 0; i < len(b.states); i++ {
 		// Steps are summed locally and handed to the meter before it
 		// looks: once per state, and in add for each new state.
 		spent := int64(len(b.states[i]))
-		for c := range buckets {
-			buckets[c] = buckets[c][:0]
+		all = all[:0]
+		for c := range n {
+			except[c], small[c] = except[c][:0], small[c][:0]
 			hashes[c] = hashSeed
 		}
 		for _, pc := range b.states[i] {
-			if in := b.p.inst[pc]; in.op == opByte {
-				for _, c := range b.setCls[in.arg] {
-					buckets[c] = append(buckets[c], pc)
-					hashes[c] = (hashes[c] ^ pc) * hashPrime
-				}
-				spent += int64(len(b.setCls[in.arg]))
+			in := b.p.inst[pc]
+			if in.op != opByte {
+				continue
+			}
+			spent += int64(len(b.setCls[in.arg]))
+			lists, classes := small, b.setCls[in.arg]
+			if out := b.setOut[in.arg]; len(out) < len(classes) {
+				all = append(all, pc)
+				lists, classes = except, out
+			}
+			for _, c := range classes {
+				lists[c] = append(lists[c], pc)
+				hashes[c] = (hashes[c] ^ pc) * hashPrime
 			}
 		}
 		b.meter.work += spent
@@ -211,10 +237,9 @@ func (b *builder) explore() error {
 		row := b.rows.row(i)
 		row[nulClass] = uint32(i)
 		for c := 1; c < n; c++ {
-			bk := buckets[c]
-			spent += int64(len(bk))
+			spent += int64(len(all) - len(except[c]) + len(small[c]))
 			// Classes with the same bucket share a successor.
-			if rep, ok := reps.find(c, hashes[c], buckets); ok {
+			if rep, ok := reps.find(c, hashes[c], except, small); ok {
 				row[c] = row[rep]
 				continue
 			}
@@ -226,15 +251,16 @@ func (b *builder) explore() error {
 				b.mark[l] = b.markGen
 			}
 			extra = extra[:0]
-			for _, pc := range bk {
-				eps := b.epsOf(b.p.inst[pc].out)
-				for _, l := range eps {
-					if b.mark[l] != b.markGen {
-						b.mark[l] = b.markGen
-						extra = append(extra, l)
-					}
+			ex := except[c]
+			for _, pc := range all {
+				if len(ex) > 0 && ex[0] == pc {
+					ex = ex[1:]
+					continue
 				}
-				spent += int64(len(eps))
+				extra, spent = b.follow(extra, pc, spent)
+			}
+			for _, pc := range small[c] {
+				extra, spent = b.follow(extra, pc, spent)
 			}
 			slices.Sort(extra)
 			next = mergeSorted(next[:0], b.unanchored, extra)
@@ -249,6 +275,19 @@ func (b *builder) explore() error {
 		b.meter.work += spent
 	}
 	return nil
+}
+
+// follow appends to extra the leaves after byte leaf pc that are not
+// marked yet, marking them, and adds the steps to spent.
+func (b *builder) follow(extra []uint32, pc uint32, spent int64) ([]uint32, int64) {
+	eps := b.epsOf(b.p.inst[pc].out)
+	for _, l := range eps {
+		if b.mark[l] != b.markGen {
+			b.mark[l] = b.markGen
+			extra = append(extra, l)
+		}
+	}
+	return extra, spent + int64(len(eps))
 }
 
 // mergeSorted appends to dst the union of a and b, two sorted lists with
@@ -295,16 +334,17 @@ func newClassIndex(n int) *classIndex {
 // reset empties the index.
 func (x *classIndex) reset() { x.gen++ }
 
-// find returns an earlier class whose bucket equals buckets[c] and true,
-// or records c under hash h and returns false.
-func (x *classIndex) find(c int, h uint32, buckets [][]uint32) (int, bool) {
+// find returns an earlier class whose bucket equals class c's and true, or
+// records c under hash h and returns false. A bucket is told by its lists
+// of exceptions and of additions (see explore).
+func (x *classIndex) find(c int, h uint32, except, small [][]uint32) (int, bool) {
 	mask := uint32(len(x.class) - 1)
 	for i := (h ^ h>>15) & mask; ; i = (i + 1) & mask {
 		if x.stamp[i] != x.gen {
 			x.stamp[i], x.hash[i], x.class[i] = x.gen, h, uint16(c)
 			return 0, false
 		}
-		if rep := int(x.class[i]); x.hash[i] == h && slices.Equal(buckets[rep], buckets[c]) {
+		if rep := int(x.class[i]); x.hash[i] == h && slices.Equal(except[rep], except[c]) && slices.Equal(small[rep], small[c]) {
 			return rep, true
 		}
 	}
