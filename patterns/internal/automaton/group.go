@@ -26,7 +26,22 @@ func group(p *prog, n int, maxMem int64, lim meter, st *Stats) (comps []*dfa, he
 		d, _, err := largestPrefix(p, nil, 0, maxMem, componentCaps[0], lim, st)
 		return []*dfa{d}, 0, err
 	}
-	var anch, rest []int
+	anch, rest := packOrder(p, n)
+	for _, limit := range componentCaps {
+		var hd, tl []*dfa
+		if hd, tl, err = packHeadTail(p, anch, rest, maxMem, limit, lim, st); err == nil {
+			return append(hd, tl...), len(hd), nil
+		}
+		if pe, ok := err.(*PatternError); fatal(err) || ok && biggerCapsFail(pe.Err) {
+			return nil, 0, err
+		}
+	}
+	return nil, 0, err
+}
+
+// packOrder returns the anchored patterns of 0..n-1 and the others, each
+// loop-free ones first, in the order they are packed.
+func packOrder(p *prog, n int) (anch, rest []int) {
 	for pass := range 2 {
 		for t := range n {
 			switch {
@@ -38,16 +53,7 @@ func group(p *prog, n int, maxMem int64, lim meter, st *Stats) (comps []*dfa, he
 			}
 		}
 	}
-	for _, limit := range componentCaps {
-		var hd, tl []*dfa
-		if hd, tl, err = packHeadTail(p, anch, rest, maxMem, limit, lim, st); err == nil {
-			return append(hd, tl...), len(hd), nil
-		}
-		if pe, ok := err.(*PatternError); fatal(err) || ok && biggerCapsFail(pe.Err) {
-			return nil, 0, err
-		}
-	}
-	return nil, 0, err
+	return anch, rest
 }
 
 // packHeadTail packs the anchored patterns anch and then the others, rest,
