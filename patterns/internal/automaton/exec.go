@@ -130,9 +130,13 @@ func (m *Machine) feedHead(q *[maxGroups]uint16, data []byte, entry bool) (best 
 		ts := trow * stride
 		ht, tt := hgen.trans, tgen.trans
 		for ; i < len(data); i++ {
+			n, hv, tv := walkBoth(ht, tt, cls, data[i:], hs, ts)
+			if i, hs, ts = i+n, hv, tv; i == len(data) {
+				break
+			}
 			b := data[i]
-			hv := ht[hs|uint32(b)].Load()
-			tv := tt[ts+uint32(cls[b])].Load()
+			hv = ht[hs|uint32(b)].Load()
+			tv = tt[ts+uint32(cls[b])].Load()
 			if int32(tv) <= 0 {
 				if tv == 0 {
 					tgen, tv = t.step(tgen, ts, b)
@@ -208,19 +212,20 @@ func (m *Machine) feedTail(q *[maxGroups]uint16, data []byte, entry bool) (best 
 	}
 	t := gen.trans
 	for i := 0; i < len(data); i++ {
-		b := data[i]
-		v := t[s+uint32(cls[b])].Load()
-		if int32(v) <= 0 {
-			if v == 0 {
-				gen, v = p.step(gen, s, b)
-				t = gen.trans
-			}
-			if v == deadTag {
-				return best, false
-			}
-			v &^= tagBit
-			best = min(best, gen.match[v/stride])
+		n, v := walkTail(t, cls, data[i:], s)
+		if i, s = i+n, v; i == len(data) {
+			break
 		}
+		b := data[i]
+		if v = t[s+uint32(cls[b])].Load(); v == 0 {
+			gen, v = p.step(gen, s, b)
+			t = gen.trans
+		}
+		if v == deadTag {
+			return best, false
+		}
+		v &^= tagBit
+		best = min(best, gen.match[v/stride])
 		s = v
 	}
 	best = min(best, gen.eof[s/stride])
@@ -298,6 +303,38 @@ func walkParts(t []atomic.Uint32, cls *[256]uint8, p0, p1, p2, p3 []byte, s uint
 		s0, s1, s2, s3 = v0, v1, v2, v3
 	}
 	return j, s0, s1, s2, s3
+}
+
+// walkTail runs the tail product over data from s until the end or the
+// first transition that is not ordinary, and returns how far it went and
+// the state there; walkBoth does the same for the head and the tail
+// products side by side. Like walkParts they are functions of their own so
+// that their states stay in registers (inside the feed loops they were
+// kept on the stack).
+//
+//go:noinline
+func walkTail(t []atomic.Uint32, cls *[256]uint8, data []byte, s uint32) (int, uint32) {
+	for i, b := range data {
+		v := t[s+uint32(cls[b])].Load()
+		if int32(v) <= 0 {
+			return i, s
+		}
+		s = v
+	}
+	return len(data), s
+}
+
+//go:noinline
+func walkBoth(ht, tt []atomic.Uint32, cls *[256]uint8, data []byte, hs, ts uint32) (int, uint32, uint32) {
+	for i, b := range data {
+		hv := ht[hs|uint32(b)].Load()
+		tv := tt[ts+uint32(cls[b])].Load()
+		if int32(hv) <= 0 || int32(tv) <= 0 {
+			return i, hs, ts
+		}
+		hs, ts = hv, tv
+	}
+	return len(data), hs, ts
 }
 
 // verdict records and returns the outcome of a Feed that found best (noTag
