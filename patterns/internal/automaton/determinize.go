@@ -25,6 +25,7 @@ type builder struct {
 	ids    map[string]uint32
 	states [][]uint32 // leaves of each state
 	rows   rowTable   // rows.row(i)[c]: successor of state i on class c
+	arena  arena      // holds the rows and the states' leaves
 	budget int        // maximum number of states
 	meter  meter      // work, state-set memory and cancellation
 
@@ -62,6 +63,7 @@ func determinize(p *prog, group []int, maxMem int64, maxStates int, lim meter, s
 		meter:   lim,
 	}
 	b.rows.n = b.cls.n
+	defer b.arena.release() // finish copies what it keeps
 	defer func() {
 		st.Work += b.meter.work
 		st.PeakWork = max(st.PeakWork, b.meter.work)
@@ -176,10 +178,11 @@ func (b *builder) add(leaves []uint32) (uint32, error) {
 		return 0, b.meter.err
 	}
 	id := uint32(len(b.states))
-	own := slices.Clone(leaves)
+	own := b.arena.take(len(leaves))
+	copy(own, leaves)
 	b.ids[unsafe.String((*byte)(unsafe.Pointer(unsafe.SliceData(own))), 4*len(own))] = id
 	b.states = append(b.states, own)
-	b.rows.add()
+	b.rows.add(&b.arena)
 	return id, nil
 }
 

@@ -76,7 +76,12 @@
 //     into each later part beside a fresh speculative one, soon meets it
 //     and takes its end state. Only ordinary transitions are raced; a
 //     match, a miss or a death ends the race and the plain loop goes on
-//     from the true position, so the verdicts are the plain loop's.
+//     from the true position, so the verdicts are the plain loop's. The
+//     loops over ordinary transitions (walkParts, walkTail, walkBoth) are
+//     functions of their own, holding nothing but the walk, so that the
+//     compiler keeps every state in a register: inside the feed functions
+//     it kept some on the stack, and each of their steps waited on a store
+//     and a load.
 //
 // Half of Options.MaxMemory goes to the components and the rest to the
 // caches, as many rows in each, each of which may briefly hold two
