@@ -3,7 +3,6 @@ package automaton
 import (
 	"math/bits"
 	"slices"
-	"unsafe"
 )
 
 // builder runs the subset construction for one group of patterns. A DFA
@@ -22,7 +21,7 @@ type builder struct {
 	// how the union becomes unanchored without a .* prefix.
 	unanchored []uint32
 
-	ids    map[string]uint32
+	ids    stateIndex // finds a state by its leaves
 	states [][]uint32 // leaves of each state
 	rows   rowTable   // rows.row(i)[c]: successor of state i on class c
 	arena  arena      // holds the rows and the states' leaves
@@ -57,7 +56,6 @@ func determinize(p *prog, group []int, maxMem int64, maxStates int, lim meter, s
 		cls:     newByteClasses(sets),
 		eps:     make([][]uint32, len(p.inst)),
 		epsDone: make([]bool, len(p.inst)),
-		ids:     make(map[string]uint32),
 		visit:   make([]uint32, len(p.inst)),
 		mark:    make([]uint32, len(p.inst)),
 		meter:   lim,
@@ -91,7 +89,8 @@ func determinize(p *prog, group []int, maxMem int64, maxStates int, lim meter, s
 		starts[i] = p.starts[t]
 	}
 	b.unanchored = slices.Clone(b.closure(starts, where{}))
-	if _, err := b.add(b.closure(starts, where{start: true})); err != nil {
+	start := b.closure(starts, where{start: true})
+	if _, err := b.add(start, leafHash(start)); err != nil {
 		return nil, err
 	}
 	if err := b.explore(); err != nil {
@@ -162,10 +161,10 @@ func (b *builder) epsOf(pc uint32) []uint32 {
 	return b.eps[pc]
 }
 
-// add returns the id of the state with the given sorted leaves, creating it.
-func (b *builder) add(leaves []uint32) (uint32, error) {
-	key := unsafe.String((*byte)(unsafe.Pointer(unsafe.SliceData(leaves))), 4*len(leaves))
-	if id, ok := b.ids[key]; ok {
+// add returns the id of the state with the given sorted leaves, whose
+// leafHash is h, creating it.
+func (b *builder) add(leaves []uint32, h uint32) (uint32, error) {
+	if id, ok := b.ids.find(leaves, h, b.states); ok {
 		return id, nil
 	}
 	if len(b.states) >= b.budget {
@@ -180,8 +179,8 @@ func (b *builder) add(leaves []uint32) (uint32, error) {
 	id := uint32(len(b.states))
 	own := b.arena.take(len(leaves))
 	copy(own, leaves)
-	b.ids[unsafe.String((*byte)(unsafe.Pointer(unsafe.SliceData(own))), 4*len(own))] = id
 	b.states = append(b.states, own)
+	b.ids.insert(id, h)
 	b.rows.add(&b.arena)
 	return id, nil
 }
@@ -205,6 +204,7 @@ func (b *builder) explore() error {
 	small := make([][]uint32, n)  // leaves of small sets holding class c
 	hashes := make([]uint32, n)   // of each class's bucket, built with it
 	reps := newClassIndex(n)
+	hashUnanchored := leafHash(b.unanchored)
 	var next, extra []uint32
 	for i := 0; i < len(b.states); i++ {
 		// Steps are summed locally and handed to the meter before it
@@ -269,7 +269,7 @@ func (b *builder) explore() error {
 			next = mergeSorted(next[:0], b.unanchored, extra)
 			b.meter.work += spent + 2*int64(len(b.unanchored)) + sortCost(len(extra))
 			spent = 0
-			id, err := b.add(next)
+			id, err := b.add(next, hashUnanchored+leafHash(extra))
 			if err != nil {
 				return err
 			}
@@ -308,47 +308,3 @@ func mergeSorted(dst, a, b []uint32) []uint32 {
 
 // sortCost is the work of sorting n leaves, in meter steps.
 func sortCost(n int) int64 { return int64(n) * int64(bits.Len(uint(n))) }
-
-// FNV-1a constants, for hashing lists of instructions.
-const (
-	hashSeed  = 2166136261
-	hashPrime = 16777619
-)
-
-// classIndex finds, among the classes seen so far while one state's
-// successors are computed, one whose bucket of instructions equals a
-// class's: a small open-addressing table of class numbers keyed by the
-// buckets' hashes, emptied in O(1) by a generation stamp.
-type classIndex struct {
-	class []uint16 // class in each slot
-	stamp []uint32 // slot is in use when stamp == gen
-	hash  []uint32 // hash of the slot's bucket
-	gen   uint32
-}
-
-func newClassIndex(n int) *classIndex {
-	size := 1
-	for size < 2*n {
-		size *= 2
-	}
-	return &classIndex{class: make([]uint16, size), stamp: make([]uint32, size), hash: make([]uint32, size)}
-}
-
-// reset empties the index.
-func (x *classIndex) reset() { x.gen++ }
-
-// find returns an earlier class whose bucket equals class c's and true, or
-// records c under hash h and returns false. A bucket is told by its lists
-// of exceptions and of additions (see explore).
-func (x *classIndex) find(c int, h uint32, except, small [][]uint32) (int, bool) {
-	mask := uint32(len(x.class) - 1)
-	for i := (h ^ h>>15) & mask; ; i = (i + 1) & mask {
-		if x.stamp[i] != x.gen {
-			x.stamp[i], x.hash[i], x.class[i] = x.gen, h, uint16(c)
-			return 0, false
-		}
-		if rep := int(x.class[i]); x.hash[i] == h && slices.Equal(except[rep], except[c]) && slices.Equal(small[rep], small[c]) {
-			return rep, true
-		}
-	}
-}
