@@ -203,6 +203,10 @@ func (b *builder) explore() error {
 	except := make([][]uint32, n) // leaves of all whose set lacks class c
 	small := make([][]uint32, n)  // leaves of small sets holding class c
 	hashes := make([]uint32, n)   // of each class's bucket, built with it
+	var touched []uint8           // classes whose lists are not empty
+	for c := range hashes {
+		hashes[c] = hashSeed
+	}
 	reps := newClassIndex(n)
 	hashUnanchored := leafHash(b.unanchored)
 	var next, extra []uint32
@@ -211,10 +215,11 @@ func (b *builder) explore() error {
 		// looks: once per state, and in add for each new state.
 		spent := int64(len(b.states[i]))
 		all = all[:0]
-		for c := range n {
+		for _, c := range touched {
 			except[c], small[c] = except[c][:0], small[c][:0]
 			hashes[c] = hashSeed
 		}
+		touched = touched[:0]
 		for _, pc := range b.states[i] {
 			in := b.p.inst[pc]
 			if in.op != opByte {
@@ -227,6 +232,9 @@ func (b *builder) explore() error {
 				lists, classes = except, out
 			}
 			for _, c := range classes {
+				if len(except[c])+len(small[c]) == 0 {
+					touched = append(touched, c)
+				}
 				lists[c] = append(lists[c], pc)
 				hashes[c] = (hashes[c] ^ pc) * hashPrime
 			}
@@ -239,12 +247,22 @@ func (b *builder) explore() error {
 		reps.reset()
 		row := b.rows.row(i)
 		row[nulClass] = uint32(i)
+		plain := 0 // the first class whose bucket is all, once computed
 		for c := 1; c < n; c++ {
 			spent += int64(len(all) - len(except[c]) + len(small[c]))
-			// Classes with the same bucket share a successor.
-			if rep, ok := reps.find(c, hashes[c], except, small); ok {
-				row[c] = row[rep]
+			// Classes with the same bucket share a successor. Most
+			// have neither exceptions nor additions, and need no index.
+			switch {
+			case len(except[c])+len(small[c]) > 0:
+				if rep, ok := reps.find(c, hashes[c], except, small); ok {
+					row[c] = row[rep]
+					continue
+				}
+			case plain != 0:
+				row[c] = row[plain]
 				continue
+			default:
+				plain = c
 			}
 			// The successor is the unanchored leaves, already sorted,
 			// merged with the few others the bucket leads to: sorting
