@@ -22,7 +22,7 @@ type builder struct {
 	unanchored []uint32
 
 	ids    stateIndex // finds a state by its leaves
-	states [][]uint32 // leaves of each state
+	states [][]uint32 // leaves of each state besides the unanchored ones
 	rows   rowTable   // rows.row(i)[c]: successor of state i on class c
 	arena  arena      // holds the rows and the states' leaves
 	budget int        // maximum number of states
@@ -89,7 +89,13 @@ func determinize(p *prog, group []int, maxMem int64, maxStates int, lim meter, s
 		starts[i] = p.starts[t]
 	}
 	b.unanchored = slices.Clone(b.closure(starts, where{}))
-	start := b.closure(starts, where{start: true})
+	// The start's closure holds the unanchored leaves (^ only adds to
+	// them); its state is what it holds besides.
+	b.markGen++
+	for _, l := range b.unanchored {
+		b.mark[l] = b.markGen
+	}
+	start := slices.DeleteFunc(b.closure(starts, where{start: true}), func(l uint32) bool { return b.mark[l] == b.markGen })
 	if _, err := b.add(start, leafHash(start)); err != nil {
 		return nil, err
 	}
@@ -161,8 +167,10 @@ func (b *builder) epsOf(pc uint32) []uint32 {
 	return b.eps[pc]
 }
 
-// add returns the id of the state with the given sorted leaves, whose
-// leafHash is h, creating it.
+// add returns the id of the state whose leaves are the unanchored ones and
+// the sorted leaves, with none of those, whose leafHash is h, creating it.
+// Every state holds the unanchored leaves, so they are left out of its key
+// and of what it keeps.
 func (b *builder) add(leaves []uint32, h uint32) (uint32, error) {
 	if id, ok := b.ids.find(leaves, h, b.states); ok {
 		return id, nil
@@ -171,8 +179,10 @@ func (b *builder) add(leaves []uint32, h uint32) (uint32, error) {
 		return 0, errTooBig
 	}
 	// A state's leaves (its key shares their memory) are what the row
-	// budget does not see: a state of many leaves costs far more than its row.
-	b.meter.alloc(4*len(leaves) + stateOverhead)
+	// budget does not see: a state of many leaves costs far more than its
+	// row. The unanchored ones are charged too, as when each state kept
+	// them, which keeps the budget's calibration and bounds it from above.
+	b.meter.alloc(4*(len(b.unanchored)+len(leaves)) + stateOverhead)
 	if !b.meter.ok() {
 		return 0, b.meter.err
 	}
@@ -183,6 +193,19 @@ func (b *builder) add(leaves []uint32, h uint32) (uint32, error) {
 	b.ids.insert(id, h)
 	b.rows.add(&b.arena)
 	return id, nil
+}
+
+// leavesOf iterates over the leaves of state i, the unanchored ones first.
+func (b *builder) leavesOf(i int) func(func(uint32) bool) {
+	return func(yield func(uint32) bool) {
+		for _, part := range [2][]uint32{b.unanchored, b.states[i]} {
+			for _, pc := range part {
+				if !yield(pc) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // explore computes the successors of every state, breadth first, creating
@@ -208,19 +231,18 @@ func (b *builder) explore() error {
 		hashes[c] = hashSeed
 	}
 	reps := newClassIndex(n)
-	hashUnanchored := leafHash(b.unanchored)
-	var next, extra []uint32
+	var extra []uint32
 	for i := 0; i < len(b.states); i++ {
 		// Steps are summed locally and handed to the meter before it
 		// looks: once per state, and in add for each new state.
-		spent := int64(len(b.states[i]))
+		spent := int64(len(b.unanchored) + len(b.states[i]))
 		all = all[:0]
 		for _, c := range touched {
 			except[c], small[c] = except[c][:0], small[c][:0]
 			hashes[c] = hashSeed
 		}
 		touched = touched[:0]
-		for _, pc := range b.states[i] {
+		for pc := range b.leavesOf(i) {
 			in := b.p.inst[pc]
 			if in.op != opByte {
 				continue
@@ -264,9 +286,8 @@ func (b *builder) explore() error {
 			default:
 				plain = c
 			}
-			// The successor is the unanchored leaves, already sorted,
-			// merged with the few others the bucket leads to: sorting
-			// only those keeps a state of many patterns' starts cheap.
+			// The successor is the unanchored leaves and the few others
+			// the bucket leads to: only those are sorted and kept.
 			b.markGen++
 			for _, l := range b.unanchored {
 				b.mark[l] = b.markGen
@@ -284,10 +305,11 @@ func (b *builder) explore() error {
 				extra, spent = b.follow(extra, pc, spent)
 			}
 			slices.Sort(extra)
-			next = mergeSorted(next[:0], b.unanchored, extra)
+			// Charged as merging the unanchored leaves in, as when each
+			// state kept them: the unit MaxWork is calibrated in.
 			b.meter.work += spent + 2*int64(len(b.unanchored)) + sortCost(len(extra))
 			spent = 0
-			id, err := b.add(next, hashUnanchored+leafHash(extra))
+			id, err := b.add(extra, leafHash(extra))
 			if err != nil {
 				return err
 			}
@@ -309,19 +331,6 @@ func (b *builder) follow(extra []uint32, pc uint32, spent int64) ([]uint32, int6
 		}
 	}
 	return extra, spent + int64(len(eps))
-}
-
-// mergeSorted appends to dst the union of a and b, two sorted lists with
-// no element in common, in order.
-func mergeSorted(dst, a, b []uint32) []uint32 {
-	for len(a) > 0 && len(b) > 0 {
-		if a[0] < b[0] {
-			dst, a = append(dst, a[0]), a[1:]
-		} else {
-			dst, b = append(dst, b[0]), b[1:]
-		}
-	}
-	return append(append(dst, a...), b...)
 }
 
 // sortCost is the work of sorting n leaves, in meter steps.

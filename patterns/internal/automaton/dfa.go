@@ -36,12 +36,12 @@ func (b *builder) finish() (*dfa, error) {
 	ns, n := len(b.states), b.cls.n
 	match := make([]uint32, ns)
 	eof := make([]uint32, ns)
-	for i, leaves := range b.states {
+	for i := range ns {
 		if !b.meter.ok() {
 			return nil, b.meter.err
 		}
 		match[i], eof[i] = noTag, noTag
-		for _, pc := range leaves {
+		for pc := range b.leavesOf(i) {
 			switch in := b.p.inst[pc]; in.op {
 			case opMatch:
 				match[i] = min(match[i], in.arg)
