@@ -195,18 +195,9 @@ func (b *builder) add(leaves []uint32, h uint32) (uint32, error) {
 	return id, nil
 }
 
-// leavesOf iterates over the leaves of state i, the unanchored ones first.
-func (b *builder) leavesOf(i int) func(func(uint32) bool) {
-	return func(yield func(uint32) bool) {
-		for _, part := range [2][]uint32{b.unanchored, b.states[i]} {
-			for _, pc := range part {
-				if !yield(pc) {
-					return
-				}
-			}
-		}
-	}
-}
+// leavesOf returns the leaves of state i in two parts, the unanchored ones
+// and the state's own.
+func (b *builder) leavesOf(i int) [2][]uint32 { return [2][]uint32{b.unanchored, b.states[i]} }
 
 // explore computes the successors of every state, breadth first, creating
 // states as they are discovered.
@@ -242,23 +233,25 @@ func (b *builder) explore() error {
 			hashes[c] = hashSeed
 		}
 		touched = touched[:0]
-		for pc := range b.leavesOf(i) {
-			in := b.p.inst[pc]
-			if in.op != opByte {
-				continue
-			}
-			spent += int64(len(b.setCls[in.arg]))
-			lists, classes := small, b.setCls[in.arg]
-			if out := b.setOut[in.arg]; len(out) < len(classes) {
-				all = append(all, pc)
-				lists, classes = except, out
-			}
-			for _, c := range classes {
-				if len(except[c])+len(small[c]) == 0 {
-					touched = append(touched, c)
+		for _, part := range b.leavesOf(i) {
+			for _, pc := range part {
+				in := b.p.inst[pc]
+				if in.op != opByte {
+					continue
 				}
-				lists[c] = append(lists[c], pc)
-				hashes[c] = (hashes[c] ^ pc) * hashPrime
+				spent += int64(len(b.setCls[in.arg]))
+				lists, classes := small, b.setCls[in.arg]
+				if out := b.setOut[in.arg]; len(out) < len(classes) {
+					all = append(all, pc)
+					lists, classes = except, out
+				}
+				for _, c := range classes {
+					if len(except[c])+len(small[c]) == 0 {
+						touched = append(touched, c)
+					}
+					lists[c] = append(lists[c], pc)
+					hashes[c] = (hashes[c] ^ pc) * hashPrime
+				}
 			}
 		}
 		b.meter.work += spent

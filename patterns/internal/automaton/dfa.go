@@ -41,14 +41,16 @@ func (b *builder) finish() (*dfa, error) {
 			return nil, b.meter.err
 		}
 		match[i], eof[i] = noTag, noTag
-		for pc := range b.leavesOf(i) {
-			switch in := b.p.inst[pc]; in.op {
-			case opMatch:
-				match[i] = min(match[i], in.arg)
-			case opEnd:
-				for _, l := range b.closure([]uint32{in.out}, where{end: true}) {
-					if li := b.p.inst[l]; li.op == opMatch {
-						eof[i] = min(eof[i], li.arg)
+		for _, part := range b.leavesOf(i) {
+			for _, pc := range part {
+				switch in := b.p.inst[pc]; in.op {
+				case opMatch:
+					match[i] = min(match[i], in.arg)
+				case opEnd:
+					for _, l := range b.closure([]uint32{in.out}, where{end: true}) {
+						if li := b.p.inst[l]; li.op == opMatch {
+							eof[i] = min(eof[i], li.arg)
+						}
 					}
 				}
 			}
