@@ -16,7 +16,8 @@ const (
 	// DefaultMaxWork is the work budget of one DFA construction, in steps:
 	// an NFA instruction visited in a closure, a leaf copied into a state
 	// or sorted. The costliest construction the l7-protocols collection
-	// needs takes about 52 million, under half of this; a step is 5 ns or so.
+	// needs takes about 52 million, under half of this; a step is 1.5–5 ns
+	// (explore now skips some of the work the meter still charges).
 	DefaultMaxWork = 1 << 27
 
 	// maxPatternInst caps one pattern's Thompson NFA. The largest

@@ -232,9 +232,9 @@ func (g *generation) tuple(row uint32) []uint16 {
 }
 
 func hashTuple(t []uint16) uint32 {
-	h := uint32(2166136261)
+	h := uint32(hashSeed)
 	for _, q := range t {
-		h = (h ^ uint32(q)) * 16777619
+		h = (h ^ uint32(q)) * hashPrime
 	}
 	return h ^ h>>15
 }

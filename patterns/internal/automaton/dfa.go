@@ -36,19 +36,21 @@ func (b *builder) finish() (*dfa, error) {
 	ns, n := len(b.states), b.cls.n
 	match := make([]uint32, ns)
 	eof := make([]uint32, ns)
-	for i, leaves := range b.states {
+	for i := range ns {
 		if !b.meter.ok() {
 			return nil, b.meter.err
 		}
 		match[i], eof[i] = noTag, noTag
-		for _, pc := range leaves {
-			switch in := b.p.inst[pc]; in.op {
-			case opMatch:
-				match[i] = min(match[i], in.arg)
-			case opEnd:
-				for _, l := range b.closure([]uint32{in.out}, where{end: true}) {
-					if li := b.p.inst[l]; li.op == opMatch {
-						eof[i] = min(eof[i], li.arg)
+		for _, part := range b.leavesOf(i) {
+			for _, pc := range part {
+				switch in := b.p.inst[pc]; in.op {
+				case opMatch:
+					match[i] = min(match[i], in.arg)
+				case opEnd:
+					for _, l := range b.closure([]uint32{in.out}, where{end: true}) {
+						if li := b.p.inst[l]; li.op == opMatch {
+							eof[i] = min(eof[i], li.arg)
+						}
 					}
 				}
 			}
@@ -90,8 +92,8 @@ func (b *builder) finish() (*dfa, error) {
 		}
 		d.match[id], d.eof[id] = match[i], eof[i]
 		row := d.trans[int(id)*n : int(id+1)*n]
-		for c := range n {
-			row[c] = newID[b.rows[i*n+c]] * uint32(n)
+		for c, t := range b.rows.row(i) {
+			row[c] = newID[t] * uint32(n)
 		}
 	}
 	return d, nil
@@ -100,14 +102,15 @@ func (b *builder) finish() (*dfa, error) {
 // live reports for each state whether some pattern can still match from it,
 // by walking the transitions backwards from the states that match.
 func (b *builder) live(match, eof []uint32) []bool {
-	ns, n := len(b.states), b.cls.n
+	ns := len(b.states)
 	// Reverse edges in CSR form, one per distinct (state, successor) pair.
-	var succ []uint32
+	var succ, scratch []uint32
 	count := make([]int, ns+1)
 	rowStart := make([]int, ns+1)
 	for i := range ns {
 		rowStart[i] = len(succ)
-		row := slices.Clone(b.rows[i*n : (i+1)*n])
+		row := append(scratch[:0], b.rows.row(i)...)
+		scratch = row
 		slices.Sort(row)
 		for _, t := range slices.Compact(row) {
 			if t != uint32(i) {

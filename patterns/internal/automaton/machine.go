@@ -14,7 +14,9 @@ type Options struct {
 	MaxBytes int
 	// MaxMemory caps the automaton's tables and cache in bytes; 0 means
 	// 64 MiB. Building a component DFA may also use up to half of it
-	// for the NFA state sets, freed when the component is done.
+	// for the NFA state sets, freed when the component is done; two are
+	// built at once (anchored patterns and the others), so compiling may
+	// briefly use up to all of it for them.
 	MaxMemory int64
 	// MaxWork bounds each DFA construction in steps (see
 	// DefaultMaxWork), and with it the compile time; 0 means
