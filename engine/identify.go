@@ -164,15 +164,20 @@ func (s *shard) learn(f *flow, w *identifier, p *decode.Packet, it *item, payloa
 	case decode.LayerDNS:
 		// nDPI's rule, which tools built on it show: a DNS flow is named
 		// by its first query until the first response that carries
-		// records, whose question names it for good.
+		// records, whose question names it for good. An mDNS response
+		// has no question (RFC 6762 section 6): its first record's owner
+		// stands for it.
 		for m := range a.DNS.NumMsgs {
 			msg := &a.DNS.Msgs[m]
 			answered := msg.Response() && msg.NRR > 0
-			if msg.NumQ == 0 || w.dnsAnswered || !answered && !weak {
+			if msg.NumQ == 0 && !answered || w.dnsAnswered || !answered && !weak {
 				continue
 			}
-			q := &a.DNS.Qs[msg.FirstQ]
-			s.setHost(&next, p.AppendDNSName(s.idBuf[:0], m, q.Name), HostSourceDNSQuery)
+			name := a.DNS.RRs[msg.FirstRR].Name
+			if msg.NumQ > 0 {
+				name = a.DNS.Qs[msg.FirstQ].Name
+			}
+			s.setHost(&next, p.AppendDNSName(s.idBuf[:0], m, name), HostSourceDNSQuery)
 			weak = false
 			w.dnsAnswered = answered
 		}
