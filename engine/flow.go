@@ -133,17 +133,15 @@ func newFlowTable(capacity int, t Timeouts, ended func(*flow, bool)) *flowTable 
 // recently used flow when the table is full) if needed; created reports a
 // new flow. now is the packet's capture time.
 func (t *flowTable) lookup(key *decode.FlowKey, now int64) (f *flow, created bool) {
-	return t.lookupAt(key, now, 0)
+	return t.lookupAt(key, key.Hash(), now, 0)
 }
 
-// lookupAt is lookup with a hint: 1 + the slot warm found the key in
-// (0: none), which saves hashing the key and probing the index when the
-// slot still holds it.
-func (t *flowTable) lookupAt(key *decode.FlowKey, now int64, hint int32) (f *flow, created bool) {
-	var h uint64
+// lookupAt is lookup for a key whose hash (decode.FlowKey.Hash) is h,
+// with a hint: 1 + the slot warm found the key in (0: none), which saves
+// probing the index when the slot still holds it.
+func (t *flowTable) lookupAt(key *decode.FlowKey, h uint64, now int64, hint int32) (f *flow, created bool) {
 	i := hint - 1
 	if i < 0 || t.slab.at(i).key != *key {
-		h = keyHash(key)
 		i = t.index.find(key, h, &t.slab)
 	}
 	if i >= 0 {
@@ -157,7 +155,6 @@ func (t *flowTable) lookupAt(key *decode.FlowKey, now int64, hint int32) (f *flo
 		// A flow's identity then depends on its own packets only, and
 		// the output is the same whatever the number of shards.
 		t.remove(i, false)
-		h = keyHash(key)
 	}
 	if t.index.n >= t.cap {
 		t.remove(t.tail, true)
@@ -195,7 +192,7 @@ func (t *flowTable) warm(b *batch) {
 	}
 	for i := range b.items {
 		if it := &b.items[i]; it.hasFlow {
-			it.slot = t.index.find(&it.key, keyHash(&it.key), &t.slab) + 1
+			it.slot = t.index.find(&it.key, it.hash, &t.slab) + 1
 		}
 	}
 }
@@ -248,7 +245,7 @@ func (t *flowTable) drop(i int32) {
 	}
 	t.unlink(i)
 	t.ageUnlink(i)
-	t.index.delete(keyHash(&f.key), i)
+	t.index.delete(f.key.Hash(), i)
 	// A free slot matches no key, so a hint to it (lookupAt) fails.
 	f.key = decode.FlowKey{}
 	t.free = append(t.free, i)

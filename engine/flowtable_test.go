@@ -305,11 +305,11 @@ func TestFlowTableWarmHints(t *testing.T) {
 	for n := range warmFlows + 10 {
 		tab.lookup(ptr(key(n)), now)
 	}
-	slot := func(k decode.FlowKey) int32 { return tab.index.find(&k, keyHash(&k), &tab.slab) }
+	slot := func(k decode.FlowKey) int32 { return tab.index.find(&k, k.Hash(), &tab.slab) }
 	b := newBatch()
 	fresh, gone, taker, freed := key(1<<20), key(9), key(1<<20+1), key(11)
 	for _, k := range []decode.FlowKey{key(5), freed, fresh, fresh, gone} {
-		b.items = append(b.items, item{hasFlow: true, key: k})
+		b.items = append(b.items, item{hasFlow: true, hash: k.Hash(), key: k})
 	}
 	tab.warm(b)
 	if got, want := b.items[0].slot, slot(key(5))+1; got != want || b.items[2].slot != 0 || b.items[3].slot != 0 {
@@ -326,7 +326,7 @@ func TestFlowTableWarmHints(t *testing.T) {
 	var got []*flow
 	for i, want := range []bool{false, true, true, false, true} {
 		it := &b.items[i]
-		f, created := tab.lookupAt(&it.key, now, it.slot)
+		f, created := tab.lookupAt(&it.key, it.hash, now, it.slot)
 		if created != want || f.key != it.key {
 			t.Errorf("item %d: created %v for key %v, want %v for %v", i, created, f.key, want, it.key)
 		}
