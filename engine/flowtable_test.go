@@ -290,6 +290,37 @@ func TestFlowRecordSize(t *testing.T) {
 	}
 }
 
+// TestTouchFlowCoversRecord checks that the fields touchFlow reads (with
+// the key, which warm compares) leave no 64-byte cache line of a flow
+// record unread, wherever in a line the record starts: a field moved in
+// the record would otherwise quietly bring a stall back into process.
+func TestTouchFlowCoversRecord(t *testing.T) {
+	var f flow
+	read := []struct{ off, size uintptr }{
+		{unsafe.Offsetof(f.key), unsafe.Sizeof(f.key)},
+		{unsafe.Offsetof(f.last), unsafe.Sizeof(f.last)},
+		{unsafe.Offsetof(f.bytes) + unsafe.Sizeof(f.bytes[0]), unsafe.Sizeof(f.bytes[1])},
+		{unsafe.Offsetof(f.ident), unsafe.Sizeof(f.ident)},
+		{unsafe.Offsetof(f.tcp), unsafe.Sizeof(f.tcp)},
+	}
+	size := unsafe.Sizeof(f)
+	for start := uintptr(0); start < 64; start += unsafe.Alignof(f) {
+		// The record starts start bytes into a line; line l covers the
+		// record's bytes [l*64-start, (l+1)*64-start).
+		for lo := -int(start); lo < int(size); lo += 64 {
+			hit := false
+			for _, r := range read {
+				if int(r.off) < lo+64 && int(r.off+r.size) > lo {
+					hit = true
+				}
+			}
+			if !hit {
+				t.Errorf("record starting %d bytes into a line: the line at record bytes [%d, %d) is not read", start, max(lo, 0), lo+64)
+			}
+		}
+	}
+}
+
 // TestFlowTableWarmHints runs a batch through the warm pass of a table
 // large enough for it and checks what the hints lead lookupAt to: the
 // flow of a key warm found, a flow created earlier in the same batch
