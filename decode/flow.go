@@ -1,6 +1,10 @@
 package decode
 
-import "bytes"
+import (
+	"bytes"
+	"encoding/binary"
+	"math/bits"
+)
 
 // FlowKind says what a FlowKey's addresses are.
 type FlowKind uint8
@@ -56,31 +60,30 @@ func (k *FlowKey) USBTransfer() (transfer uint8, ok bool) {
 	return k.Proto, k.Kind == FlowUSB
 }
 
-// Hash is a symmetric hash of the key (the key is already canonical), cheap
-// enough to pick a shard per packet.
+// Hash is a symmetric hash of the key (the key is already canonical),
+// cheap enough for every packet: the capture stage picks a shard with its
+// low bits and the shard's flow index places the key with its top bits,
+// so it is computed once per packet. The key's six words are multiplied
+// in three independent 64×64→128-bit products (wyhash's folding), which
+// the CPU overlaps, and the sum is finished with splitmix64's mixer; the
+// byte-at-a-time FNV-1a it replaces was a chain of 45 multiplies, 5% of a
+// --flows run on the capture goroutine.
 func (k *FlowKey) Hash() uint64 {
-	// FNV-1a over the fields, unrolled to avoid an allocation.
-	h := uint64(14695981039346656037)
-	mix := func(b byte) { h = (h ^ uint64(b)) * 1099511628211 }
-	mix(byte(k.Kind))
-	mix(k.Proto)
-	mix(byte(k.PortA))
-	mix(byte(k.PortA >> 8))
-	mix(byte(k.PortB))
-	mix(byte(k.PortB >> 8))
-	for _, b := range k.A {
-		mix(b)
-	}
-	for _, b := range k.B {
-		mix(b)
-	}
-	mix(byte(k.VLAN))
-	mix(byte(k.VLAN >> 8))
-	mix(byte(k.Tunnel.Kind))
-	for i := 0; i < 32; i += 8 {
-		mix(byte(k.Tunnel.ID >> i))
-	}
-	return h
+	ports := uint64(k.Kind) | uint64(k.Proto)<<8 | uint64(k.PortA)<<16 | uint64(k.PortB)<<32 | uint64(k.VLAN)<<48
+	tunnel := uint64(k.Tunnel.Kind) | uint64(k.Tunnel.ID)<<8
+	le := binary.LittleEndian
+	h := fold(le.Uint64(k.A[0:8])^0xa0761d6478bd642f, le.Uint64(k.A[8:16])^0xe7037ed1a0b428db) ^
+		fold(le.Uint64(k.B[0:8])^0x8ebc6af09c88c6e3, le.Uint64(k.B[8:16])^0x589965cc75374cc3) ^
+		fold(ports^0x1d8e4e27c47d124f, tunnel^0x9e3779b97f4a7c15)
+	h = (h ^ h>>30) * 0xbf58476d1ce4e5b9
+	h = (h ^ h>>27) * 0x94d049bb133111eb
+	return h ^ h>>31
+}
+
+// fold multiplies a by b and folds the 128-bit product's halves together.
+func fold(a, b uint64) uint64 {
+	hi, lo := bits.Mul64(a, b)
+	return hi ^ lo
 }
 
 // setFlow derives the flow key from the decoded headers.

@@ -17,6 +17,9 @@ type item struct {
 	off, n  int // packet bytes in the batch's buffer
 	// What the shard needs, so it does not decode again.
 	hasFlow bool
+	// hash is the key's decode.FlowKey.Hash: the capture stage needs it
+	// to pick the shard, and the shard's flow index places keys by it.
+	hash uint64
 	// slot is 1 + the flow table slot the shard's warm pass found the
 	// key in, 0 for none (flowTable.warm).
 	slot     int32

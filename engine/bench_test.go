@@ -83,7 +83,7 @@ func benchBatches(frames []benchFrame) []*batch {
 	cur := &batch{items: make([]item, 0, batchItems)}
 	for i, f := range frames {
 		decode.Decode(decode.LinkEthernet, f.data, len(f.data), &p)
-		cur.add(uint64(i+1), f.ts, decode.LinkEthernet, f.data, len(f.data), &p)
+		cur.add(uint64(i+1), f.ts, decode.LinkEthernet, f.data, len(f.data), &p, p.Flow.Hash())
 		if len(cur.items) == batchItems {
 			out = append(out, cur)
 			cur = &batch{items: make([]item, 0, batchItems)}

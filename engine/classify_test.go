@@ -144,7 +144,7 @@ func TestShardReload(t *testing.T) {
 		for _, f := range frames {
 			seq++
 			decode.Decode(decode.LinkEthernet, f, len(f), &p)
-			b.add(seq, t0.Add(time.Duration(seq)*time.Millisecond).UnixNano(), decode.LinkEthernet, f, len(f), &p)
+			b.add(seq, t0.Add(time.Duration(seq)*time.Millisecond).UnixNano(), decode.LinkEthernet, f, len(f), &p, p.Flow.Hash())
 		}
 		s.process(b)
 	}

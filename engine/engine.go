@@ -523,7 +523,7 @@ func (e *Engine) captureFrom(id, n int, r capture.Reader) error {
 			flush()
 		}
 		ts := ci.Timestamp.UnixNano()
-		cur[sh].add(seq, ts, link, data, ci.Length, &p)
+		cur[sh].add(seq, ts, link, data, ci.Length, &p, hash)
 		dns.packet(ts, link, data, ci.Length, &p, hash, &cur[sh].items[len(cur[sh].items)-1])
 		seq += uint64(n)
 		log = append(log, uint8(sh))
@@ -553,8 +553,8 @@ func (e *Engine) serveFilter() {
 	}
 }
 
-// add appends a decoded packet to the batch.
-func (b *batch) add(seq uint64, ts int64, link decode.LinkType, data []byte, wireLen int, p *decode.Packet) {
+// add appends a decoded packet to the batch; hash is its flow key's hash.
+func (b *batch) add(seq uint64, ts int64, link decode.LinkType, data []byte, wireLen int, p *decode.Packet, hash uint64) {
 	off := len(b.buf)
 	b.buf = append(b.buf, data...)
 	it := item{seq: seq, ts: ts, link: link, wireLen: wireLen, off: off, n: len(data)}
@@ -562,7 +562,7 @@ func (b *batch) add(seq uint64, ts int64, link decode.LinkType, data []byte, wir
 		it.vlan = p.VLAN[0].ID
 	}
 	if p.Flow.Valid() {
-		it.hasFlow, it.key, it.fromA, it.pay = true, p.Flow, p.FromA, p.Payload
+		it.hasFlow, it.hash, it.key, it.fromA, it.pay = true, hash, p.Flow, p.FromA, p.Payload
 		if p.Has(decode.LayerTCP) && !p.Quoted {
 			it.isTCP, it.tcpFlags, it.tcpSeq, it.tcpAck = true, p.TCP.Flags, p.TCP.Seq, p.TCP.Ack
 			it.segLen = p.TCP.SegLen

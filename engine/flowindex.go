@@ -1,10 +1,6 @@
 package engine
 
-import (
-	"encoding/binary"
-
-	"l7sniff/decode"
-)
+import "l7sniff/decode"
 
 // flowIndex finds a flow table's slot for a key: open addressing with
 // linear probing over a power-of-two array of words, each holding the
@@ -24,24 +20,6 @@ const minIndexBits = 10
 
 func newFlowIndex() flowIndex {
 	return flowIndex{words: make([]uint64, 1<<minIndexBits), bits: minIndexBits}
-}
-
-// keyHash mixes a key's words (splitmix64's finaliser); its top bits
-// place the key, so they must not depend on the shard, which
-// decode.FlowKey.Hash's low bits choose.
-func keyHash(k *decode.FlowKey) uint64 {
-	h := uint64(k.Kind) | uint64(k.Proto)<<8 | uint64(k.PortA)<<16 | uint64(k.PortB)<<32
-	h = mix64(h ^ binary.LittleEndian.Uint64(k.A[0:8]))
-	h = mix64(h ^ binary.LittleEndian.Uint64(k.A[8:16]))
-	h = mix64(h ^ binary.LittleEndian.Uint64(k.B[0:8]))
-	return mix64(h ^ binary.LittleEndian.Uint64(k.B[8:16]))
-}
-
-func mix64(x uint64) uint64 {
-	x += 0x9e3779b97f4a7c15
-	x = (x ^ x>>30) * 0xbf58476d1ce4e5b9
-	x = (x ^ x>>27) * 0x94d049bb133111eb
-	return x ^ x>>31
 }
 
 // home is where a word with hash tag tag starts probing.

@@ -23,7 +23,7 @@ func TestFlowIndexAgainstMap(t *testing.T) {
 	}
 	for step := range 200_000 {
 		k := key()
-		h := keyHash(&k)
+		h := k.Hash()
 		got := x.find(&k, h, &slab)
 		i, ok := want[k]
 		if !ok {

@@ -290,6 +290,37 @@ func TestFlowRecordSize(t *testing.T) {
 	}
 }
 
+// TestTouchFlowCoversRecord checks that the fields touchFlow reads (with
+// the key, which warm compares) leave no 64-byte cache line of a flow
+// record unread, wherever in a line the record starts: a field moved in
+// the record would otherwise quietly bring a stall back into process.
+func TestTouchFlowCoversRecord(t *testing.T) {
+	var f flow
+	read := []struct{ off, size uintptr }{
+		{unsafe.Offsetof(f.key), unsafe.Sizeof(f.key)},
+		{unsafe.Offsetof(f.last), unsafe.Sizeof(f.last)},
+		{unsafe.Offsetof(f.bytes) + unsafe.Sizeof(f.bytes[0]), unsafe.Sizeof(f.bytes[1])},
+		{unsafe.Offsetof(f.ident), unsafe.Sizeof(f.ident)},
+		{unsafe.Offsetof(f.tcp), unsafe.Sizeof(f.tcp)},
+	}
+	size := unsafe.Sizeof(f)
+	for start := uintptr(0); start < 64; start += unsafe.Alignof(f) {
+		// The record starts start bytes into a line; line l covers the
+		// record's bytes [l*64-start, (l+1)*64-start).
+		for lo := -int(start); lo < int(size); lo += 64 {
+			hit := false
+			for _, r := range read {
+				if int(r.off) < lo+64 && int(r.off+r.size) > lo {
+					hit = true
+				}
+			}
+			if !hit {
+				t.Errorf("record starting %d bytes into a line: the line at record bytes [%d, %d) is not read", start, max(lo, 0), lo+64)
+			}
+		}
+	}
+}
+
 // TestFlowTableWarmHints runs a batch through the warm pass of a table
 // large enough for it and checks what the hints lead lookupAt to: the
 // flow of a key warm found, a flow created earlier in the same batch
@@ -305,11 +336,11 @@ func TestFlowTableWarmHints(t *testing.T) {
 	for n := range warmFlows + 10 {
 		tab.lookup(ptr(key(n)), now)
 	}
-	slot := func(k decode.FlowKey) int32 { return tab.index.find(&k, keyHash(&k), &tab.slab) }
+	slot := func(k decode.FlowKey) int32 { return tab.index.find(&k, k.Hash(), &tab.slab) }
 	b := newBatch()
 	fresh, gone, taker, freed := key(1<<20), key(9), key(1<<20+1), key(11)
 	for _, k := range []decode.FlowKey{key(5), freed, fresh, fresh, gone} {
-		b.items = append(b.items, item{hasFlow: true, key: k})
+		b.items = append(b.items, item{hasFlow: true, hash: k.Hash(), key: k})
 	}
 	tab.warm(b)
 	if got, want := b.items[0].slot, slot(key(5))+1; got != want || b.items[2].slot != 0 || b.items[3].slot != 0 {
@@ -326,7 +357,7 @@ func TestFlowTableWarmHints(t *testing.T) {
 	var got []*flow
 	for i, want := range []bool{false, true, true, false, true} {
 		it := &b.items[i]
-		f, created := tab.lookupAt(&it.key, now, it.slot)
+		f, created := tab.lookupAt(&it.key, it.hash, now, it.slot)
 		if created != want || f.key != it.key {
 			t.Errorf("item %d: created %v for key %v, want %v for %v", i, created, f.key, want, it.key)
 		}

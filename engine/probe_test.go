@@ -222,7 +222,7 @@ func processFrames(s *shard, frames ...[]byte) {
 	t0 := time.Unix(1_700_000_000, 0)
 	for i, f := range frames {
 		decode.Decode(decode.LinkEthernet, f, len(f), &p)
-		b.add(uint64(i+1), t0.Add(time.Duration(i)*time.Millisecond).UnixNano(), decode.LinkEthernet, f, len(f), &p)
+		b.add(uint64(i+1), t0.Add(time.Duration(i)*time.Millisecond).UnixNano(), decode.LinkEthernet, f, len(f), &p, p.Flow.Hash())
 	}
 	s.process(b)
 }

@@ -130,7 +130,7 @@ func (s *shard) process(b *batch) {
 		if !it.hasFlow {
 			continue
 		}
-		f, created := s.table.lookupAt(&it.key, it.ts, it.slot)
+		f, created := s.table.lookupAt(&it.key, it.hash, it.ts, it.slot)
 		if created {
 			f.id, f.initiatorA, f.vlan = it.seq, it.fromA, it.vlan
 			g := guessPorts(&it.key, it.fromA)

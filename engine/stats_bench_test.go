@@ -49,7 +49,7 @@ func runningShards(tb testing.TB, set *patterns.Set, n int) *Engine {
 		k := decode.FlowKey{Kind: decode.FlowIPv4, Proto: decode.IPProtoTCP, PortA: uint16(i), PortB: 80}
 		binary.BigEndian.PutUint32(k.A[:4], 0x0a000000|uint32(i>>16))
 		binary.BigEndian.PutUint32(k.B[:4], 0xc0a80001)
-		bt.items = append(bt.items, item{seq: uint64(i + 1), ts: int64(i + 1), hasFlow: true, key: k,
+		bt.items = append(bt.items, item{seq: uint64(i + 1), ts: int64(i + 1), hasFlow: true, hash: k.Hash(), key: k,
 			fromA: i%3 != 0, wireLen: 60 + i*37%1400})
 		if len(bt.items) == batchItems || i == n-1 {
 			e.shards[next].process(bt)

@@ -149,7 +149,7 @@ func (r *pcapngReader) Next() ([]byte, gopacket.CaptureInfo, decode.LinkType, er
 
 // block reads one block; ok says it was a packet.
 func (r *pcapngReader) block() (data []byte, ci gopacket.CaptureInfo, link decode.LinkType, ok bool, err error) {
-	start := r.in.off + int64(r.in.pending)
+	start := r.in.pos()
 	var typ uint32
 	named := false // typ is known
 	fail := func(err error) ([]byte, gopacket.CaptureInfo, decode.LinkType, bool, error) {

@@ -84,7 +84,7 @@ func newPcapReader(in *fileInput) (*pcapReader, error) {
 
 func (r *pcapReader) Next() ([]byte, gopacket.CaptureInfo, decode.LinkType, error) {
 	var ci gopacket.CaptureInfo
-	start := r.in.off + int64(r.in.pending)
+	start := r.in.pos()
 	fail := func(err error) ([]byte, gopacket.CaptureInfo, decode.LinkType, error) {
 		return nil, ci, r.link, fmt.Errorf("record %d at byte %d: %w", r.records+1, start, err)
 	}

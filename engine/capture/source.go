@@ -217,7 +217,7 @@ func newFileSource(name string, r io.Reader, stream bool) (*Source, error) {
 	in := newFileInput(r)
 	magic, err := in.peek(4)
 	if errors.Is(err, io.EOF) || errors.Is(err, errTruncated) {
-		return nil, fmt.Errorf("read %s: not a capture file (%d bytes)", name, in.br.Buffered())
+		return nil, fmt.Errorf("read %s: not a capture file (%d bytes)", name, in.held())
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
