@@ -473,6 +473,7 @@ func (e *Engine) captureFrom(id, n int, r capture.Reader) error {
 	}
 	var p decode.Packet
 	dns := e.dns.reader()
+	var frags fragTable
 	seq := uint64(id + 1)
 	pace := newPacer(e.cfg.Replay, e.clock)
 	loop := looper{on: e.cfg.Loop}
@@ -511,6 +512,7 @@ func (e *Engine) captureFrom(id, n int, r capture.Reader) error {
 			flush()
 		}
 		decode.DecodeHeaders(link, data, ci.Length, &p)
+		frags.packet(ci.Timestamp.UnixNano(), &p)
 		sh, hash := 0, uint64(0)
 		if p.Flow.Valid() {
 			hash = p.Flow.Hash()
