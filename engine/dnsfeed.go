@@ -9,8 +9,8 @@ import (
 )
 
 // The DNS cache in the pipeline. The capture stage, which sees every
-// packet in capture order, records the answers of DNS responses (UDP from
-// port 53) in the cache and asks it for the name of each new
+// packet in capture order, records the answers of DNS and mDNS responses
+// (UDP from port 53 or 5353) in the cache and asks it for the name of each new
 // conversation's server address, carrying the answer to the shard in the
 // item. Feeding and asking in one goroutine in capture order makes a
 // flow's cached name depend on the capture alone, whatever the shard
@@ -85,8 +85,8 @@ func (d *dnsReader) packet(ts int64, link decode.LinkType, data []byte, wireLen 
 	if !it.hasFlow || p.Quoted || it.key.Kind == decode.FlowUSB {
 		return
 	}
-	if p.Has(decode.LayerUDP) && (p.UDP.SrcPort == 53 || p.UDP.DstPort == 53) {
-		if p.UDP.SrcPort == 53 && p.Payload.Len > 0 {
+	if p.Has(decode.LayerUDP) && (dnsPort(p.UDP.SrcPort) || dnsPort(p.UDP.DstPort)) {
+		if dnsPort(p.UDP.SrcPort) && p.Payload.Len > 0 {
 			d.response(ts, link, data, wireLen, p)
 		}
 		return
@@ -126,7 +126,7 @@ func (d *dnsReader) response(ts int64, link decode.LinkType, data []byte, wireLe
 	p := d.pkt
 	decode.DecodeStream(link, data, wireLen, p, nil)
 	dns := &p.App.DNS
-	if p.App.Layer != decode.LayerDNS || dns.NumQs == 0 {
+	if p.App.Layer != decode.LayerDNS {
 		return
 	}
 	client := hdr.Flow.A
@@ -136,13 +136,15 @@ func (d *dnsReader) response(ts int64, link decode.LinkType, data []byte, wireLe
 	client = cacheAddr(hdr.Flow.Kind, client)
 	for m := range dns.NumMsgs {
 		msg := &dns.Msgs[m]
-		if !msg.Response() || msg.NumQ == 0 {
+		if !msg.Response() {
 			continue
 		}
 		names := d.names[:0]
-		q := &dns.Qs[msg.FirstQ]
-		names = p.AppendDNSName(names, m, q.Name)
-		qname := names
+		var qname []byte
+		if msg.NumQ > 0 {
+			names = p.AppendDNSName(names, m, dns.Qs[msg.FirstQ].Name)
+			qname = names
+		}
 		n := 0
 		for r := msg.FirstRR; r < msg.FirstRR+msg.NRR && n < maxAnswers; r++ {
 			rr := &dns.RRs[r]
@@ -172,7 +174,7 @@ func (d *dnsReader) response(ts int64, link decode.LinkType, data []byte, wireLe
 			n++
 		}
 		if n > 0 {
-			d.cache.AddResponse(ts, client, qname, d.ans[:n])
+			d.record(ts, client, qname, d.ans[:n])
 			for i := range d.ans[:n] {
 				if a := &d.ans[i]; a.IsAddr {
 					b := addrBit(&a.Addr)
@@ -183,6 +185,27 @@ func (d *dnsReader) response(ts int64, link decode.LinkType, data []byte, wireLe
 		}
 	}
 }
+
+// record puts a response's answers in the cache: under the question's
+// name, or, for an mDNS response, which has no question (RFC 6762
+// section 6: announcements and answers to multicast queries), each
+// address under its own record's name ("printer.local"), as the whole
+// link learns it.
+func (d *dnsReader) record(ts int64, client [16]byte, qname []byte, ans []identity.Answer) {
+	if qname != nil {
+		d.cache.AddResponse(ts, client, qname, ans)
+		return
+	}
+	for i := range ans {
+		if a := &ans[i]; a.IsAddr {
+			d.cache.Add(ts, client, a.Addr, a.Owner, a.TTL)
+		}
+	}
+}
+
+// dnsPort reports whether a UDP port carries DNS answers the cache
+// learns from: DNS (53) and mDNS (5353).
+func dnsPort(port uint16) bool { return port == 53 || port == 5353 }
 
 // answered reports whether an answer may have named a flow key's
 // address (a bit set false positive costs a question to the cache).

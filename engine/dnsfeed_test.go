@@ -93,3 +93,52 @@ func TestDNSCacheNamesFlow(t *testing.T) {
 		}
 	}
 }
+
+// TestMDNSAnnouncementNamesFlow: an mDNS response carries no question;
+// each of its address records names its own address, so a later
+// connection to the announcing host is named from the cache. A query
+// from port 5353 teaches nothing.
+func TestMDNSAnnouncementNamesFlow(t *testing.T) {
+	announce := &layers.DNS{QR: true, AA: true, Answers: []layers.DNSResourceRecord{
+		{Name: []byte("_companion-link._tcp.local"), Type: layers.DNSTypePTR, Class: layers.DNSClassIN, TTL: 4500,
+			PTR: []byte("MBPro._companion-link._tcp.local")},
+		{Name: []byte("MBPro.local"), Type: layers.DNSTypeA, Class: layers.DNSClassIN, TTL: 120,
+			IP: net.ParseIP("192.168.1.139").To4()},
+	}}
+	query := &layers.DNS{Questions: []layers.DNSQuestion{{Name: []byte("other.local"), Type: layers.DNSTypeA, Class: layers.DNSClassIN}},
+		Answers: []layers.DNSResourceRecord{{Name: []byte("other.local"), Type: layers.DNSTypeA, Class: layers.DNSClassIN,
+			TTL: 120, IP: net.ParseIP("192.168.1.140").To4()}}} // known answer, in a query: not learnt
+	wire := func(d *layers.DNS) []byte {
+		buf := gopacket.NewSerializeBuffer()
+		if err := d.SerializeTo(buf, gopacket.SerializeOptions{FixLengths: true}); err != nil {
+			t.Fatal(err)
+		}
+		return append([]byte(nil), buf.Bytes()...)
+	}
+	t0 := time.Unix(1_700_000_000, 0)
+	frames := []testFrame{
+		{t0, udpFrame(t, "192.168.1.139", "224.0.0.251", 5353, 5353, wire(announce))},
+		{t0.Add(time.Millisecond), udpFrame(t, "192.168.1.140", "224.0.0.251", 5353, 5353, wire(query))},
+		{t0.Add(2 * time.Millisecond), tcpFrame(t, "192.168.1.121", "192.168.1.139", 50000, 7000, "S", nil)},
+		{t0.Add(3 * time.Millisecond), tcpFrame(t, "192.168.1.121", "192.168.1.140", 50001, 7000, "S", nil)},
+	}
+	e, err := runEngine(t, Config{Source: SourceConfig{File: writeCapture(t, frames)}, Shards: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"192.168.1.139:7000": "MBPro.local", "192.168.1.140:7000": ""}
+	for _, f := range flowsTo(e.Flows(), "7000") {
+		w, ok := want[f.B()]
+		if !ok {
+			t.Errorf("unexpected flow %s → %s", f.A(), f.B())
+			continue
+		}
+		delete(want, f.B())
+		if f.Host != w || (w != "") != (f.HostSource == HostSourceDNSCache) {
+			t.Errorf("%s → %s: host %q (%s), want %q from the DNS cache", f.A(), f.B(), f.Host, f.HostSource, w)
+		}
+	}
+	for b := range want {
+		t.Errorf("no flow to %s", b)
+	}
+}
