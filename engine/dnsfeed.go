@@ -10,7 +10,8 @@ import (
 
 // The DNS cache in the pipeline. The capture stage, which sees every
 // packet in capture order, records the answers of DNS and mDNS responses
-// (UDP from port 53 or 5353) in the cache and asks it for the name of each new
+// (UDP from port 53 or 5353, TCP from port 53 when a segment holds the
+// whole response) in the cache and asks it for the name of each new
 // conversation's server address, carrying the answer to the shard in the
 // item. Feeding and asking in one goroutine in capture order makes a
 // flow's cached name depend on the capture alone, whatever the shard
@@ -90,6 +91,12 @@ func (d *dnsReader) packet(ts int64, link decode.LinkType, data []byte, wireLen 
 			d.response(ts, link, data, wireLen, p)
 		}
 		return
+	}
+	if p.Has(decode.LayerTCP) && p.TCP.SrcPort == 53 && p.Payload.Len > 0 {
+		// DNS over TCP (a truncated answer retried, zone data): a
+		// response the segment holds whole, after its length prefix;
+		// the capture stage reassembles nothing.
+		d.response(ts, link, data, wireLen, p)
 	}
 	if !d.fed.Load() {
 		return

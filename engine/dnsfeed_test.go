@@ -142,3 +142,26 @@ func TestMDNSAnnouncementNamesFlow(t *testing.T) {
 		t.Errorf("no flow to %s", b)
 	}
 }
+
+// TestDNSOverTCPAnswerNamesFlow: a DNS response over TCP (length prefix,
+// the whole message in one segment) feeds the cache like one over UDP.
+func TestDNSOverTCPAnswerNamesFlow(t *testing.T) {
+	msg := dnsAnswer(t, "big.example.org", "198.51.100.7", 300)
+	framed := append([]byte{byte(len(msg) >> 8), byte(len(msg))}, msg...)
+	t0 := time.Unix(1_700_000_000, 0)
+	frames := []testFrame{
+		{t0, tcpFrame(t, "10.0.0.53", "10.0.0.1", 53, 40000, "PA", framed)},
+		{t0.Add(time.Millisecond), tcpFrame(t, "10.0.0.1", "198.51.100.7", 50000, 443, "S", nil)},
+	}
+	e, err := runEngine(t, Config{Source: SourceConfig{File: writeCapture(t, frames)}, Shards: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := flowsTo(e.Flows(), "443")
+	if len(fs) != 1 || fs[0].Host != "big.example.org" || fs[0].HostSource != HostSourceDNSCache {
+		for _, f := range fs {
+			t.Errorf("%s → %s: host %q (%s)", f.A(), f.B(), f.Host, f.HostSource)
+		}
+		t.Fatalf("want one flow to 198.51.100.7:443 named big.example.org from the DNS cache, got %d flows", len(fs))
+	}
+}
