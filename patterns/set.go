@@ -127,14 +127,14 @@ type home struct {
 // ignored; once the verdict is Done, Feed does no more work and keeps
 // returning it. The end of every chunk is a point where $ can match.
 func (st *Stream) Feed(chunk []byte) Verdict {
-	if _, s := st.state.Outcome(); s == automaton.Running {
-		var sp *automaton.Spill
-		if st.home.spilled {
-			sp = &st.home.spill
-		}
-		st.home.set.machine.Feed(&st.state, sp, &st.n, chunk)
+	if _, s := st.state.Outcome(); s != automaton.Running {
+		return st.Verdict()
 	}
-	return st.Verdict()
+	var sp *automaton.Spill
+	if st.home.spilled {
+		sp = &st.home.spill
+	}
+	return st.verdict(st.home.set.machine.Feed(&st.state, sp, &st.n, chunk))
 }
 
 // GiveUp ends classification with unknown unless a verdict was reached:
@@ -146,8 +146,11 @@ func (st *Stream) GiveUp() Verdict {
 }
 
 // Verdict returns the verdict so far without feeding anything.
-func (st *Stream) Verdict() Verdict {
-	switch tag, s := st.state.Outcome(); s {
+func (st *Stream) Verdict() Verdict { return st.verdict(st.state.Outcome()) }
+
+// verdict is the Verdict of the automaton's outcome tag, s.
+func (st *Stream) verdict(tag int, s automaton.Status) Verdict {
+	switch s {
 	case automaton.Matched:
 		return Verdict{pattern: st.home.set.patterns[tag], done: true}
 	case automaton.GaveUp:

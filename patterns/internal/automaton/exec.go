@@ -35,7 +35,7 @@ func (m *Machine) Start(sp *Spill) State {
 		q[c] = d.start
 	}
 	var st State
-	m.store(&st, sp, &q)
+	m.store(&st, sp, &q, true)
 	return st
 }
 
@@ -69,25 +69,28 @@ func (m *Machine) Feed(st *State, sp *Spill, n *uint32, chunk []byte) (tag int, 
 	best := noTag
 	entry := *n == 0 // a pattern may match the empty string
 	*n += uint32(k)
-	q := m.load(st, sp)
-	if m.heads > 0 && !zero(q[:m.heads]) {
+	// Once the head is dead, as it is a few bytes into most streams, only
+	// the tail's part of the tuple needs unpacking and packing again.
+	head := m.heads > 0 && m.headAlive(st, sp)
+	q := m.load(st, sp, head)
+	if head {
 		var end headEnd
 		switch best, data, end = m.feedHead(&q, data, entry); end {
 		case headDead:
-			return m.verdict(st, sp, *n, nil, best)
+			return m.verdict(st, sp, *n, nil, true, best)
 		case headStay:
-			return m.verdict(st, sp, *n, &q, best)
+			return m.verdict(st, sp, *n, &q, true, best)
 		}
 		entry = false // feedHead counted the tail row it left the stream in
 	}
 	if m.tail == nil { // a dead head and no tail: a start that can never match
-		return m.verdict(st, sp, *n, nil, best)
+		return m.verdict(st, sp, *n, nil, false, best)
 	}
 	tb, alive := m.feedTail(&q, data, entry)
 	if !alive {
-		return m.verdict(st, sp, *n, nil, min(best, tb))
+		return m.verdict(st, sp, *n, nil, false, min(best, tb))
 	}
-	return m.verdict(st, sp, *n, &q, min(best, tb))
+	return m.verdict(st, sp, *n, &q, false, min(best, tb))
 }
 
 // headEnd says where feedHead left a stream.
@@ -332,8 +335,9 @@ func walkBoth(ht, tt []atomic.Uint32, cls *[256]uint8, data []byte, hs, ts uint3
 
 // verdict records in st (and sp) and returns the outcome of a Feed that
 // found best (noTag if nothing matched), examined n bytes of the stream in
-// all, and left it in tuple q, or dead for a nil q.
-func (m *Machine) verdict(st *State, sp *Spill, n uint32, q *[maxGroups]uint16, best uint32) (int, Status) {
+// all, and left it in tuple q, or dead for a nil q; without head, the head
+// components of q are dead.
+func (m *Machine) verdict(st *State, sp *Spill, n uint32, q *[maxGroups]uint16, head bool, best uint32) (int, Status) {
 	switch {
 	case best != noTag:
 		st.decide(best)
@@ -342,7 +346,7 @@ func (m *Machine) verdict(st *State, sp *Spill, n uint32, q *[maxGroups]uint16, 
 		st.decide(noTag)
 		return -1, GaveUp
 	}
-	m.store(st, sp, q)
+	m.store(st, sp, q, head)
 	return -1, Running
 }
 

@@ -273,7 +273,8 @@ func TestStateSize(t *testing.T) {
 // is undecided and decides as it should.
 func TestPackRoundTrip(t *testing.T) {
 	widths := []int{16, 16, 16, 10, 5, 16, 16, 16, 16} // 127: the fifth field is bits 58..62, the sixth 63..78
-	m := &Machine{}
+	// A head of 58 bits, so that a field of the tail straddles the words.
+	m := &Machine{heads: 4}
 	off := 0
 	for _, w := range widths {
 		m.fields = append(m.fields, field{off: uint8(off), width: uint8(w)})
@@ -282,19 +283,33 @@ func TestPackRoundTrip(t *testing.T) {
 	if off != stateBits {
 		t.Fatalf("layout of %d bits, want %d", off, stateBits)
 	}
+	m.headBits = headMask(m.fields, m.heads)
 	rng := rand.New(rand.NewPCG(5, 6))
 	for range 1000 {
 		var q [maxGroups]uint16
 		for c, w := range widths {
 			q[c] = uint16(rng.Uint32() & (1<<w - 1))
 		}
+		if rng.IntN(2) == 0 {
+			clear(q[:m.heads])
+		}
 		var st State
-		m.store(&st, nil, &q)
-		if got := m.load(&st, nil); got != q {
+		m.store(&st, nil, &q, true)
+		if got := m.load(&st, nil, true); got != q {
 			t.Fatalf("stored %v, loaded %v", q, got)
 		}
 		if tag, s := st.Outcome(); s != Running || tag != -1 {
 			t.Fatalf("stored %v: outcome %d %v", q, tag, s)
+		}
+		head := m.headAlive(&st, nil)
+		if head == zero(q[:m.heads]) {
+			t.Fatalf("stored %v: head alive %v", q, head)
+		}
+		if !head { // the tail's part alone
+			var tail State
+			if m.store(&tail, nil, &q, false); tail != st || m.load(&st, nil, false) != q {
+				t.Fatalf("stored %v with a dead head: %v, loaded %v", q, tail, m.load(&st, nil, false))
+			}
 		}
 	}
 	var st State
@@ -344,7 +359,7 @@ func TestRace(t *testing.T) {
 	// race mostly meets ordinary ones.
 	var sp Spill
 	st := m.Start(&sp)
-	q := m.load(&st, &sp)
+	q := m.load(&st, &sp, true)
 	var gen *generation
 	for complete := false; !complete; { // until no flush interrupts
 		gen, _ = p.rowOf(p.cache.Load(), q[m.heads:len(m.comps)])

@@ -48,8 +48,9 @@ const firstRows = 64
 // may Feed their own States at once.
 type Machine struct {
 	comps    []*dfa
-	fields   []field // where each component's state lies in a State; nil when they spill
-	heads    int     // comps[:heads] are the anchored patterns' components
+	fields   []field   // where each component's state lies in a State; nil when they spill
+	headBits [2]uint64 // the bits of a State that hold the head's states
+	heads    int       // comps[:heads] are the anchored patterns' components
 	maxBytes uint32
 	stats    Stats
 
@@ -146,6 +147,9 @@ func (m *Machine) compile(ctx context.Context, res []*syntax.Regexp, opt Options
 		return err
 	}
 	m.comps, m.heads, m.fields = comps, heads, layout(comps, opt.stateBits)
+	if m.fields != nil {
+		m.headBits = headMask(m.fields, heads)
+	}
 	m.stats.Heads = heads
 	m.stats.Patterns = len(res)
 	m.stats.Components = len(comps)

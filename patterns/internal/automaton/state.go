@@ -68,6 +68,16 @@ type field struct {
 // widthOf is the bits a state index of d takes.
 func widthOf(d *dfa) int { return bits.Len(uint(d.states() - 1)) }
 
+// headMask returns the bits of fs[:heads], the head components' states.
+func headMask(fs []field, heads int) (mask [2]uint64) {
+	for _, f := range fs[:heads] {
+		for b := f.off; b < f.off+f.width; b++ {
+			mask[b>>6] |= 1 << (b & 63)
+		}
+	}
+	return mask
+}
+
 // layout places the components' states one after the other from bit 0,
 // or returns nil when they take more than bits bits: the tuples spill.
 func layout(comps []*dfa, bits int) []field {
@@ -82,37 +92,52 @@ func layout(comps []*dfa, bits int) []field {
 	return fs
 }
 
+// headAlive reports whether a head component of the stream is alive.
+func (m *Machine) headAlive(st *State, sp *Spill) bool {
+	if m.fields == nil {
+		return !zero(sp.q[:m.heads])
+	}
+	return st.w[0]&m.headBits[0]|st.w[1]&m.headBits[1] != 0
+}
+
 // load returns the tuple of component states of a stream: the one packed
-// in st, or sp's when m spills. It runs once per Feed, not per byte.
-func (m *Machine) load(st *State, sp *Spill) (q [maxGroups]uint16) {
+// in st, or sp's when m spills; without head, the head components are
+// taken as dead. It runs once per Feed, not per byte.
+func (m *Machine) load(st *State, sp *Spill, head bool) (q [maxGroups]uint16) {
 	if m.fields == nil {
 		return sp.q
 	}
-	for c, f := range m.fields {
-		lo := f.off & 63
-		x := st.w[f.off>>6] >> lo
-		if lo+f.width > 64 { // the field straddles the two words
-			x |= st.w[1] << (64 - lo)
-		}
-		q[c] = uint16(x & (1<<f.width - 1))
+	from := m.heads
+	if head {
+		from = 0
+	}
+	// The 128 bits shifted right by off, without branches: Go's shifts
+	// by 64 or more give 0, and the counts that wrap below 0 are huge.
+	w0, w1 := st.w[0], st.w[1]
+	for c, f := range m.fields[from:] {
+		off := uint(f.off)
+		x := w0>>off | w1<<(64-off) | w1>>(off-64)
+		q[from+c] = uint16(x & (1<<f.width - 1))
 	}
 	return q
 }
 
 // store records tuple q as the stream's, undecided: in st, or in sp when
-// m spills.
-func (m *Machine) store(st *State, sp *Spill, q *[maxGroups]uint16) {
+// m spills; without head, q's head components must be dead.
+func (m *Machine) store(st *State, sp *Spill, q *[maxGroups]uint16, head bool) {
 	if m.fields == nil {
 		sp.q, st.w = *q, [2]uint64{}
 		return
 	}
-	var w [2]uint64
-	for c, f := range m.fields {
-		v, lo := uint64(q[c]), f.off&63
-		w[f.off>>6] |= v << lo
-		if lo+f.width > 64 {
-			w[1] |= v >> (64 - lo)
-		}
+	from := m.heads
+	if head {
+		from = 0
 	}
-	st.w = w
+	var w0, w1 uint64
+	for c, f := range m.fields[from:] {
+		v, off := uint64(q[from+c]), uint(f.off)
+		w0 |= v << off
+		w1 |= v>>(64-off) | v<<(off-64)
+	}
+	st.w = [2]uint64{w0, w1}
 }
