@@ -116,6 +116,7 @@ func BenchmarkStream(b *testing.B) {
 					}
 				}
 				b.ReportMetric(float64(unsafe.Sizeof(automaton.State{})), "state-B/stream")
+				b.ReportMetric(float64(unsafe.Sizeof(Stream{})), "Stream-B")
 				b.ReportMetric(float64(set.Stats().Flushes), "flushes")
 			})
 		}
@@ -135,6 +136,7 @@ func BenchmarkCompile(b *testing.B) {
 	b.ReportMetric(float64(st.Memory)/(1<<20), "MiB-tables")
 	b.ReportMetric(float64(st.Components), "components")
 	b.ReportMetric(float64(st.States), "dfa-states")
+	b.ReportMetric(float64(st.StateBits), "state-bits")
 	// Construction steps do not depend on the machine's load: they show
 	// what a change to the grouping costs when timings are noisy.
 	b.ReportMetric(float64(st.Attempts), "attempts")

@@ -2,11 +2,13 @@ package patterns
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"unsafe"
 
 	"l7sniff/internal/corpustest"
 )
@@ -55,5 +57,34 @@ func TestCollectionCompatibility(t *testing.T) {
 	t.Logf("l7-protocols compatibility: %d loaded, %d pseudo, %d rejected\n%s", loaded, pseudo, rejected, table.String())
 	if len(errs) != rejected {
 		t.Errorf("%d load errors for %d rejected files: %v", len(errs), rejected, errs)
+	}
+}
+
+// TestStreamFootprint checks what a classifying flow holds: the 113
+// protocols' component states packed in the 16-byte State, and the whole
+// collection's, which need more bits, spilled beside it and still matched
+// (TestSampleRecall runs on it).
+func TestStreamFootprint(t *testing.T) {
+	if n := unsafe.Sizeof(Stream{}); n > 32 {
+		t.Errorf("Stream is %d bytes, want at most 32", n)
+	}
+	protocols := loadProtocols(t, DefaultMaxBytes)
+	if st := protocols.Stats(); st.StateBits > 127 || protocols.machine.Spills() {
+		t.Errorf("the protocols' states take %d bits (spilled %v), want them packed in 127", st.StateBits, protocols.machine.Spills())
+	}
+	all, _ := collection()
+	if st := all.Stats(); st.StateBits <= 127 || !all.machine.Spills() {
+		t.Errorf("the collection's states take %d bits (spilled %v): the test no longer covers spilling", st.StateBits, all.machine.Spills())
+	}
+	s := all.NewStream()
+	if s.home == &all.home {
+		t.Errorf("a spilled stream shares its set's home")
+	}
+	data, err := os.ReadFile(filepath.Join(corpustest.Dir(t, "l7-protocols"), "testing", "data", "bittorrent-a-1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := s.Feed(data); v.Name() != "bittorrent" {
+		t.Errorf("a spilled stream classifies bittorrent-a-1 as %s", v.Name())
 	}
 }

@@ -195,6 +195,7 @@ func (o Options) build(ctx context.Context, files []scanned, prev *Set) *Set {
 // automaton's budgets, so a pattern too costly to build becomes a
 // LoadError like a bad regex.
 func (s *Set) compile(ctx context.Context, o Options, prev *Set) {
+	s.home.set = s
 	retried := map[string]bool{}
 	for {
 		res := make([]*syntax.Regexp, len(s.patterns))

@@ -17,6 +17,7 @@ type Set struct {
 	machine  *automaton.Machine // nil when nothing compiled
 	maxBytes int
 	version  uint64
+	home     home // the streams' home, unless the automaton spills
 }
 
 // Patterns returns the compiled patterns, highest priority first.
@@ -90,21 +91,35 @@ func (s *Set) patternsFrom(file string, isDir bool) []*Pattern {
 // NewStream starts classifying one connection against s. The stream keeps
 // using s until it decides, whatever a Watcher publishes meanwhile.
 func (s *Set) NewStream() Stream {
-	st := Stream{set: s}
-	if s.machine != nil {
-		st.state = s.machine.Start()
+	st := Stream{home: &s.home}
+	switch {
+	case s.machine == nil:
+		st.state.GiveUp() // nothing can match
+	case s.machine.Spills():
+		st.home = &home{set: s, spilled: true}
+		st.state = s.machine.Start(&st.home.spill)
+	default:
+		st.state = s.machine.Start(nil)
 	}
 	return st
 }
 
-// Stream is the matching state of one connection: a few words, never a
-// copy of the payload. Feed it both directions' application data in
-// arrival order. A Stream is used by one goroutine at a time; copy it only
-// to fork the match.
+// Stream is the matching state of one connection: 32 bytes, never a copy
+// of the payload. Feed it both directions' application data in arrival
+// order. A Stream is used by one goroutine at a time.
 type Stream struct {
+	home  *home
+	state automaton.State // holds the verdict once decided
+	n     uint32          // non-NUL bytes the automaton examined
+}
+
+// home is what a Stream refers to beside its State: its set, shared by the
+// set's streams, or for a set whose automaton spills (see
+// automaton.State), the stream's own, with its tuple.
+type home struct {
 	set     *Set
-	state   automaton.State
-	verdict Verdict
+	spill   automaton.Spill
+	spilled bool
 }
 
 // Feed examines the next chunk of the connection's payload (one packet's
@@ -112,35 +127,40 @@ type Stream struct {
 // ignored; once the verdict is Done, Feed does no more work and keeps
 // returning it. The end of every chunk is a point where $ can match.
 func (st *Stream) Feed(chunk []byte) Verdict {
-	if st.verdict.done {
-		return st.verdict
+	if _, s := st.state.Outcome(); s != automaton.Running {
+		return st.Verdict()
 	}
-	if st.set.machine == nil {
-		st.verdict = Verdict{done: true}
-		return st.verdict
+	var sp *automaton.Spill
+	if st.home.spilled {
+		sp = &st.home.spill
 	}
-	switch tag, status := st.set.machine.Feed(&st.state, chunk); status {
-	case automaton.Matched:
-		st.verdict = Verdict{pattern: st.set.patterns[tag], done: true}
-	case automaton.GaveUp:
-		st.verdict = Verdict{done: true}
-	}
-	return st.verdict
+	return st.verdict(st.home.set.machine.Feed(&st.state, sp, &st.n, chunk))
 }
 
 // GiveUp ends classification with unknown unless a verdict was reached:
 // the engine calls it when the flow passes its packet limit
 // (DefaultMaxPackets).
 func (st *Stream) GiveUp() Verdict {
-	st.verdict.done = true
-	return st.verdict
+	st.state.GiveUp()
+	return st.Verdict()
 }
 
 // Verdict returns the verdict so far without feeding anything.
-func (st *Stream) Verdict() Verdict { return st.verdict }
+func (st *Stream) Verdict() Verdict { return st.verdict(st.state.Outcome()) }
+
+// verdict is the Verdict of the automaton's outcome tag, s.
+func (st *Stream) verdict(tag int, s automaton.Status) Verdict {
+	switch s {
+	case automaton.Matched:
+		return Verdict{pattern: st.home.set.patterns[tag], done: true}
+	case automaton.GaveUp:
+		return Verdict{done: true}
+	}
+	return Verdict{}
+}
 
 // Set returns the set the stream classifies against.
-func (st *Stream) Set() *Set { return st.set }
+func (st *Stream) Set() *Set { return st.home.set }
 
 // Verdict is a stream's classification: still classifying (l7-filter's
 // "unset"), matched a pattern, or unknown (examined all it may, matched

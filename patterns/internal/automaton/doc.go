@@ -47,8 +47,16 @@
 //     ~15 MiB, in ~0.45 s of CPU.
 //
 //  2. Lazy product DFAs (cache.go). A stream's true state is the tuple of
-//     its component states, and that tuple is what a State stores (one
-//     uint16 per component), so its meaning never changes. The hot loop
+//     its component states, and that tuple is what a State stores, so its
+//     meaning never changes: 16 bytes (state.go), each component's state
+//     index packed in as many bits as its state count needs (127 bits for
+//     the 113 protocols), unpacked and packed once per Feed, and only the
+//     tail's part once the head is dead. The 128th bit marks a decided
+//     stream, whose tag then takes the tuple's place. The byte count the
+//     budget needs is kept by the caller beside the State. A set whose
+//     tuples need more bits (the whole l7-protocols collection, 144
+//     patterns) keeps the same grouping and spills them into a Spill the
+//     caller keeps per stream, so no pattern is dropped for want of bits. The hot loop
 //     runs a lazily built DFA over these tuples, shared by all goroutines:
 //     a transition load (after a byte class load in the tail) and one
 //     comparison per byte. There are two. The head

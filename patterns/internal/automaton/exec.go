@@ -27,43 +27,37 @@ func (s Status) String() string {
 	return "invalid"
 }
 
-// State is one stream's position in a Machine: 40 bytes, no pointers, so a
-// flow table can hold it inline. It names the stream's state by the tuple of
-// component DFA states, which never changes meaning for a given Machine, so
-// it survives any cache flush. It is only meaningful with the Machine that
-// made it; the zero State is not a valid start.
-type State struct {
-	// n counts the bytes examined while Running; once Matched it holds
-	// the winning tag, as the count is no longer needed.
-	n      uint32
-	status Status
-	q      [maxGroups]uint16 // state of each component DFA; 0 is dead
-}
-
-// Start returns the state of a new stream.
-func (m *Machine) Start() State {
-	var st State
+// Start returns the state of a new stream, and sets sp to its tuple when
+// m spills (sp may be nil otherwise).
+func (m *Machine) Start(sp *Spill) State {
+	var q [maxGroups]uint16
 	for c, d := range m.comps {
-		st.q[c] = d.start
+		q[c] = d.start
 	}
+	var st State
+	m.store(&st, sp, &q, true)
 	return st
 }
 
 // Feed advances st over the next chunk of the stream (both directions'
-// payload in arrival order) and reports the outcome. The tag is the winning
+// payload in arrival order) and reports the outcome. *n counts the
+// stream's non-NUL bytes examined so far, 0 at its start: the caller keeps
+// it beside the State, and Feed adds the chunk's. sp is the stream's
+// Spill when m spills, and may be nil otherwise. The tag is the winning
 // pattern when the status is Matched, and -1 otherwise. Once Matched or
 // GaveUp, further Feeds return the same. Feed allocates nothing and takes
 // no lock unless it reaches a state the cache has not seen.
-func (m *Machine) Feed(st *State, chunk []byte) (tag int, s Status) {
-	switch st.status {
-	case Matched:
-		return int(st.n), Matched
-	case GaveUp:
+func (m *Machine) Feed(st *State, sp *Spill, n *uint32, chunk []byte) (tag int, s Status) {
+	if t, o := st.Outcome(); o != Running {
+		return t, o
+	}
+	if *n >= m.maxBytes { // a count the caller kept wrong: nothing is left
+		st.decide(noTag)
 		return -1, GaveUp
 	}
 	// NULs are skipped by a self-loop in every state; they only need
 	// counting so that the budget counts the bytes that remain.
-	room := int(m.maxBytes - st.n)
+	room := int(m.maxBytes - *n)
 	data := chunk
 	k := len(chunk) - bytes.Count(chunk, []byte{0})
 	if k > room {
@@ -73,28 +67,30 @@ func (m *Machine) Feed(st *State, chunk []byte) (tag int, s Status) {
 		return -1, Running
 	}
 	best := noTag
-	entry := st.n == 0 // a pattern may match the empty string
-	st.n += uint32(k)
-	if m.heads > 0 && !zero(st.q[:m.heads]) {
+	entry := *n == 0 // a pattern may match the empty string
+	*n += uint32(k)
+	// Once the head is dead, as it is a few bytes into most streams, only
+	// the tail's part of the tuple needs unpacking and packing again.
+	head := m.heads > 0 && m.headAlive(st, sp)
+	q := m.load(st, sp, head)
+	if head {
 		var end headEnd
-		switch best, data, end = m.feedHead(&st.q, data, entry); end {
+		switch best, data, end = m.feedHead(&q, data, entry); end {
 		case headDead:
-			st.q = [maxGroups]uint16{}
-			return m.verdict(st, best, false)
+			return m.verdict(st, sp, *n, nil, true, best)
 		case headStay:
-			return m.verdict(st, best, true)
+			return m.verdict(st, sp, *n, &q, true, best)
 		}
 		entry = false // feedHead counted the tail row it left the stream in
 	}
 	if m.tail == nil { // a dead head and no tail: a start that can never match
-		st.q = [maxGroups]uint16{}
-		return m.verdict(st, best, false)
+		return m.verdict(st, sp, *n, nil, false, best)
 	}
-	tb, alive := m.feedTail(&st.q, data, entry)
+	tb, alive := m.feedTail(&q, data, entry)
 	if !alive {
-		st.q = [maxGroups]uint16{}
+		return m.verdict(st, sp, *n, nil, false, min(best, tb))
 	}
-	return m.verdict(st, min(best, tb), alive)
+	return m.verdict(st, sp, *n, &q, false, min(best, tb))
 }
 
 // headEnd says where feedHead left a stream.
@@ -337,17 +333,20 @@ func walkBoth(ht, tt []atomic.Uint32, cls *[256]uint8, data []byte, hs, ts uint3
 	return len(data), hs, ts
 }
 
-// verdict records and returns the outcome of a Feed that found best (noTag
-// if nothing matched) and left the stream alive or not.
-func (m *Machine) verdict(st *State, best uint32, alive bool) (int, Status) {
+// verdict records in st (and sp) and returns the outcome of a Feed that
+// found best (noTag if nothing matched), examined n bytes of the stream in
+// all, and left it in tuple q, or dead for a nil q; without head, the head
+// components of q are dead.
+func (m *Machine) verdict(st *State, sp *Spill, n uint32, q *[maxGroups]uint16, head bool, best uint32) (int, Status) {
 	switch {
 	case best != noTag:
-		st.status, st.n = Matched, best
+		st.decide(best)
 		return int(best), Matched
-	case !alive || st.n >= m.maxBytes:
-		st.status = GaveUp
+	case q == nil || n >= m.maxBytes:
+		st.decide(noTag)
 		return -1, GaveUp
 	}
+	m.store(st, sp, q, head)
 	return -1, Running
 }
 

@@ -15,14 +15,15 @@ import (
 // outcome is how a fed stream ended, in reference.Outcome's terms, plus
 // whether the automaton gave up before its budget.
 func feedAll(m *Machine, chunks [][]byte) (out reference.Outcome, early bool) {
-	st := m.Start()
+	var sp Spill
+	st, n := m.Start(&sp), uint32(0)
 	for i, c := range chunks {
-		tag, s := m.Feed(&st, c)
+		tag, s := m.Feed(&st, &sp, &n, c)
 		switch s {
 		case Matched:
 			return reference.Outcome{Tag: tag, Chunk: i}, false
 		case GaveUp:
-			budget := st.n >= m.maxBytes
+			budget := n >= m.maxBytes
 			return reference.Outcome{Tag: -1, Chunk: i, Budget: budget}, !budget
 		}
 	}
@@ -118,10 +119,11 @@ func TestSemantics(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			m, _ := compileBoth(t, tc.exprs, tc.opt)
-			st := m.Start()
+			var sp Spill
+			st, n := m.Start(&sp), uint32(0)
 			tag, s, at := -1, Running, -1
 			for i, c := range tc.chunks {
-				tag, s = m.Feed(&st, []byte(c))
+				tag, s = m.Feed(&st, &sp, &n, []byte(c))
 				at = i
 				if s != Running {
 					break
@@ -131,7 +133,7 @@ func TestSemantics(t *testing.T) {
 				t.Errorf("got tag %d %v at chunk %d, want tag %d %v at %d", tag, s, at, tc.tag, tc.status, tc.at)
 			}
 			if s != Running {
-				if tag2, s2 := m.Feed(&st, []byte("abcde")); tag2 != tag || s2 != s {
+				if tag2, s2 := m.Feed(&st, &sp, &n, []byte("abcde")); tag2 != tag || s2 != s {
 					t.Errorf("verdict changed to %d %v", tag2, s2)
 				}
 			}
@@ -156,10 +158,15 @@ var oraclePatterns = []string{
 	`^\x01.?.?a`, `abab`, `a[^b]c`, `(?i:ba)C`, `^$`, `d.?d.?d`,
 }
 
+// TestOracle compares the automaton with the reference matcher, with its
+// tuples packed in the State and spilled (a State of 1 bit).
 func TestOracle(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	for _, maxBytes := range []int{0, 9} {
-		m, ref := compileBoth(t, oraclePatterns, Options{MaxBytes: maxBytes})
+	for _, opt := range []Options{{}, {MaxBytes: 9}, {stateBits: 1}, {MaxBytes: 9, stateBits: 1}} {
+		m, ref := compileBoth(t, oraclePatterns, opt)
+		if m.Spills() != (opt.stateBits == 1) {
+			t.Fatalf("%+v: Spills() = %v with %d bits of states", opt, m.Spills(), m.stats.StateBits)
+		}
 		for range 300 {
 			data := make([]byte, rng.IntN(14))
 			for i := range data {
@@ -189,6 +196,8 @@ func TestCacheThrash(t *testing.T) {
 			rng := rand.New(rand.NewPCG(uint64(g), 7))
 			type stream struct {
 				st     State
+				n      uint32
+				sp     Spill
 				chunks [][]byte
 				tag    int
 				status Status
@@ -196,7 +205,7 @@ func TestCacheThrash(t *testing.T) {
 			}
 			streams := make([]stream, 50)
 			for i := range streams {
-				streams[i].st = m.Start()
+				streams[i].st = m.Start(&streams[i].sp)
 				streams[i].at = -1
 			}
 			for round := range 12 {
@@ -208,7 +217,7 @@ func TestCacheThrash(t *testing.T) {
 					}
 					s.chunks = append(s.chunks, c)
 					if s.status == Running {
-						s.tag, s.status = m.Feed(&s.st, c)
+						s.tag, s.status = m.Feed(&s.st, &s.sp, &s.n, c)
 						s.at = round
 					}
 				}
@@ -243,18 +252,76 @@ func TestCacheThrash(t *testing.T) {
 func TestFeedAllocs(t *testing.T) {
 	m, _ := compileBoth(t, oraclePatterns, Options{MaxBytes: 1 << 30})
 	chunk := []byte("dcba dcba ab\x00cd cabd  ~~ bd")
-	st := m.Start()
+	var sp Spill
+	st, n := m.Start(&sp), uint32(0)
 	for range 100 {
-		m.Feed(&st, chunk)
+		m.Feed(&st, &sp, &n, chunk)
 	}
-	if a := testing.AllocsPerRun(100, func() { m.Feed(&st, chunk) }); a != 0 {
+	if a := testing.AllocsPerRun(100, func() { m.Feed(&st, &sp, &n, chunk) }); a != 0 {
 		t.Errorf("Feed allocates %v times", a)
 	}
 }
 
 func TestStateSize(t *testing.T) {
-	if n := unsafe.Sizeof(State{}); n > 40 {
+	if n := unsafe.Sizeof(State{}); n > 16 {
 		t.Errorf("State is %d bytes", n)
+	}
+}
+
+// TestPackRoundTrip stores and loads tuples in a layout of 127 bits whose
+// fields straddle the State's two words, and checks that a stored tuple
+// is undecided and decides as it should.
+func TestPackRoundTrip(t *testing.T) {
+	widths := []int{16, 16, 16, 10, 5, 16, 16, 16, 16} // 127: the fifth field is bits 58..62, the sixth 63..78
+	// A head of 58 bits, so that a field of the tail straddles the words.
+	m := &Machine{heads: 4}
+	off := 0
+	for _, w := range widths {
+		m.fields = append(m.fields, field{off: uint8(off), width: uint8(w)})
+		off += w
+	}
+	if off != stateBits {
+		t.Fatalf("layout of %d bits, want %d", off, stateBits)
+	}
+	m.headBits = headMask(m.fields, m.heads)
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 1000 {
+		var q [maxGroups]uint16
+		for c, w := range widths {
+			q[c] = uint16(rng.Uint32() & (1<<w - 1))
+		}
+		if rng.IntN(2) == 0 {
+			clear(q[:m.heads])
+		}
+		var st State
+		m.store(&st, nil, &q, true)
+		if got := m.load(&st, nil, true); got != q {
+			t.Fatalf("stored %v, loaded %v", q, got)
+		}
+		if tag, s := st.Outcome(); s != Running || tag != -1 {
+			t.Fatalf("stored %v: outcome %d %v", q, tag, s)
+		}
+		head := m.headAlive(&st, nil)
+		if head == zero(q[:m.heads]) {
+			t.Fatalf("stored %v: head alive %v", q, head)
+		}
+		if !head { // the tail's part alone
+			var tail State
+			if m.store(&tail, nil, &q, false); tail != st || m.load(&st, nil, false) != q {
+				t.Fatalf("stored %v with a dead head: %v, loaded %v", q, tail, m.load(&st, nil, false))
+			}
+		}
+	}
+	var st State
+	if st.decide(7); fmt.Sprint(st.Outcome()) != "7 matched" {
+		t.Errorf("decided on tag 7: %v", fmt.Sprint(st.Outcome()))
+	}
+	if st.GiveUp(); fmt.Sprint(st.Outcome()) != "7 matched" {
+		t.Errorf("a match given up: %v", fmt.Sprint(st.Outcome()))
+	}
+	st = State{}
+	if st.GiveUp(); fmt.Sprint(st.Outcome()) != "-1 gave up" {
+		t.Errorf("given up: %v", fmt.Sprint(st.Outcome()))
 	}
 }
 
@@ -269,8 +336,8 @@ var racePatterns = []string{
 // everywhere, on both pattern sets.
 func TestOracleLongChunks(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	for _, exprs := range [][]string{oraclePatterns, racePatterns} {
-		m, ref := compileBoth(t, exprs, Options{MaxBytes: 1 << 20})
+	for i, exprs := range [][]string{oraclePatterns, racePatterns, racePatterns} {
+		m, ref := compileBoth(t, exprs, Options{MaxBytes: 1 << 20, stateBits: i - 1}) // the last spills
 		for range 40 {
 			data := make([]byte, raceMin+rng.IntN(250))
 			for i := range data {
@@ -290,10 +357,12 @@ func TestRace(t *testing.T) {
 	const alphabet = "abcdeABCDE \x00"
 	// Compute every transition of the states the alphabet reaches, so that
 	// race mostly meets ordinary ones.
-	st := m.Start()
+	var sp Spill
+	st := m.Start(&sp)
+	q := m.load(&st, &sp, true)
 	var gen *generation
 	for complete := false; !complete; { // until no flush interrupts
-		gen, _ = p.rowOf(p.cache.Load(), st.q[m.heads:len(m.comps)])
+		gen, _ = p.rowOf(p.cache.Load(), q[m.heads:len(m.comps)])
 		complete = true
 		for row := uint32(1); complete && row < uint32(gen.rows); row++ {
 			for _, b := range []byte(alphabet) {

@@ -8,8 +8,8 @@ import (
 
 // componentCaps are the state budgets tried, smallest first, for each
 // component DFA. Small components compile fast but need more of them, and a
-// State holds one uint16 per component, so a larger budget is tried when
-// the patterns do not fit in maxGroups components.
+// Machine has at most maxGroups, so a larger budget is tried when the
+// patterns do not fit in maxGroups components.
 var componentCaps = []int{8192, 32768, 65535}
 
 // group splits the patterns 0..n-1 into at most maxGroups components whose

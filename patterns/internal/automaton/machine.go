@@ -22,6 +22,11 @@ type Options struct {
 	// DefaultMaxWork), and with it the compile time; 0 means
 	// DefaultMaxWork.
 	MaxWork int64
+
+	// stateBits is how many bits of component states a State may hold
+	// before the tuples spill; 0 means stateBits. Tests lower it to
+	// spill small pattern sets.
+	stateBits int
 }
 
 // Defaults applied by Compile to zero Options fields.
@@ -30,7 +35,8 @@ const (
 	DefaultMaxMemory = 64 << 20
 )
 
-// maxGroups is how many component DFAs a State has room for.
+// maxGroups is how many component DFAs a Machine may have (a Spill has
+// room for as many).
 const maxGroups = 16
 
 // firstRows is the size of the first cache generation; each flush doubles it
@@ -42,7 +48,9 @@ const firstRows = 64
 // may Feed their own States at once.
 type Machine struct {
 	comps    []*dfa
-	heads    int // comps[:heads] are the anchored patterns' components
+	fields   []field   // where each component's state lies in a State; nil when they spill
+	headBits [2]uint64 // the bits of a State that hold the head's states
+	heads    int       // comps[:heads] are the anchored patterns' components
 	maxBytes uint32
 	stats    Stats
 
@@ -57,6 +65,7 @@ type Stats struct {
 	States      int   // DFA states over all components
 	Classes     int   // largest number of byte classes of a component
 	Heads       int   // components of anchored patterns
+	StateBits   int   // bits the component states take; above 127 the tuples spill
 	TailClasses int   // byte classes of the tail product's rows
 	Memory      int64 // bytes of the component tables
 	CacheMax    int64 // bytes the product caches may use (two generations each)
@@ -108,6 +117,9 @@ func (m *Machine) compile(ctx context.Context, res []*syntax.Regexp, opt Options
 	if opt.MaxWork <= 0 {
 		opt.MaxWork = DefaultMaxWork
 	}
+	if opt.stateBits <= 0 || opt.stateBits > stateBits {
+		opt.stateBits = stateBits
+	}
 	if uint64(opt.MaxBytes) >= 1<<32 {
 		return fmt.Errorf("automaton: MaxBytes %d too large", opt.MaxBytes)
 	}
@@ -134,12 +146,16 @@ func (m *Machine) compile(ctx context.Context, res []*syntax.Regexp, opt Options
 	if err != nil {
 		return err
 	}
-	m.comps, m.heads = comps, heads
+	m.comps, m.heads, m.fields = comps, heads, layout(comps, opt.stateBits)
+	if m.fields != nil {
+		m.headBits = headMask(m.fields, heads)
+	}
 	m.stats.Heads = heads
 	m.stats.Patterns = len(res)
 	m.stats.Components = len(comps)
 	for _, d := range comps {
 		m.stats.States += d.states()
+		m.stats.StateBits += widthOf(d)
 		m.stats.Classes = max(m.stats.Classes, int(d.stride))
 		m.stats.Memory += d.memory()
 	}
